@@ -1,0 +1,3 @@
+from svcsim.cli.main import main
+
+main()

@@ -1,0 +1,73 @@
+"""The ``svcsim`` command group.
+
+Commands live in one module per area and are imported only when run, so ``svcsim --help``
+stays fast. Any :class:`~svcsim.errors.SvcsimError` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# command name -> (module, attribute, one-line help shown by `svcsim --help` without importing it)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "parse": ("svcsim.cli.corpus", "parse_cmd", "Parse one plan file and print it (--json for JSON)."),
+    "ingest": ("svcsim.cli.corpus", "ingest_cmd", "Parse plan files or folders into the corpus database."),
+    "plans": ("svcsim.cli.corpus", "plans_cmd", "List the plans in the corpus."),
+    "show": ("svcsim.cli.corpus", "show_cmd", "Show one plan of the corpus."),
+    "model": ("svcsim.cli.semantic", "model_cmd", "Install or inspect the embedding model."),
+    "index": ("svcsim.cli.semantic", "index_cmd", "Embed every point and build the FAISS index."),
+    "search": ("svcsim.cli.semantic", "search_cmd", "Semantic search over the points of the corpus."),
+    "dupes": ("svcsim.cli.dupes", "dupes_cmd", "List copied, near-copied and paraphrased points."),
+    "report": ("svcsim.cli.report", "report_cmd", "Write a self-contained HTML report."),
+    "innovations": ("svcsim.cli.clusters", "innovations_cmd", "Rank the most innovative points."),
+    "clusters": ("svcsim.cli.clusters", "clusters_cmd", "Cluster points into themes with Chinese labels."),
+    "suggest": ("svcsim.cli.suggest", "suggest_cmd", "Suggest wording from other agencies for a draft."),
+    "check": ("svcsim.cli.suggest", "check_cmd", "Check a draft plan for missing or boilerplate measures."),
+    "serve": ("svcsim.cli.suggest", "serve_cmd", "Serve the local drafting web page."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        spec = COMMANDS.get(name)
+        if spec is None:
+            return None
+        module, attr, _ = spec
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:  # command not built yet, or broken install
+            raise click.ClickException(f"command {name!r} is unavailable: {exc}") from exc
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context):
+        from svcsim.errors import SvcsimError
+
+        try:
+            return super().invoke(ctx)
+        except SvcsimError as exc:
+            click.echo(f"svcsim: error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="svcsim")
+def cli() -> None:
+    """svcsim — boilerplate, copy-paste and innovation in 提升服務計畫 (service plans).
+
+    Environment: SVCSIM_DB (corpus path), SVCSIM_MODEL (model name or path),
+    SVCSIM_HOME (data folder; default ~/.local/share/svcsim).
+    """
+
+
+def main() -> None:
+    cli()
