@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ingest": ("svcsim.cli.corpus", "ingest_cmd", "Parse plan files or folders into the corpus database."),
     "plans": ("svcsim.cli.corpus", "plans_cmd", "List the plans in the corpus."),
     "show": ("svcsim.cli.corpus", "show_cmd", "Show one plan of the corpus."),
-    "model": ("svcsim.cli.semantic", "model_cmd", "Install or inspect the embedding model."),
+    "model": ("svcsim.cli.model", "model_cmd", "Install or inspect the embedding model."),
     "index": ("svcsim.cli.semantic", "index_cmd", "Embed every point and build the FAISS index."),
     "search": ("svcsim.cli.semantic", "search_cmd", "Semantic search over the points of the corpus."),
     "dupes": ("svcsim.cli.dupes", "dupes_cmd", "List copied, near-copied and paraphrased points."),
