@@ -1,0 +1,301 @@
+"""The SQLite corpus: plans, their points and measure titles, and the embedding cache.
+
+One plan per (agency, ROC year). Re-ingesting an unchanged file is a no-op; a changed file replaces
+its plan inside one transaction, so a crash mid-ingest leaves the previous state intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from svcsim.errors import InputError, StoreError
+from svcsim.model import Entry, EntryKind, Plan
+from svcsim.store.schema import FORMAT_VERSION, SCHEMA
+
+IngestAction = Literal["added", "replaced", "unchanged"]
+
+
+def text_key(text: str) -> str:
+    """Cache key of a text: sha1 of its NFC form with whitespace runs collapsed.
+
+    Deliberately lighter than the matching normalisation: punctuation and width reach the model, so
+    texts differing only there may embed differently and must not share a cache row.
+    """
+    norm = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: int
+    file: str
+    path: str
+    agency: str
+    roc_year: int | None
+    year: int | None
+    title: str
+    content_hash: str
+    n_points: int
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    plan_id: int
+    action: IngestAction
+    file: str
+    points_added: int
+    points_removed: int
+
+
+def _plan_key(plan: Plan) -> str:
+    if plan.agency and plan.roc_year is not None:
+        return f"{plan.agency}|{plan.roc_year}"
+    return f"file:{plan.file}"
+
+
+class Corpus:
+    """A corpus of parsed plans in one SQLite file.
+
+    >>> corpus = Corpus.open("svcsim.db", create=True)          # doctest: +SKIP
+    >>> corpus.add_plan(plan, path="plans/局_113.txt").action   # doctest: +SKIP
+    'added'
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    # -- opening -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = False) -> "Corpus":
+        p = Path(path)
+        if not p.exists():
+            if not create:
+                raise StoreError(
+                    f"{p}: no corpus database here; create one with `svcsim ingest PLAN_FILES --db {p}`"
+                )
+            p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(p), timeout=30.0, isolation_level=None)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.executescript(SCHEMA)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+            if row is None:
+                conn.execute("INSERT INTO meta(key, value) VALUES ('format_version', ?)", (str(FORMAT_VERSION),))
+            elif int(row[0]) != FORMAT_VERSION:
+                raise StoreError(
+                    f"{p}: corpus format {row[0]} is not this svcsim's format {FORMAT_VERSION}; "
+                    "re-ingest the plans into a new --db"
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{p}: not a usable svcsim corpus database ({exc})") from exc
+        return cls(conn, p)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------------
+    def add_plan(self, plan: Plan, *, path: str | os.PathLike[str] | None = None) -> IngestOutcome:
+        """Insert or replace one plan atomically. Unchanged content (same hash) is a no-op."""
+        key = _plan_key(plan)
+        c = self._conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            old = c.execute("SELECT id, content_hash, n_points FROM plans WHERE plan_key = ?", (key,)).fetchone()
+            if old is not None and plan.content_hash and old[1] == plan.content_hash:
+                c.execute("COMMIT")
+                return IngestOutcome(old[0], "unchanged", plan.file, 0, 0)
+            removed = 0
+            if old is not None:
+                removed = old[2]
+                c.execute("DELETE FROM entries WHERE plan_id = ?", (old[0],))
+                c.execute("DELETE FROM plans WHERE id = ?", (old[0],))
+            cur = c.execute(
+                "INSERT INTO plans(plan_key, file, path, agency, roc_year, year, title, content_hash, n_points,"
+                " plan_json, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (key, plan.file, str(path or plan.file), plan.agency, plan.roc_year, plan.year, plan.title,
+                 plan.content_hash, plan.n_points, json.dumps(plan.to_dict(), ensure_ascii=False),
+                 time.strftime("%Y-%m-%dT%H:%M:%S")),
+            )
+            plan_id = int(cur.lastrowid)
+            rows = []
+            for ord_, e in enumerate(_plan_entries(plan)):
+                rows.append((plan_id, ord_, e.kind, e.item, e.item_title, e.measure, e.measure_title, e.n,
+                             e.text, json.dumps(list(e.units), ensure_ascii=False), self._text_id(e.text)))
+            c.executemany(
+                "INSERT INTO entries(plan_id, ord, kind, item, item_title, measure, measure_title, n, text,"
+                " units, text_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        return IngestOutcome(plan_id, "replaced" if old is not None else "added", plan.file,
+                             plan.n_points, removed)
+
+    def _text_id(self, text: str) -> int:
+        k = text_key(text)
+        row = self._conn.execute("SELECT id FROM texts WHERE key = ?", (k,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        return int(self._conn.execute("INSERT INTO texts(key, text) VALUES (?, ?)", (k, text)).lastrowid)
+
+    def remove_plan(self, plan_id: int) -> None:
+        with self._transaction():
+            self._conn.execute("DELETE FROM entries WHERE plan_id = ?", (plan_id,))
+            self._conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
+
+    def _transaction(self):
+        conn = self._conn
+
+        class _Tx:
+            def __enter__(self_inner):
+                conn.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self_inner, exc_type, *rest):
+                conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+        return _Tx()
+
+    # -- reading -------------------------------------------------------------------------------
+    def plans(self) -> list[PlanInfo]:
+        rows = self._conn.execute(
+            "SELECT id, file, path, agency, roc_year, year, title, content_hash, n_points, ingested_at"
+            " FROM plans ORDER BY agency, roc_year, file"
+        ).fetchall()
+        return [PlanInfo(*r) for r in rows]
+
+    def find_plan(self, ref: str | int) -> PlanInfo:
+        """A plan by id, file name, or ``agency`` + year (``高雄市政府勞工局 114`` / ``…/2025``)."""
+        plans = self.plans()
+        s = str(ref).strip()
+        if s.isdigit():
+            hit = [p for p in plans if p.id == int(s)]
+            if hit:
+                return hit[0]
+        hit = [p for p in plans if p.file == s or Path(p.path).name == s or p.path == s]
+        if not hit:
+            parts = s.replace("/", " ").split()
+            if len(parts) >= 2 and parts[-1].isdigit():
+                agency, y = " ".join(parts[:-1]), int(parts[-1])
+                hit = [p for p in plans if p.agency == agency and y in (p.roc_year, p.year)]
+        if not hit:
+            hit = [p for p in plans if s and s in p.agency]
+        if len(hit) != 1:
+            known = ", ".join(f"{p.id}:{p.file}" for p in plans[:10]) or "none"
+            why = "matches no plan" if not hit else f"matches {len(hit)} plans"
+            raise InputError(s, f"{why}; give a plan id, file name, or 'AGENCY YEAR' (plans: {known})")
+        return hit[0]
+
+    def get_plan(self, ref: str | int) -> Plan:
+        info = self.find_plan(ref)
+        row = self._conn.execute("SELECT plan_json FROM plans WHERE id = ?", (info.id,)).fetchone()
+        return Plan.from_dict(json.loads(row[0]))
+
+    def entries(self, kind: EntryKind | None = None, *, plan_ids: Sequence[int] | None = None) -> list[Entry]:
+        """All entries (points and measure titles) in a stable order: plan, then position in the plan."""
+        sql = (
+            "SELECT e.id, e.kind, p.agency, p.year, p.file, e.item, e.measure, e.n, e.text, e.plan_id,"
+            " e.item_title, e.measure_title, e.units FROM entries e JOIN plans p ON p.id = e.plan_id"
+        )
+        cond, args = [], []
+        if kind is not None:
+            cond.append("e.kind = ?")
+            args.append(kind)
+        if plan_ids is not None:
+            cond.append(f"e.plan_id IN ({','.join('?' * len(plan_ids))})")
+            args.extend(plan_ids)
+        if cond:
+            sql += " WHERE " + " AND ".join(cond)
+        sql += " ORDER BY p.agency, p.roc_year, p.file, e.ord"
+        return [
+            Entry(id=r[0], kind=r[1], agency=r[2], year=r[3], file=r[4], item=r[5], measure=r[6], n=r[7],
+                  text=r[8], plan_id=r[9], item_title=r[10], measure_title=r[11], units=tuple(json.loads(r[12])))
+            for r in self._conn.execute(sql, args)
+        ]
+
+    def text_ids(self, entry_ids: Iterable[int]) -> dict[int, int]:
+        ids = list(entry_ids)
+        out: dict[int, int] = {}
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            q = f"SELECT id, text_id FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(self._conn.execute(q, chunk).fetchall())
+        return out
+
+    def entries_for_texts(self, text_ids: Sequence[int]) -> dict[int, list[Entry]]:
+        """Entries grouped by text id (one distinct text may stand in many plans)."""
+        wanted = set(int(t) for t in text_ids)
+        by_text: dict[int, list[Entry]] = {t: [] for t in wanted}
+        tid = self.text_ids_all()
+        for e in self.entries():
+            t = tid.get(e.id)
+            if t in wanted:
+                by_text[t].append(e)
+        return by_text
+
+    def text_ids_all(self) -> dict[int, int]:
+        return dict(self._conn.execute("SELECT id, text_id FROM entries").fetchall())
+
+    def distinct_texts(self) -> list[tuple[int, str, str]]:
+        """(text id, cache key, text) of every text some entry uses now, by id."""
+        return self._conn.execute(
+            "SELECT t.id, t.key, t.text FROM texts t WHERE EXISTS (SELECT 1 FROM entries e WHERE e.text_id = t.id)"
+            " ORDER BY t.id"
+        ).fetchall()
+
+    def stats(self) -> dict[str, int]:
+        c = self._conn
+        return {
+            "plans": c.execute("SELECT COUNT(*) FROM plans").fetchone()[0],
+            "points": c.execute("SELECT COUNT(*) FROM entries WHERE kind = 'point'").fetchone()[0],
+            "measure_titles": c.execute("SELECT COUNT(*) FROM entries WHERE kind = 'measure_title'").fetchone()[0],
+            "distinct_texts": c.execute("SELECT COUNT(DISTINCT text_id) FROM entries").fetchone()[0],
+        }
+
+    # -- embedding cache (see svcsim.store.embeddings for the logic) ---------------------------
+    def cached_vectors(self, fingerprint: str, keys: Sequence[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for i in range(0, len(keys), 900):
+            chunk = list(keys[i : i + 900])
+            q = f"SELECT text_key, vector FROM embeddings WHERE fingerprint = ? AND text_key IN ({','.join('?' * len(chunk))})"
+            out.update(self._conn.execute(q, [fingerprint, *chunk]).fetchall())
+        return out
+
+    def put_vectors(self, fingerprint: str, dim: int, rows: Iterable[tuple[str, bytes]]) -> None:
+        with self._transaction():
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(fingerprint, text_key, dim, vector) VALUES (?, ?, ?, ?)",
+                ((fingerprint, k, dim, v) for k, v in rows),
+            )
+
+    def embedded_entries(self, encoder, kind: EntryKind | None = None, *, show_progress: bool = False):
+        """Entries and their vectors (row-aligned), embedding only texts not cached for this encoder."""
+        from svcsim.store.embeddings import embedded_entries
+
+        return embedded_entries(self, encoder, kind=kind, show_progress=show_progress)
+
+
+def _plan_entries(plan: Plan) -> list[Entry]:
+    from svcsim.model import entries_from_plans
+
+    return entries_from_plans([plan])
