@@ -1,0 +1,49 @@
+"""``svcsim index | search``: embeddings and semantic search."""
+
+from __future__ import annotations
+
+import click
+
+from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled
+
+
+@click.command("index")
+@db_option
+@model_option
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch (after changing model, or on a mismatch error).")
+def index_cmd(db: str | None, model: str | None, rebuild: bool) -> None:
+    """Embed every point and measure title (cached) and update the FAISS index beside the corpus."""
+    from svcsim.index.corpus_index import update_index
+
+    encoder = load_encoder(model)
+    with open_corpus(db) as corpus:
+        up = update_index(corpus, encoder, rebuild=rebuild, show_progress=progress_enabled())
+    click.echo(
+        f"index: {up.count} texts ({up.kind}), {up.added} added{' (rebuilt)' if up.rebuilt else ''}; "
+        f"embedded {up.embedded}, from cache {up.cached}  ({up.directory})",
+        err=True,
+    )
+
+
+@click.command("search")
+@click.argument("text")
+@click.option("-k", "--k", "k", default=10, show_default=True, help="How many results.")
+@click.option("--agency", default=None, help="Only this agency.")
+@click.option("--year", type=int, default=None, help="Only this year (Western or ROC).")
+@db_option
+@model_option
+@json_option
+def search_cmd(text: str, k: int, agency: str | None, year: int | None, db: str | None, model: str | None,
+               as_json: bool) -> None:
+    """Find the points closest in meaning to TEXT."""
+    from svcsim.index.corpus_index import CorpusIndex
+
+    encoder = load_encoder(model)
+    with open_corpus(db) as corpus:
+        hits = CorpusIndex.open(corpus, encoder).search(text, k=k, agency=agency, year=year)
+    for h in hits:
+        if as_json:
+            echo_json(h.to_dict())
+        else:
+            e = h.entry
+            click.echo(f"{h.score:.3f}  {e.agency} {e.year}  {e.item}{e.measure}-{e.n}  {e.text}")

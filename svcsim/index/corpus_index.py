@@ -1,0 +1,148 @@
+"""The corpus's FAISS index, kept beside the SQLite file, and semantic search over it.
+
+One vector per *distinct* text (the store's ``texts`` ids are the FAISS ids), so a template sentence
+repeated by 150 agencies is embedded and indexed once; a hit expands to every entry using that text.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from svcsim.errors import IndexMismatchError, InputError
+from svcsim.index.vectors import APPROXIMATE_ABOVE, VectorIndex
+from svcsim.model import Entry, EntryKind
+from svcsim.store.embeddings import vectors_for_texts
+
+STALE_REBUILD_SHARE = 0.2
+"""Rebuild instead of appending when more than this share of indexed texts is no longer used."""
+
+
+def index_dir(db_path: str | os.PathLike[str]) -> Path:
+    """``corpus.db`` → ``corpus.index/`` in the same folder."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".index")
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    directory: Path
+    kind: Literal["flat", "ivf"]
+    count: int           # vectors in the index
+    added: int           # vectors added by this call
+    embedded: int        # texts run through the model by this call
+    cached: int          # texts whose vectors came from the cache
+    rebuilt: bool
+
+
+def update_index(corpus, encoder, directory: str | os.PathLike[str] | None = None, *, rebuild: bool = False,
+                 approximate_above: int = APPROXIMATE_ABOVE, show_progress: bool = False) -> IndexUpdate:
+    """Embed what is missing and bring the index up to date with the store (incrementally when possible)."""
+    d = Path(directory) if directory is not None else index_dir(corpus.path)
+    texts = corpus.distinct_texts()
+    vecs, stats = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts], show_progress=show_progress)
+    ids = np.array([i for i, _, _ in texts], dtype=np.int64)
+    mat = np.stack([vecs[k] for _, k, _ in texts]) if texts else np.zeros((0, encoder.dim), np.float32)
+
+    index = None
+    if not rebuild and (d / "manifest.json").exists():
+        index = VectorIndex.load(d, fingerprint=encoder.fingerprint, dim=encoder.dim)
+    if index is not None:
+        have = set(index.ids().tolist())
+        live = set(ids.tolist())
+        stale = len(have - live)
+        too_stale = have and stale / len(have) > STALE_REBUILD_SHARE
+        outgrown = index.kind == "flat" and len(live) > approximate_above
+        if too_stale or outgrown:
+            index = None
+        else:
+            new = np.array([i not in have for i in ids.tolist()], dtype=bool)
+            index.add(mat[new], ids[new])
+            index.save(d)
+            return IndexUpdate(d, index.kind, index.count, int(new.sum()), stats.embedded, stats.cached, False)
+    index = VectorIndex.build(mat, ids, model=getattr(encoder, "name", ""), fingerprint=encoder.fingerprint,
+                              approximate_above=approximate_above)
+    index.save(d)
+    return IndexUpdate(d, index.kind, index.count, index.count, stats.embedded, stats.cached, True)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    entry: Entry
+    score: float
+
+    def to_dict(self) -> dict:
+        e = self.entry
+        return {"agency": e.agency, "year": e.year, "file": e.file, "item": e.item, "measure": e.measure,
+                "measure_title": e.measure_title, "n": e.n, "kind": e.kind, "text": e.text,
+                "score": round(float(self.score), 4)}
+
+
+class CorpusIndex:
+    """A loaded index plus the text-id → entries map: what search and suggestions run on.
+
+    >>> ci = CorpusIndex.open(corpus, encoder)                       # doctest: +SKIP
+    >>> [h.entry.text for h in ci.search("設置單一窗口", k=3)]          # doctest: +SKIP
+    """
+
+    def __init__(self, corpus, encoder, index: VectorIndex, by_text: dict[int, list[Entry]]) -> None:
+        self.corpus = corpus
+        self.encoder = encoder
+        self.index = index
+        self.by_text = by_text
+
+    @classmethod
+    def open(cls, corpus, encoder, directory: str | os.PathLike[str] | None = None) -> "CorpusIndex":
+        d = Path(directory) if directory is not None else index_dir(corpus.path)
+        if not (d / "manifest.json").exists():
+            raise IndexMismatchError(f"{d}: no index yet for this corpus; run `svcsim index` first")
+        index = VectorIndex.load(d, fingerprint=encoder.fingerprint, dim=encoder.dim)
+        tids = corpus.text_ids_all()
+        by_text: dict[int, list[Entry]] = {}
+        for e in corpus.entries():
+            by_text.setdefault(tids[e.id], []).append(e)
+        missing = set(by_text) - set(index.ids().tolist())
+        if missing:
+            raise IndexMismatchError(
+                f"{d}: the index is behind the corpus ({len(missing)} texts not indexed); run `svcsim index`"
+            )
+        return cls(corpus, encoder, index, by_text)
+
+    def search_vector(self, query: np.ndarray, *, k: int = 10, agency: str | None = None, year: int | None = None,
+                      kind: EntryKind | None = "point", exclude_agency: str | None = None) -> list[SearchHit]:
+        """Top-k entries for one query vector, filtered; ties broken by entry id for reproducibility."""
+        if k < 1:
+            raise InputError("k", f"must be at least 1, got {k}")
+        q = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        fetch = max(4 * k, 32)
+        while True:
+            scores, ids = self.index.search(q, fetch)
+            hits: list[SearchHit] = []
+            for s, t in zip(scores[0], ids[0]):
+                if t < 0:
+                    continue
+                for e in self.by_text.get(int(t), ()):
+                    if kind is not None and e.kind != kind:
+                        continue
+                    if agency is not None and e.agency != agency:
+                        continue
+                    if exclude_agency is not None and e.agency == exclude_agency:
+                        continue
+                    if year is not None and year not in (e.year, (e.year or 0) - 1911):
+                        continue
+                    hits.append(SearchHit(e, float(s)))
+            if len(hits) >= k or fetch >= self.index.count:
+                break
+            fetch = min(fetch * 4, self.index.count)
+        hits.sort(key=lambda h: (-h.score, h.entry.id))
+        return hits[:k]
+
+    def search(self, text: str, *, k: int = 10, **filters) -> list[SearchHit]:
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("TEXT", "search text is empty; give a sentence such as 設置單一窗口")
+        vec = self.encoder.encode([text], kind="query")
+        return self.search_vector(vec[0], k=k, **filters)
