@@ -1,0 +1,112 @@
+import dataclasses
+import sqlite3
+
+import numpy as np
+import pytest
+
+from svcsim.embed import HashEncoder
+from svcsim.errors import InputError, StoreError
+from svcsim.store import Corpus
+from tests.helpers import make_plan
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    with Corpus.open(tmp_path / "c.db", create=True) as c:
+        yield c
+
+
+def test_open_missing_without_create_says_how_to_fix(tmp_path):
+    with pytest.raises(StoreError, match="svcsim ingest"):
+        Corpus.open(tmp_path / "nope.db")
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "x.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="x.db"):
+        Corpus.open(bad)
+
+
+def test_add_unchanged_replaced(corpus):
+    plan = make_plan()
+    assert corpus.add_plan(plan).action == "added"
+    assert corpus.add_plan(plan).action == "unchanged"
+    changed = make_plan(points={("一", "(二)"): ["設置單一窗口並延長服務時間至晚間八點。"]}, content_hash="v2")
+    out = corpus.add_plan(changed)
+    assert out.action == "replaced"
+    assert len(corpus.plans()) == 1
+    texts = [e.text for e in corpus.entries("point")]
+    assert "設置單一窗口並延長服務時間至晚間八點。" in texts
+    assert "設置單一窗口，提供民眾一站式服務。" not in texts
+
+
+def test_same_agency_different_years_kept_apart(corpus):
+    corpus.add_plan(make_plan(roc_year=113))
+    corpus.add_plan(make_plan(roc_year=114))
+    assert sorted(p.roc_year for p in corpus.plans()) == [113, 114]
+    assert corpus.find_plan("高雄市政府範例局 114").year == 2025
+    assert corpus.find_plan("高雄市政府範例局 2024").roc_year == 113
+
+
+def test_find_plan_ambiguous_and_unknown(corpus):
+    corpus.add_plan(make_plan(roc_year=113))
+    corpus.add_plan(make_plan(roc_year=114))
+    with pytest.raises(InputError, match="matches 2 plans"):
+        corpus.find_plan("範例局")
+    with pytest.raises(InputError, match="matches no plan"):
+        corpus.find_plan("不存在")
+
+
+def test_crash_mid_ingest_keeps_previous_state(corpus, monkeypatch):
+    corpus.add_plan(make_plan())
+    before = [e.text for e in corpus.entries()]
+    changed = make_plan(points={("一", "(二)"): ["全新文字。"]}, content_hash="v2")
+    calls = {"n": 0}
+    real = corpus._text_id
+
+    def boom(text):
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise RuntimeError("disk on fire")
+        return real(text)
+
+    monkeypatch.setattr(corpus, "_text_id", boom)
+    with pytest.raises(RuntimeError):
+        corpus.add_plan(changed)
+    assert [e.text for e in corpus.entries()] == before
+    assert corpus.plans()[0].content_hash == make_plan().content_hash
+
+
+def test_embedding_cache_embeds_each_text_once(corpus):
+    class Counting(HashEncoder):
+        def __init__(self):
+            super().__init__(dim=32)
+            self.seen = []
+
+        def encode(self, texts, **kw):
+            self.seen.extend(texts)
+            return super().encode(texts, **kw)
+
+    enc = Counting()
+    corpus.add_plan(make_plan("甲局"))
+    corpus.add_plan(make_plan("乙局"))  # same texts: identical points across agencies
+    entries, vecs = corpus.embedded_entries(enc)
+    assert len(enc.seen) == len(set(enc.seen))
+    assert len(enc.seen) == len({e.text for e in entries})
+    assert vecs.shape == (len(entries), 32)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    enc.seen.clear()
+    corpus.embedded_entries(enc)
+    corpus.add_plan(dataclasses.replace(make_plan("甲局"), content_hash="again"))
+    corpus.embedded_entries(enc)
+    assert enc.seen == []  # re-ingesting changes nothing already embedded
+
+
+def test_cache_is_per_model(corpus):
+    corpus.add_plan(make_plan())
+    a = HashEncoder(dim=16)
+    b = HashEncoder(dim=24)
+    _, va = corpus.embedded_entries(a)
+    _, vb = corpus.embedded_entries(b)
+    assert va.shape[1] == 16 and vb.shape[1] == 24
