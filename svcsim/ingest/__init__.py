@@ -1,1 +1,15 @@
-"""ingest."""
+"""Read converted 提升服務計畫 files into :class:`svcsim.model.Plan` objects.
+
+The pipeline, one idea per module: ``decode`` (bytes → text), ``rows`` (find the table, cut
+rows into cells), ``cells`` (HTML, whitespace rule, numbering marks), ``structure`` (rows →
+items › measures › points, units), ``header`` (title, agency, year, goals), ``parse`` (glue),
+``files`` (expand user paths). Nothing heavy is imported here.
+"""
+
+from __future__ import annotations
+
+from svcsim.ingest.decode import read_text
+from svcsim.ingest.files import iter_plan_files
+from svcsim.ingest.parse import parse_file, parse_text
+
+__all__ = ["iter_plan_files", "parse_file", "parse_text", "read_text"]

@@ -1,0 +1,265 @@
+"""Cell-level text: HTML stripping, the whitespace rule, and the numbering markers.
+
+A cell of the converted table is raw text with optional HTML fragments (``<p>``, ``<ol><li>``).
+This module turns a cell into *segments* (the pieces between block tags) and recognises the
+three numbering schemes that give the plan its structure:
+
+* item (執行要項):     ``一、`` ``三.``                 → code ``"一"``
+* measure (具體措施):  ``(一)`` ``（四）``              → code ``"(一)"`` (half-width)
+* point (執行重點):    ``1.`` ``2、`` or ``(1)`` ``（2）``  → its number
+
+Example:
+    >>> normalise_ws("依據 第 7 條 規定，facebook 連結")
+    '依據第 7 條規定，facebook 連結'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_WS_RUN = re.compile(r"\s+")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Only tag-shaped text counts as a tag, so a stray "<" in prose survives.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ol|ul|div|br|tr|td|th|table|tbody|h[1-6])\b[^<>]*>", re.IGNORECASE)
+_LI_OPEN = re.compile(r"<li\b", re.IGNORECASE)
+
+CN_DIGITS = "零一二三四五六七八九"
+_CN_NUMERAL = "[一二三四五六七八九十]+"
+_DIGIT = "[0-9０-９]"
+
+ITEM_MARK = re.compile(rf"^\s*({_CN_NUMERAL})\s*[、.．]\s*")
+MEASURE_MARK = re.compile(rf"^\s*[(（]\s*({_CN_NUMERAL})\s*[)）]\s*")
+# A mark in the middle of a segment counts only right after a sentence end, so "辦理一、二級"
+# or "依第(一)款" inside a title is never split.
+_MID_ITEM = re.compile(rf"(?<=[。；;])\s*({_CN_NUMERAL})\s*[、.．]\s*")
+_MID_MEASURE = re.compile(rf"(?<=[。；;])\s*[(（]\s*({_CN_NUMERAL})\s*[)）]\s*")
+
+# Point numbers: "1." "２．" "3、" (never "4.0" or "Web2.") and the parenthesised "(1)" scheme.
+_DOT_NUM = rf"({_DIGIT}{{1,2}})\s*[.．、](?!{_DIGIT})"
+_PAREN_NUM = rf"[(（]\s*({_DIGIT}{{1,2}})\s*[)）]"
+POINT_SCHEMES = {"dot": _DOT_NUM, "paren": _PAREN_NUM}
+
+
+def is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def normalise_ws(text: str) -> str:
+    """Apply the gold whitespace rule.
+
+    A whitespace run becomes one space when the character before or after it is an ASCII
+    letter or digit, and disappears otherwise (CJK text has no word spaces; PDF conversion
+    inserts them at line wraps).
+
+    Example:
+        >>> normalise_ws("便捷服務 遞送，資通訊( ICT)服務")
+        '便捷服務遞送，資通訊( ICT)服務'
+    """
+    text = text.strip()
+
+    def repl(m: re.Match[str]) -> str:
+        before = text[m.start() - 1]
+        after = text[m.end()]
+        return " " if is_ascii_alnum(before) or is_ascii_alnum(after) else ""
+
+    return _WS_RUN.sub(repl, text)
+
+
+def unescape_entities(text: str) -> str:
+    """Decode only well-formed ``&name;``/``&#n;`` entities, so ``Q&A`` stays as written."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
+def strip_tags(text: str) -> str:
+    """Drop every HTML tag (tags count as whitespace) and decode entities."""
+    return unescape_entities(_TAG.sub(" ", text))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The text between two block tags of a cell. ``li`` says it opened with ``<li>``."""
+
+    text: str
+    li: bool = False
+
+
+def segments(cell: str) -> list[Segment]:
+    """Split a raw cell into its non-blank segments, tags removed.
+
+    Example:
+        >>> [s.text for s in segments("<p>甲</p> <p>2. 乙</p>")]
+        ['甲', '2. 乙']
+    """
+    out: list[Segment] = []
+    pos = 0
+    li = False
+    for m in _BLOCK_TAG.finditer(cell):
+        piece = strip_tags(cell[pos : m.start()])
+        if piece.strip():
+            out.append(Segment(piece.strip(), li))
+            li = False
+        if _LI_OPEN.match(m.group(0)):
+            li = True
+        pos = m.end()
+    piece = strip_tags(cell[pos:])
+    if piece.strip():
+        out.append(Segment(piece.strip(), li))
+    return out
+
+
+def cell_text(cell: str) -> str:
+    """The whole cell as one normalised string."""
+    return normalise_ws(" ".join(s.text for s in segments(cell)))
+
+
+def cn_to_int(numeral: str) -> int:
+    """Value of a Chinese numeral up to 99 (``"十二"`` → 12).
+
+    Example:
+        >>> cn_to_int("二十三")
+        23
+    """
+    if "十" not in numeral:
+        value = 0
+        for ch in numeral:
+            value = value * 10 + CN_DIGITS.index(ch)
+        return value
+    tens, _, ones = numeral.partition("十")
+    return (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
+
+
+def digit_value(digits: str) -> int:
+    """Value of a run of half- or full-width digits."""
+    return int("".join(str(unicodedata.digit(ch)) for ch in digits))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One piece of a title cell: ``kind`` is ``"item"``, ``"measure"`` or ``"cont"`` (no mark).
+
+    ``code`` is the normalised code (``"一"``, ``"(一)"``) and ``ordinal`` its value; both are
+    empty/0 for a continuation.
+    """
+
+    kind: str
+    code: str
+    ordinal: int
+    text: str
+
+
+def _split_mid(text: str) -> list[str]:
+    """Split a segment at item/measure marks that follow a sentence end."""
+    cuts = sorted({m.start() for rx in (_MID_ITEM, _MID_MEASURE) for m in rx.finditer(text)})
+    if not cuts:
+        return [text]
+    pieces, prev = [], 0
+    for c in cuts:
+        pieces.append(text[prev:c])
+        prev = c
+    pieces.append(text[prev:])
+    return [p for p in pieces if p.strip()]
+
+
+def headings(cell: str) -> list[Heading]:
+    """Read a title cell (執行要項 or 具體措施 column) as a list of headings in order.
+
+    Unmarked text at the start is a ``"cont"`` piece: the rest of a title broken by a page
+    break, or a title that simply has no code. Unmarked text after a heading extends it.
+
+    Example:
+        >>> [(h.kind, h.code, h.text) for h in headings("<p>辦理。</p> <p>（四）公開資訊</p>")]
+        [('cont', '', '辦理。'), ('measure', '(四)', '公開資訊')]
+    """
+    out: list[Heading] = []
+    for seg in segments(cell):
+        for piece in _split_mid(seg.text):
+            m = MEASURE_MARK.match(piece)
+            if m:
+                num = m.group(1)
+                out.append(Heading("measure", f"({num})", cn_to_int(num), piece[m.end() :]))
+                continue
+            m = ITEM_MARK.match(piece)
+            if m:
+                num = m.group(1)
+                out.append(Heading("item", num, cn_to_int(num), piece[m.end() :]))
+                continue
+            if out:
+                last = out[-1]
+                out[-1] = Heading(last.kind, last.code, last.ordinal, last.text + " " + piece)
+            else:
+                out.append(Heading("cont", "", 0, piece))
+    return out
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a points cell: ``n`` is the source number, or ``None`` for unnumbered text."""
+
+    n: int | None
+    text: str
+
+
+def has_point_mark(cell: str, scheme: str) -> bool:
+    """Whether some segment of the cell starts with a point number of ``scheme``."""
+    rx = re.compile(r"^\s*" + POINT_SCHEMES[scheme])
+    return any(rx.match(s.text) for s in segments(cell))
+
+
+def point_chunks(cell: str, *, scheme: str, prev: int) -> list[Chunk]:
+    """Cut a points cell at its point numbers.
+
+    ``prev`` is the number of the point open before this cell, so that a mark in running text
+    is only believed when it continues the sequence (``2.`` after point 1) or restarts it after
+    a sentence end; marks at the start of a ``<p>``/``<li>`` are always believed. Unnumbered
+    text before the first mark becomes a chunk with ``n=None``.
+
+    Example:
+        >>> point_chunks("續文。 3. 甲，如 2. 條 4. 乙", scheme="dot", prev=2)
+        [Chunk(n=None, text='續文。'), Chunk(n=3, text='甲，如 2. 條'), Chunk(n=4, text='乙')]
+    """
+    start_rx = re.compile(r"^\s*" + POINT_SCHEMES[scheme] + r"\s*")
+    mid_rx = re.compile(r"(?<=[\s。；;])" + POINT_SCHEMES[scheme] + r"\s*")
+    chunks: list[list] = []  # [n, [texts]]
+    last = prev
+    auto_li = scheme == "dot" and not has_point_mark(cell, scheme)
+    for seg in segments(cell):
+        text = seg.text
+        m = start_rx.match(text)
+        pos = 0
+        if m:
+            last = digit_value(m.group(1))
+            chunks.append([last, []])
+            pos = m.end()
+        elif seg.li and auto_li:
+            last += 1  # an auto-numbered <li> list with no typed numbers
+            chunks.append([last, []])
+        while True:
+            found = None
+            for mm in mid_rx.finditer(text, pos):
+                n = digit_value(mm.group(1))
+                before = text[: mm.start()].rstrip()
+                sentence_end = not before or before[-1] in "。；;：:!！?？"
+                if n == last + 1 or (n == 1 and sentence_end):
+                    found = (mm, n)
+                    break
+            if found is None:
+                break
+            mm, n = found
+            _add(chunks, text[pos : mm.start()])
+            chunks.append([n, []])
+            last = n
+            pos = mm.end()
+        _add(chunks, text[pos:])
+    return [Chunk(n, normalise_ws(" ".join(t))) for n, t in chunks if n is not None or "".join(t).strip()]
+
+
+def _add(chunks: list[list], text: str) -> None:
+    if not text.strip():
+        return
+    if not chunks:
+        chunks.append([None, []])
+    chunks[-1][1].append(text)

@@ -1,0 +1,100 @@
+"""Bytes → text: UTF-8 (with or without BOM), UTF-16 (BOM, or BOM-less by its NUL pattern)
+and Big5/CP950, which is what older Taiwanese government files are saved in.
+
+Example:
+    >>> decode_bytes("提升服務".encode("cp950"), "plan.txt")
+    '提升服務'
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+
+from svcsim.errors import PlanParseError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SAMPLE = 8192
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read a plan file as text, detecting its encoding.
+
+    Raises:
+        PlanParseError: the file is empty, binary, or in no supported encoding.
+        InputError: the file cannot be opened.
+    """
+    return decode_bytes(read_bytes(path), str(path))
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    from svcsim.errors import InputError
+
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise InputError(path, "no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a plan file; pass the .txt/.md files inside it") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror}); check its permissions") from None
+
+
+def decode_bytes(data: bytes, source: str) -> str:
+    """Decode a plan file's raw bytes; ``source`` names the file in errors."""
+    if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise PlanParseError(source, "the file is empty; export the plan's text into it and retry")
+    if data.startswith(codecs.BOM_UTF8):
+        return _checked(data[3:], "utf-8", source)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _checked(data, "utf-16", source)
+    if b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise PlanParseError(
+                source, "looks binary (it contains NUL bytes and is not UTF-16); convert the plan to a .txt/.md text file first"
+            )
+        return _checked(data, encoding, source)
+    for encoding in ("utf-8", "cp950", "big5hkscs"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return _no_controls(text, encoding, source)
+    raise PlanParseError(
+        source, "is neither UTF-8, UTF-16 nor Big5/CP950 text; re-save it as UTF-8 (e.g. `iconv -t UTF-8`)"
+    )
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 puts the NUL of every ASCII character (newlines, tabs, digits) on the same side."""
+    sample = data[:_SAMPLE]
+    if len(data) % 2:
+        return None
+    odd = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0)
+    even = sum(1 for i in range(0, len(sample), 2) if sample[i] == 0)
+    if odd and not even:
+        return "utf-16-le"
+    if even and not odd:
+        return "utf-16-be"
+    return None
+
+
+def _checked(data: bytes, encoding: str, source: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise PlanParseError(
+            source, f"is not valid {encoding} (bad byte at offset {exc.start}); re-save it as UTF-8"
+        ) from None
+    return _no_controls(text.lstrip("\ufeff"), encoding, source)
+
+
+def _no_controls(text: str, encoding: str, source: str) -> str:
+    if len(_CONTROL.findall(text[:_SAMPLE])) > 2:
+        raise PlanParseError(
+            source, f"decodes as {encoding} but contains control characters, so it looks binary; convert the plan to text first"
+        )
+    return text

@@ -1,0 +1,88 @@
+"""The text above the table: plan title, agency, ROC year and goals (計畫目標).
+
+Example:
+    >>> read_header(["# 新竹縣範例局 112 年度提升服務計畫", "貳、計畫目標", "- 一、便民。", "參、實施對象"])
+    HeaderInfo(agency='新竹縣範例局', roc_year=112, title='112 年度提升服務計畫', goals=('便民。',))
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from svcsim.ingest.cells import normalise_ws, strip_tags
+
+_SECTION = re.compile(r"^(?:[壹貳參肆伍陸柒捌玖拾]+|[一二三四五六七八九十]+)\s*[、.．]")
+_YEAR = re.compile(r"(?:民國\s*)?([0-9０-９]{2,3})\s*年")
+_DECOR = re.compile(r"^[#>*\s]+|[*\s]+$")
+_BULLET = re.compile(r"^[-*•●・]\s*")
+_GOAL_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十0-9]+\s*[)）]|[0-9]+\s*[.．、])\s*")
+
+
+@dataclass(frozen=True)
+class HeaderInfo:
+    agency: str
+    roc_year: int | None
+    title: str
+    goals: tuple[str, ...]
+
+
+def _clean(line: str) -> str:
+    return _DECOR.sub("", strip_tags(line)).strip()
+
+
+def read_header(lines: list[str]) -> HeaderInfo:
+    """Read title/agency/year from the first line naming a 計畫, and the goals section.
+
+    ``lines`` are the lines above the table. The agency is the text before the year on the
+    title line, or the line(s) above it when the title starts with the year (two-line titles).
+    """
+    cleaned = [_clean(line) for line in lines]
+    title_idx = next((i for i, c in enumerate(cleaned) if ("計畫" in c or "計劃" in c) and not _SECTION.match(c)), None)
+    agency, roc_year, title = "", None, ""
+    if title_idx is not None:
+        line = cleaned[title_idx]
+        m = _YEAR.search(line)
+        if m:
+            roc_year = int(unicodedata.normalize("NFKC", m.group(1)))
+            agency, title = line[: m.start()], line[m.start() :]
+        else:
+            cut = line.find("提升")
+            agency, title = (line[:cut], line[cut:]) if cut > 0 else ("", line)
+        if not agency.strip():
+            above = [c for c in cleaned[:title_idx] if c]
+            agency = above[-1] if above else ""
+        agency, title = normalise_ws(agency), normalise_ws(title)
+    return HeaderInfo(agency=agency, roc_year=roc_year, title=title, goals=_goals(cleaned))
+
+
+def _goals(cleaned: list[str]) -> tuple[str, ...]:
+    start = next((i for i, c in enumerate(cleaned) if "目標" in c and _SECTION.match(c) and len(c) <= 30), None)
+    if start is None:
+        return ()
+    goals: list[str] = []
+    numbered = False
+    inline = re.split(r"[：:]", cleaned[start], maxsplit=1)
+    body = [inline[1]] if len(inline) > 1 and inline[1].strip() else []
+    for c in body + cleaned[start + 1 :]:
+        if _SECTION.match(c) and not _BULLET.match(c) and _is_section_like(c, cleaned[start]):
+            break
+        text = _BULLET.sub("", c)
+        if not text:
+            continue
+        m = _GOAL_NUMBER.match(text)
+        if m:
+            numbered = True
+            goals.append(text[m.end() :])
+        elif numbered and goals:
+            goals[-1] += text  # a goal wrapped onto the next line
+        else:
+            goals.append(text)
+    return tuple(normalise_ws(g) for g in goals if normalise_ws(g))
+
+
+def _is_section_like(line: str, heading: str) -> bool:
+    """Whether ``line`` is a heading of the same numbering family as the goals heading."""
+    big = "壹貳參肆伍陸柒捌玖拾"
+    return (line[0] in big) == (heading[0] in big)
