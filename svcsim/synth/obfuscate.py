@@ -1,0 +1,157 @@
+"""Known edits that turn a copied 執行重點 into a disguised copy, plus the parser's text form.
+
+Each obfuscation returns a new text that *differs* from its input in one intended way, or
+``None`` when the input offers nothing to edit (no ASCII run, no agency word…), so the caller
+can pick another. Outputs are in :func:`normal_form`, the form the parser gives back.
+
+>>> import random
+>>> agency_swap("本局定期檢討作業流程，提升效率。", random.Random(0), target="本所")
+'本所定期檢討作業流程，提升效率。'
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Callable, Literal
+
+from svcsim.synth.bank_points import INSERT_CLAUSES, SYNONYMS
+from svcsim.synth.bank_template import SELF_WORDS
+
+Obfuscation = Literal[
+    "none", "whitespace_width", "agency_swap", "insert_clause", "delete_clause",
+    "synonym_swap", "reorder_clauses",
+]
+
+_WS = re.compile(r"\s+")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_ASCII_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+_CLAUSE_SEP = re.compile(r"[，；]")
+
+
+def normal_form(text: str) -> str:
+    """The parser's whitespace convention: a run of whitespace becomes one space when the
+    character before or after it is an ASCII letter or digit, and disappears otherwise.
+
+    >>> normal_form("每年至少  1次， 便捷服務 遞送")
+    '每年至少 1次，便捷服務遞送'
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        s, e = m.start(), m.end()
+        before = text[s - 1] if s > 0 else ""
+        after = text[e] if e < len(text) else ""
+        if not before or not after:
+            return ""
+        return " " if _ASCII_ALNUM.match(before) or _ASCII_ALNUM.match(after) else ""
+
+    return _WS.sub(repl, text)
+
+
+def split_clauses(text: str) -> tuple[list[str], list[str], str]:
+    """Split ``text`` into clauses, the separators between them, and the final punctuation."""
+    end = text[-1] if text and text[-1] in "。；" else ""
+    body = text[: len(text) - len(end)]
+    clauses = _CLAUSE_SEP.split(body)
+    seps = _CLAUSE_SEP.findall(body)
+    return clauses, seps, end
+
+
+def _join(clauses: list[str], seps: list[str], end: str) -> str:
+    out = clauses[0]
+    for sep, c in zip(seps, clauses[1:]):
+        out += sep + c
+    return out + end
+
+
+def whitespace_width(text: str, rng: random.Random) -> str | None:
+    """Fold some ASCII letters/digits to full width and toggle the spaces around ASCII runs.
+
+    A copy edited this way is still a ``copy``: equal after removing whitespace and NFKC folding.
+    """
+    runs = list(_ASCII_RUN.finditer(text))
+    if not runs:
+        return None
+    out, last = [], 0
+    for i, m in enumerate(runs):
+        out.append(text[last: m.start()])
+        run = m.group()
+        if i == 0 or rng.random() < 0.5:  # at least one run is widened, so the text always changes
+            run = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in run)
+        else:
+            before = text[m.start() - 1] if m.start() else ""
+            after = text[m.end()] if m.end() < len(text) else ""
+            if before and before != " ":
+                run = " " + run
+            if after and after != " ":
+                run = run + " "
+        out.append(run)
+        last = m.end()
+    out.append(text[last:])
+    return normal_form("".join(out))
+
+
+def agency_swap(text: str, rng: random.Random, *, target: str | None = None) -> str | None:
+    """Replace the agency's word for itself (本局→本所 …) everywhere it occurs."""
+    found = [w for w in SELF_WORDS if w in text]
+    if not found:
+        return None
+    src = found[0]
+    choices = [w for w in SELF_WORDS if w != src and w not in text]
+    dst = target if target and target != src else rng.choice(choices)
+    return text.replace(src, dst)
+
+
+def insert_clause(text: str, rng: random.Random) -> str | None:
+    """Add one generic clause at a clause boundary (never first, so the opening stays)."""
+    clauses, seps, end = split_clauses(text)
+    extra = rng.choice([c for c in INSERT_CLAUSES if c not in text])
+    at = rng.randint(1, len(clauses))
+    clauses.insert(at, extra)
+    seps.insert(at - 1, "，")
+    return _join(clauses, seps, end)
+
+
+def delete_clause(text: str, rng: random.Random) -> str | None:
+    """Drop the shortest clause (keeping the first), so the rest still shares long runs."""
+    clauses, seps, end = split_clauses(text)
+    if len(clauses) < 3:
+        return None
+    at = min(range(1, len(clauses)), key=lambda i: (len(clauses[i]), i))
+    del clauses[at]
+    del seps[at - 1]
+    return _join(clauses, seps, end)
+
+
+def synonym_swap(text: str, rng: random.Random, *, k: int = 2) -> str | None:
+    """Swap up to ``k`` words for a synonym from the bank (加強→強化 …)."""
+    present = [w for w in SYNONYMS if w in text]
+    if not present:
+        return None
+    rng.shuffle(present)
+    out = text
+    for w in present[:k]:
+        out = out.replace(w, rng.choice(SYNONYMS[w]), 1)
+    return out if out != text else None
+
+
+def reorder_clauses(text: str, rng: random.Random) -> str | None:
+    """Swap two clauses; the sentence-final punctuation stays last."""
+    clauses, seps, end = split_clauses(text)
+    if len(clauses) < 2 or len(set(clauses)) < 2:
+        return None
+    i, j = rng.sample(range(len(clauses)), 2)
+    while clauses[i] == clauses[j]:
+        i, j = rng.sample(range(len(clauses)), 2)
+    clauses[i], clauses[j] = clauses[j], clauses[i]
+    return _join(clauses, seps, end)
+
+
+OBFUSCATIONS: dict[str, Callable[..., str | None]] = {
+    "whitespace_width": whitespace_width,
+    "agency_swap": agency_swap,
+    "insert_clause": insert_clause,
+    "delete_clause": delete_clause,
+    "synonym_swap": synonym_swap,
+    "reorder_clauses": reorder_clauses,
+}
