@@ -1,1 +1,29 @@
-"""dupes."""
+"""Copy-paste and boilerplate detection between service plans.
+
+Layers: cheap candidates (:mod:`~svcsim.dupes.candidates`) → character alignment
+(:mod:`~svcsim.dupes.align`) → class (:mod:`~svcsim.dupes.classify`) → template and reuse groups
+(:mod:`~svcsim.dupes.boilerplate`) → plan-level measures (:mod:`~svcsim.dupes.plans`).
+:func:`analyse` runs them all; :mod:`~svcsim.dupes.frames` turns the results into DataFrames.
+
+Importing this package loads numpy only; faiss loads when candidates are searched.
+"""
+
+from svcsim.dupes.align import Alignment, Span, align
+from svcsim.dupes.boilerplate import BoilerplateCount, ReuseCluster, TemplateRule
+from svcsim.dupes.classify import LABELS, Label, Thresholds, classify
+from svcsim.dupes.pairs import DupePair, find_pairs
+
+__all__ = [
+    "Alignment",
+    "BoilerplateCount",
+    "DupePair",
+    "LABELS",
+    "Label",
+    "ReuseCluster",
+    "Span",
+    "TemplateRule",
+    "Thresholds",
+    "align",
+    "classify",
+    "find_pairs",
+]

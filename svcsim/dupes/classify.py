@@ -8,15 +8,15 @@ Definitions (``../shared/gold/NOTES.md``, pairs.jsonl section):
   of ≥ 4 characters *and* ≥ 35 % of the longer one is covered. These are the annotators' own
   numbers, not fitted: on the 105 gold pairs every near_copy meets them (lowest 0.73 / 0.52) and
   no other pair does (closest: a related pair at 0.67 / 0.38, a 9-character paraphrase at 1.0 / 0.26).
-* ``paraphrase`` — same measure, other words: cosine ≥ 0.93, or ≥ 0.92 when both points belong to
+* ``paraphrase`` — same measure, other words: cosine ≥ 0.925, or ≥ 0.92 when both points belong to
   the same measure (same item + measure code, or measure titles with cosine ≥ 0.97).
 * ``related`` — same topic, different measure: cosine ≥ 0.915, or ≥ 0.90 when ≥ 10 % of the shorter
   text is shared verbatim.
 
 The cosine thresholds are for the default model (multilingual-e5-small), whose cosines crowd
 into 0.8–1.0 for any two sentences of this genre. On the gold pairs every ``unrelated`` pair is
-≤ 0.911 and shares no 4-character run, so ``related`` starts just above it; 0.93 for paraphrase
-catches 26 of 31 gold paraphrases. Paraphrase and related overlap heavily in cosine (related
+≤ 0.911 and shares no 4-character run, so ``related`` starts just above it; 0.925 for paraphrase
+catches 26 of 31 gold paraphrases (0.93 would catch 20: the gold paraphrases sit at 0.90–0.97). Paraphrase and related overlap heavily in cosine (related
 pairs reach 0.956), so a reported ``paraphrase`` is sometimes only ``related``: we chose round
 thresholds from the class boundaries rather than a fitted tree, which would memorise 105 pairs.
 Another encoder needs its own :class:`Thresholds` (tests pass ones suited to ``HashEncoder``).
@@ -57,7 +57,7 @@ class Thresholds:
     min_run: int = 4
     near_copy_short: float = 0.70
     near_copy_long: float = 0.35
-    paraphrase: float = 0.93
+    paraphrase: float = 0.925
     paraphrase_same_measure: float = 0.92
     same_measure_title: float = 0.97
     related: float = 0.915

@@ -1,0 +1,190 @@
+"""Boilerplate: which texts come from the city template, how widely each text is carried, reuse clusters.
+
+Copies chain: agency B copies A, C copies B with an edit. We therefore work on *copy groups*, the
+connected components of the graph whose edges are ``copy``/``near_copy`` pairs (within a plan too).
+
+**Template rule** — a copy group is template text, not one agency copying another, when
+
+1. it contains an entry of the standard opening row (item ``"0"``, 訂定「提升服務計畫」): every
+   plan must have it and the city prescribes its wording;
+2. it is a group of measure titles carried by ≥ 2 agencies at the *same* item and measure code:
+   the city's 提升服務實施計畫 fixes the 執行要項/具體措施 skeleton, so the same title in the same
+   slot is the template, whereas a title moved to another slot was chosen by the agency;
+3. or it spans at least ``max(min_agencies, ceil(min_share × agencies in the corpus))`` agencies
+   (default 3 and 50 %): a sentence half the city repeats is boilerplate whoever wrote it first.
+
+Pairs inside a template group keep their label (``copy``/``near_copy``) with ``template=True``;
+plan originality and the agency overlap ignore them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from svcsim.model import Entry
+
+
+@dataclass(frozen=True)
+class TemplateRule:
+    """When a copy group counts as template text (see module docstring).
+
+    Attributes:
+        min_agencies: a group carried by this many agencies or more can be template (rule 3).
+        min_share: ... and by at least this share of the corpus' agencies.
+        opening_items: item codes of the standard opening row (rule 1).
+    """
+
+    min_agencies: int = 3
+    min_share: float = 0.5
+    opening_items: tuple[str, ...] = ("0",)
+
+
+@dataclass(frozen=True)
+class CopyGroups:
+    """Connected components of the copy graph over entry rows.
+
+    Attributes:
+        group: ``group[i]`` is the component id of row ``i`` (rows with no copy are singletons).
+        template: ``template[g]`` is whether component ``g`` is template text.
+    """
+
+    group: np.ndarray
+    template: np.ndarray
+
+    def members(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for row, g in enumerate(self.group.tolist()):
+            out.setdefault(g, []).append(row)
+        return out
+
+
+def copy_groups(entries: Sequence[Entry], edges: Sequence[tuple[int, int]], rule: TemplateRule = TemplateRule()) -> CopyGroups:
+    """Components of the copy graph and the template flag of each (rows index ``entries``)."""
+    n = len(entries)
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in edges:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)  # smallest row is the root: ids stay deterministic
+    roots = [find(i) for i in range(n)]
+    _, group = np.unique(np.asarray(roots, dtype=np.int64), return_inverse=True)
+    group = group.astype(np.int64)
+    n_agencies = len({e.agency for e in entries})
+    need = max(rule.min_agencies, math.ceil(rule.min_share * n_agencies))
+    template = np.zeros(int(group.max()) + 1 if n else 0, dtype=bool)
+    by_group: dict[int, list[int]] = {}
+    for row, g in enumerate(group.tolist()):
+        by_group.setdefault(g, []).append(row)
+    for g, rows in by_group.items():
+        if len(rows) < 2:
+            continue
+        members = [entries[r] for r in rows]
+        agencies = {e.agency for e in members}
+        if any(e.item in rule.opening_items for e in members):
+            template[g] = True
+        elif len(agencies) >= need:
+            template[g] = True
+        elif len(agencies) >= 2 and all(e.kind == "measure_title" for e in members):
+            slots: dict[tuple[str, str], set[str]] = {}
+            for e in members:
+                if e.measure:
+                    slots.setdefault((e.item, e.measure), set()).add(e.agency)
+            template[g] = any(len(a) >= 2 for a in slots.values())
+    return CopyGroups(group=group, template=template)
+
+
+@dataclass(frozen=True)
+class BoilerplateCount:
+    """How widely one entry's text is carried.
+
+    Attributes:
+        entry: the entry.
+        n_agencies: other agencies whose plans carry a copy or near copy of it (its copy group).
+        n_plans: other plans (any agency) that carry one.
+        template: whether its copy group is template text.
+    """
+
+    entry: Entry
+    n_agencies: int
+    n_plans: int
+    template: bool
+
+
+def boilerplate_counts(entries: Sequence[Entry], groups: CopyGroups) -> list[BoilerplateCount]:
+    """One :class:`BoilerplateCount` per entry, in entry order."""
+    members = groups.members()
+    out = []
+    for row, e in enumerate(entries):
+        g = int(groups.group[row])
+        rows = members[g]
+        agencies = {entries[r].agency for r in rows} - {e.agency}
+        plans = {(entries[r].file, entries[r].plan_id) for r in rows} - {(e.file, e.plan_id)}
+        out.append(BoilerplateCount(entry=e, n_agencies=len(agencies), n_plans=len(plans),
+                                    template=bool(groups.template[g]) and len(rows) > 1))
+    return out
+
+
+@dataclass(frozen=True)
+class ReuseCluster:
+    """A text copied across plans.
+
+    Attributes:
+        id: running number, clusters ordered by size (largest first) then earliest member.
+        members: every entry of the group, in (year, file, id) order.
+        source: the member of the earliest plan (year, then file): the likely original.
+        canonical: the medoid (highest mean cosine to the other members): the typical wording.
+        agencies: distinct agencies, sorted.
+        n_plans: distinct plans.
+        template: whether the group is template text.
+    """
+
+    id: int
+    members: tuple[Entry, ...]
+    source: Entry
+    canonical: Entry
+    agencies: tuple[str, ...]
+    n_plans: int
+    template: bool
+
+
+def plan_order(e: Entry) -> tuple:
+    """Chronological sort key: year (unknown last), file, id."""
+    return (e.year if e.year is not None else 10**6, e.file, e.id)
+
+
+def reuse_clusters(entries: Sequence[Entry], vectors: np.ndarray, groups: CopyGroups) -> list[ReuseCluster]:
+    """Copy groups spanning ≥ 2 plans, with their likely source and canonical text."""
+    found = []
+    for g, rows in groups.members().items():
+        plans = {(entries[r].file, entries[r].plan_id) for r in rows}
+        if len(plans) < 2:
+            continue
+        rows = sorted(rows, key=lambda r: plan_order(entries[r]))
+        v = vectors[rows]
+        sims = v @ v.T
+        medoid = rows[int(np.argmax(sims.sum(axis=1)))]  # argmax takes the first on ties: deterministic
+        found.append((rows, medoid, len(plans), bool(groups.template[g])))
+    found.sort(key=lambda f: (-len(f[0]), plan_order(entries[f[0][0]])))
+    return [
+        ReuseCluster(
+            id=i,
+            members=tuple(entries[r] for r in rows),
+            source=entries[rows[0]],
+            canonical=entries[medoid],
+            agencies=tuple(sorted({entries[r].agency for r in rows})),
+            n_plans=n_plans,
+            template=template,
+        )
+        for i, (rows, medoid, n_plans, template) in enumerate(found)
+    ]
