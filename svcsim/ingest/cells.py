@@ -219,13 +219,13 @@ def point_chunks(cell: str, *, scheme: str, prev: int) -> list[Chunk]:
 
     Example:
         >>> point_chunks("續文。 3. 甲，如 2. 條 4. 乙", scheme="dot", prev=2)
-        [Chunk(n=None, text='續文。'), Chunk(n=3, text='甲，如 2. 條'), Chunk(n=4, text='乙')]
+        [Chunk(n=None, text='續文。'), Chunk(n=3, text='甲，如 2.條'), Chunk(n=4, text='乙')]
     """
     start_rx = re.compile(r"^\s*" + POINT_SCHEMES[scheme] + r"\s*")
     mid_rx = re.compile(r"(?<=[\s。；;])" + POINT_SCHEMES[scheme] + r"\s*")
     chunks: list[list] = []  # [n, [texts]]
     last = prev
-    auto_li = scheme == "dot" and not has_point_mark(cell, scheme)
+    auto_li = not has_point_mark(cell, scheme)
     for seg in segments(cell):
         text = seg.text
         m = start_rx.match(text)

@@ -56,7 +56,12 @@ def decode_bytes(data: bytes, source: str) -> str:
             raise PlanParseError(
                 source, "looks binary (it contains NUL bytes and is not UTF-16); convert the plan to a .txt/.md text file first"
             )
-        return _checked(data, encoding, source)
+        text = _checked(data, encoding, source)
+        if "\n" not in text and "\t" not in text:
+            raise PlanParseError(
+                source, "looks binary (it contains NUL bytes and is not UTF-16); convert the plan to a .txt/.md text file first"
+            )
+        return text
     for encoding in ("utf-8", "cp950", "big5hkscs"):
         try:
             text = data.decode(encoding)
@@ -69,15 +74,21 @@ def decode_bytes(data: bytes, source: str) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 puts the NUL of every ASCII character (newlines, tabs, digits) on the same side."""
+    """UTF-16 puts the NUL of every ASCII character (newlines, tabs, digits) on one side.
+
+    CJK characters such as 一 (U+4E00) put a few NULs on the other side, so a clear majority
+    decides; random binary has few NULs, spread evenly.
+    """
     sample = data[:_SAMPLE]
     if len(data) % 2:
         return None
     odd = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0)
     even = sum(1 for i in range(0, len(sample), 2) if sample[i] == 0)
-    if odd and not even:
+    if max(odd, even) < 0.02 * (len(sample) // 2):
+        return None
+    if odd > 4 * even:
         return "utf-16-le"
-    if even and not odd:
+    if even > 4 * odd:
         return "utf-16-be"
     return None
 

@@ -34,16 +34,22 @@ def parse_text(text: str, *, file: str = "<text>", content_hash: str = "") -> Pl
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_text expects str, got {type(text).__name__}; use parse_file for a path or bytes")
+    return _parse(text, file=file, content_hash=content_hash, source=file)
+
+
+def _parse(text: str, *, file: str, content_hash: str, source: str) -> Plan:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     header = find_header(lines)
     rows = table_rows(lines)
     if header is None or not rows:
         raise PlanParseError(
-            file,
+            source,
             "no 執行重點 table found (looked for a header row with 執行重點/執行方法/工作重點/實施方法); is this a service plan?",
         )
     left_segments = [s.text for r in rows for c in r.left for s in segments(c)]
-    scheme = "dot" if any(has_point_mark(r.points, "dot") for r in rows) else "paren"
+    # "(1)" numbers the points only in a plan that never uses "1."; otherwise they are sub-points.
+    uses_paren = not any(has_point_mark(r.points, "dot") for r in rows) and any(has_point_mark(r.points, "paren") for r in rows)
+    scheme = "paren" if uses_paren else "dot"
     builder = PlanBuilder(
         point_scheme=scheme,
         has_item_codes=any(ITEM_MARK.match(s) for s in left_segments),
@@ -54,7 +60,7 @@ def parse_text(text: str, *, file: str = "<text>", content_hash: str = "") -> Pl
     items = builder.finish(per_point_units=decide_per_point(builder.results))
     if not any(m.points for it in items for m in it.measures):
         raise PlanParseError(
-            file, f"the 執行重點 table (line {header.line_index + 1}) has no points; is the points column empty?"
+            source, f"the 執行重點 table (line {header.line_index + 1}) has no points; is the points column empty?"
         )
     info = read_header(lines[: header.line_index])
     return Plan(
@@ -72,4 +78,4 @@ def parse_file(path: str | os.PathLike) -> Plan:
     """Read, decode and parse one plan file (``file`` = its name, ``content_hash`` = sha256 of its bytes)."""
     data = read_bytes(path)
     text = decode_bytes(data, str(path))
-    return parse_text(text, file=Path(path).name, content_hash=hashlib.sha256(data).hexdigest())
+    return _parse(text, file=Path(path).name, content_hash=hashlib.sha256(data).hexdigest(), source=str(path))

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from svcsim.errors import InputError
+from svcsim.ingest import iter_plan_files
+
+
+def test_folders_are_searched_recursively_sorted_and_deduplicated(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".git").mkdir()
+    for name in ["b.txt", "a.md", "sub/c.txt", "notes.pdf", ".git/x.txt"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    got = iter_plan_files([tmp_path, tmp_path / "b.txt", str(tmp_path / "sub")])
+    assert got == [tmp_path / "a.md", tmp_path / "b.txt", tmp_path / "sub" / "c.txt"]
+
+
+def test_a_file_is_kept_whatever_its_suffix(tmp_path):
+    f = tmp_path / "plan.text"
+    f.write_text("x", encoding="utf-8")
+    assert iter_plan_files([str(f)]) == [f]
+
+
+def test_missing_path_raises_input_error(tmp_path):
+    with pytest.raises(InputError, match="nope: no such file or folder"):
+        iter_plan_files([tmp_path / "nope"])
+
+
+def test_a_bare_string_is_rejected(tmp_path):
+    with pytest.raises(InputError, match="wrap it in a list"):
+        iter_plan_files(str(tmp_path))
