@@ -181,3 +181,18 @@ def test_auto_numbered_li_items_are_points():
 def test_html_entities_are_decoded_but_bare_ampersand_kept():
     row = "一、便民服務\t(一)簡化流程\t1. 提供 Q&A 與 &lt;常見問題&gt;。\t資訊室"
     assert parse_text(_table(row)).items[0].measures[0].points[0].text == "提供 Q&A 與<常見問題>。"
+
+
+def test_plan_without_measure_codes_or_year():
+    text = (
+        "測試局提升服務計畫\n執行要項\t具體措施\t執行重點\t執行單位\n"
+        "一、便民服務\t簡化流程\t1. 線上申辦。 2. 單一窗口\t資訊室\n"
+        "\t加強服務態度\t1. 禮貌測試。\t秘書室\n\n"
+        "\t\t<p>處理。</p>\t\n"
+    )
+    plan = parse_text(text)
+    assert (plan.agency, plan.roc_year, plan.year, plan.title) == ("測試局", None, None, "提升服務計畫")
+    assert [(m.code, m.title, [p.text for p in m.points]) for m in plan.items[0].measures] == [
+        ("", "簡化流程", ["線上申辦。", "單一窗口"]),
+        ("", "加強服務態度", ["禮貌測試。處理。"]),
+    ]
