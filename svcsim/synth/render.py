@@ -137,44 +137,70 @@ class _Writer:
         self.lines.append("\t".join(rendered))
 
     def row(self, cells: list[_Cell]) -> None:
-        if self.rng.random() >= self.p_break:
-            self.emit(cells, first_optional=True)
-            return
-        first, rest = [], []
-        for i, cell in enumerate(cells):
-            a, b = self.split(cell, units=(i == 3))
-            first.append(a)
-            rest.append(b)
-        if not any(c.segs for c in rest):
-            self.emit(cells)
-            return
-        self.lines.append("\t".join(c.render() for c in first))
-        if self.rng.random() < 0.5:
-            self.lines.append("\t".join(self.rng.choice(("--", "---", "------------------------"))
-                                        for _ in range(4)))
-        self.lines.append("")
-        self.lines.append("\t".join(c.render() for c in rest))
+        """A row that never breaks (item 0)."""
+        self.emit(cells, first_optional=False)
 
-    def split(self, cell: _Cell, *, units: bool) -> tuple[_Cell, _Cell]:
-        """Cut a cell at a page break, or leave it whole on the first row."""
-        if not cell.segs or self.rng.random() < 0.35:
-            return cell, _EMPTY
-        if units:
-            if len(cell.segs) < 2:
-                return cell, _EMPTY
-            k = self.rng.randint(1, len(cell.segs) - 1)
-            return _Cell(cell.segs[:k], joiner=cell.joiner), _Cell(cell.segs[k:], joiner=cell.joiner)
-        cuts = [(s, c) for s, (t, _) in enumerate(cell.segs)
-                for c in range(2, len(t) - 1) if _han(t[c - 1]) and _han(t[c])]
-        if not cuts:
-            return cell, _EMPTY
-        s, c = self.rng.choice(cuts)
+    def group_row(self, item_cell: _Cell, groups: list[Measure]) -> None:
+        """One table row holding one or more measures, maybe cut by a page break.
+
+        The cut is horizontal, as on paper: measures before measure ``g`` stay on the first row,
+        measures after it move to the continuation row, and ``g`` itself may have its title and
+        one of its points cut mid-sentence. A measure's title and its first point always start
+        on the same row, and a per-point unit sits on the row where its point starts.
+        """
+        mcell, pcell, ucell = self.measure_cell(groups), self.points_cell(groups, bare_single=len(groups) == 1), \
+            self.units_cell(groups)
+        if self.rng.random() >= self.p_break:
+            self.emit([item_cell, mcell, pcell, ucell], first_optional=True)
+            return
+        rng = self.rng
+        g = rng.randrange(len(groups))
+        # Measure cell: titles of groups[:g] and the head of g's title on the first row.
+        m_head, m_tail = self.cut_seg(mcell, g, whole=rng.random() < 0.5)
+        # Points cell: segments are the points in order; find g's range.
+        first_pt = sum(len(m.points) for m in groups[:g])
+        n_g = len(groups[g].points)
+        k = rng.randint(first_pt, first_pt + n_g - 1)  # the point where the page ends
+        if k == first_pt or rng.random() < 0.7:
+            p_head, p_tail = self.cut_seg(pcell, k, whole=False)
+        else:  # the page ends between two points: the numbering simply continues below
+            p_head, p_tail = _Cell(pcell.segs[:k], ol=pcell.ol), self.reopen(pcell.segs[k:])
+        if self.per_point:
+            n_head = len(p_head.segs)
+            u_head, u_tail = _Cell(ucell.segs[:n_head]), _Cell(ucell.segs[n_head:])
+        elif len(ucell.segs) > 1 and rng.random() < 0.6:
+            j = rng.randint(1, len(ucell.segs) - 1)
+            u_head, u_tail = _Cell(ucell.segs[:j], joiner=ucell.joiner), _Cell(ucell.segs[j:], joiner=ucell.joiner)
+        else:
+            u_head, u_tail = ucell, _EMPTY
+        i_head, i_tail = self.cut_seg(item_cell, 0, whole=rng.random() < 0.5) if item_cell.segs else (_EMPTY, _EMPTY)
+        head, tail = [i_head, m_head, p_head, u_head], [i_tail, m_tail, p_tail, u_tail]
+        if not any(c.segs for c in tail):
+            self.emit([item_cell, mcell, pcell, ucell], first_optional=True)
+            return
+        self.lines.append("\t".join(c.render() for c in head))
+        if rng.random() < 0.5:
+            self.lines.append("\t".join(rng.choice(("--", "---", "------------------------")) for _ in range(4)))
+        self.lines.append("")
+        self.lines.append("\t".join(c.render() for c in tail))
+
+    def cut_seg(self, cell: _Cell, s: int, *, whole: bool) -> tuple[_Cell, _Cell]:
+        """Cut ``cell`` inside segment ``s`` between two CJK ideographs (or just after it)."""
         text, wrap = cell.segs[s]
+        cuts = [c for c in range(2, len(text) - 1) if _han(text[c - 1]) and _han(text[c])]
+        if whole or not cuts:
+            return _Cell(cell.segs[: s + 1], ol=cell.ol), self.reopen(cell.segs[s + 1:])
+        c = self.rng.choice(cuts)
         head = _Cell(cell.segs[:s] + [(text[:c], wrap)], ol=cell.ol)
-        # The rest opens fresh tags, as converters do after a page break.
-        tail_wrap = "p" if wrap or cell.ol else ""
-        tail = _Cell([(text[c:], tail_wrap)] + [(t, tail_wrap) for t, _ in cell.segs[s + 1:]])
-        return head, tail
+        return head, self.reopen([(text[c:], wrap)] + cell.segs[s + 1:], was=wrap or cell.ol)
+
+    @staticmethod
+    def reopen(segs: list[tuple[str, str]], *, was: object = True) -> _Cell:
+        """The part after a page break opens fresh tags, as converters do."""
+        if not segs:
+            return _EMPTY
+        wrap = "p" if was else ""
+        return _Cell([(t, wrap) for t, _ in segs])
 
     # -------------------------------------------------------------- document
 
@@ -230,8 +256,7 @@ class _Writer:
             ms = ms[k:]
         for gi, g in enumerate(groups):
             item_cell = _Cell([(self.item_text(it), self.wrap())]) if gi == 0 else _EMPTY
-            self.row([item_cell, self.measure_cell(g),
-                      self.points_cell(g, bare_single=len(g) == 1), self.units_cell(g)])
+            self.group_row(item_cell, g)
 
 
 def write_plan(plan: Plan, path: str | os.PathLike[str] | None = None, *, messy: bool = True,
