@@ -1,0 +1,373 @@
+"""The drafting assistant: how other agencies wrote this measure, best and most concrete first.
+
+Ranking, for a draft ``d`` (and/or a measure ``m``) — every number below is a keyword of
+:class:`Suggester`:
+
+1. **Pool.** Without a measure, the ``pool`` texts nearest to the draft in the FAISS index; with a
+   measure, every point filed under that measure (its slot, see :mod:`svcsim.suggest.measures`) in
+   other plans. Only points of *other* agencies are kept.
+2. **Relevance** ``r`` = cos(draft, point), or cos(measure centroid, point) when there is no draft.
+3. **Copies collapse.** Texts equal after :func:`svcsim.text.match_key`, or copies/near-copies by
+   :mod:`svcsim.dupes` rules, become one group; it shows its member closest to the draft and lists
+   every agency using any member (``used_by``).
+4. **Score** = ``(1 − w)·r̂ + w·specificity`` with ``r̂`` = ``r`` min-max scaled over the pool (so
+   the encoder's cosine scale does not matter) and specificity from
+   :mod:`svcsim.suggest.specificity` (rarity counts the group's agencies). ``w`` is ``spec_weight``
+   (0.3) with a draft; without one it is ``browse_spec_weight`` (0.7), because closeness to the
+   measure title mostly rewards points that merely restate the title — the boilerplate.
+5. **MMR.** Pick ``k`` groups by ``λ·score − (1 − λ)·max cos(group, picked)``.
+
+The copy warning compares the draft with its nearest texts of other agencies (and any text with
+the same match key) using :func:`svcsim.suggest.copying.copy_relation`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from svcsim.errors import InputError
+from svcsim.model import Entry
+from svcsim.suggest.copying import copy_relation
+from svcsim.suggest.measures import MeasureCatalogue, MeasureInfo, MeasureSlot
+from svcsim.suggest.results import CopyWarning, MeasureRef, Suggestion, SuggestResult
+from svcsim.suggest.specificity import specificity
+
+MAX_DRAFT_CHARS = 5000
+MAX_K = 50
+
+
+@dataclass
+class _Group:
+    rows: list[int]
+    relevance: float
+    gids: set[int]
+
+
+class Suggester:
+    """Suggestions for a drafter, built once from a corpus and an encoder and kept warm.
+
+    Args:
+        corpus: an open :class:`svcsim.store.Corpus`.
+        encoder: the encoder the corpus index was built with (drafts are embedded as ``query``).
+        update_index: bring the FAISS index up to date first (embeds only what is not cached).
+        pool: how many nearest texts to consider before grouping and diversifying.
+        spec_weight: weight of specificity against relevance in the score (0 = relevance only).
+        browse_spec_weight: the same weight when there is no draft, only a measure.
+        mmr_lambda: MMR trade-off; 1 = no diversification.
+        warn_candidates: how many nearest texts are checked for the copy warning.
+
+    >>> s = Suggester(corpus, HashEncoder())                              # doctest: +SKIP
+    >>> r = s.suggest("設置單一窗口", measure="一(二)", agency="高雄市政府某局")  # doctest: +SKIP
+    >>> [(x.entry.agency, x.n_used) for x in r.suggestions]                # doctest: +SKIP
+    [('高雄市政府勞工局', 1), ('高雄市小港區公所', 3), ...]
+    """
+
+    def __init__(self, corpus, encoder, *, update_index: bool = True, pool: int = 64,
+                 spec_weight: float = 0.3, browse_spec_weight: float = 0.7, mmr_lambda: float = 0.75, warn_candidates: int = 20,
+                 show_progress: bool = False) -> None:
+        from svcsim.index.corpus_index import CorpusIndex
+        from svcsim.index.corpus_index import update_index as _update
+        from svcsim.store.embeddings import vectors_for_texts
+        from svcsim.text import match_key
+
+        for name, v in (("spec_weight", spec_weight), ("browse_spec_weight", browse_spec_weight),
+                        ("mmr_lambda", mmr_lambda)):
+            if not 0.0 <= v <= 1.0:
+                raise InputError("Suggester", f"{name} must lie in [0, 1], got {v}")
+        self.encoder = encoder
+        self.pool = pool
+        self.spec_weight = spec_weight
+        self.browse_spec_weight = browse_spec_weight
+        self.mmr_lambda = mmr_lambda
+        self.warn_candidates = warn_candidates
+        self._lock = threading.Lock()
+        if update_index:
+            _update(corpus, encoder, show_progress=show_progress)
+        self.index = CorpusIndex.open(corpus, encoder)
+
+        texts = corpus.distinct_texts()
+        vecs, _ = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts])
+        self._tids = np.array([t for t, _, _ in texts], dtype=np.int64)
+        self._row_of_tid = {int(t): i for i, t in enumerate(self._tids)}
+        self.texts: list[str] = [t for _, _, t in texts]
+        self.vectors = (np.stack([vecs[k] for _, k, _ in texts]).astype(np.float32) if texts
+                        else np.zeros((0, encoder.dim), np.float32))
+
+        # Points per row, and copy groups by match key: exact copies (after width/punctuation folding)
+        # are found here once, so `used_by` counts agencies the pool never reached.
+        self._points: list[list[Entry]] = [[] for _ in texts]
+        key_gid: dict[str, int] = {}
+        self._gid = np.zeros(len(texts), dtype=np.int64)
+        for i, t in enumerate(self.texts):
+            self._gid[i] = key_gid.setdefault(match_key(t), len(key_gid))
+        self._key_gid = key_gid
+        group_agencies: dict[int, set[str]] = defaultdict(set)
+        measure_rows: dict[tuple, dict] = {}
+        for tid, entries in self.index.by_text.items():
+            row = self._row_of_tid[tid]
+            for e in entries:
+                key = (e.plan_id, e.item, e.measure)
+                m = measure_rows.setdefault(key, {"e": e, "title": -1, "points": []})
+                if e.kind == "point":
+                    self._points[row].append(e)
+                    group_agencies[int(self._gid[row])].add(e.agency)
+                    m["points"].append((e.n or 0, e.id, row))
+                else:
+                    m["title"] = row
+        self._group_agencies = {g: frozenset(a) for g, a in group_agencies.items()}
+        self._rows_of_gid: dict[int, list[int]] = defaultdict(list)
+        for i, g in enumerate(self._gid.tolist()):
+            self._rows_of_gid[g].append(i)
+        for lst in self._points:
+            lst.sort(key=lambda e: e.id)
+        self.agencies: tuple[str, ...] = tuple(sorted({a for s in self._group_agencies.values() for a in s}))
+
+        measures: list[MeasureInfo] = []
+        for key in sorted(measure_rows, key=lambda k: (k[0], measure_rows[k]["e"].id)):
+            m = measure_rows[key]
+            e = m["e"]
+            measures.append(MeasureInfo(plan_id=e.plan_id, agency=e.agency, item=e.item, measure=e.measure,
+                                        item_title=e.item_title, title=e.measure_title, title_row=m["title"],
+                                        point_rows=tuple(r for _, _, r in sorted(m["points"]))))
+        title_vecs = np.stack([self.vectors[m.title_row] if m.title_row >= 0 else np.zeros(encoder.dim, np.float32)
+                               for m in measures]) if measures else np.zeros((0, encoder.dim), np.float32)
+        self.catalogue = MeasureCatalogue(measures, title_vecs)
+        self._bigram_cache: dict[str, frozenset[str]] = {}
+
+    # -- public ----------------------------------------------------------------------------------
+    def measures(self) -> list[MeasureRef]:
+        """The corpus's measures (one per slot), in code order, for a picker."""
+        return [s.ref for s in self.catalogue.slots]
+
+    def resolve_measure(self, measure: str | MeasureRef) -> MeasureSlot:
+        """A code like ``三(二)``, a measure title, or a :class:`MeasureRef` → its slot."""
+        if isinstance(measure, MeasureRef):
+            for s in self.catalogue.slots:
+                if s.ref == measure:
+                    return s
+            measure = measure.code
+        if not isinstance(measure, str) or not measure.strip():
+            raise InputError("--measure", f"expected a code such as 三(二) or a measure title, got {measure!r}")
+        return self.catalogue.resolve(measure.strip(), self._embed_title)
+
+    def suggest(self, draft: str = "", *, measure: str | MeasureRef | None = None, agency: str | None = None,
+                k: int = 5) -> SuggestResult:
+        """Up to ``k`` suggestions from other agencies for a draft 執行重點, and a copy warning.
+
+        Args:
+            draft: what the drafter typed so far (may be empty when ``measure`` is given).
+            measure: the measure being written: a code (``三(二)``), a title, or a :class:`MeasureRef`.
+            agency: the drafter's agency; its own points are never suggested nor warned about.
+            k: how many suggestions (1–50).
+
+        Raises:
+            InputError: empty draft without a measure, a draft over 5,000 characters, a bad ``k``,
+                or an unknown measure.
+        """
+        if not isinstance(draft, str):
+            raise InputError("draft", f"expected a str, got {type(draft).__name__}")
+        if len(draft) > MAX_DRAFT_CHARS:
+            raise InputError("draft", f"{len(draft)} characters is over the {MAX_DRAFT_CHARS} limit; "
+                             "suggestions are for one 執行重點 at a time")
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise InputError("k", f"must be an integer from 1 to {MAX_K}, got {k!r}")
+        text = draft.strip()
+        if not text and measure is None:
+            raise InputError("draft", "empty draft and no measure; type a draft, pick a measure, or both")
+        with self._lock:
+            slot = self.resolve_measure(measure) if measure is not None else None
+            t0 = time.perf_counter()
+            q = self.encoder.encode([text], kind="query")[0] if text else None
+            t1 = time.perf_counter()
+            result = self._suggest(text, q, slot, agency, k)
+            t2 = time.perf_counter()
+        return SuggestResult(draft=draft, measure=slot.ref if slot else None, agency=agency,
+                             suggestions=result[0], warning=result[1],
+                             embed_ms=(t1 - t0) * 1e3, rank_ms=(t2 - t1) * 1e3)
+
+    def suggest_vector(self, text: str, vector: np.ndarray, *, measure: str | MeasureRef | None = None,
+                       agency: str | None = None, k: int = 5) -> tuple[tuple[Suggestion, ...], CopyWarning | None]:
+        """:meth:`suggest` for a draft already embedded (``kind="query"``): suggestions and warning."""
+        slot = self.resolve_measure(measure) if measure is not None else None
+        return self._suggest(text, np.asarray(vector, np.float32).reshape(-1), slot, agency, k)
+
+    def examples(self, slot: MeasureSlot, *, agency: str | None = None, k: int = 3) -> tuple[Suggestion, ...]:
+        """The ``k`` best versions of a measure from agencies other than ``agency``."""
+        return self._suggest("", None, slot, agency, k)[0]
+
+    def copy_source(self, text: str, *, agency: str | None = None, rows: list[int] | None = None,
+                    vector: np.ndarray | None = None) -> CopyWarning | None:
+        """The other agency's point ``text`` copies most, checking the given rows, same-key texts and
+        (with a ``vector``) the nearest texts."""
+        cand = list(rows or [])
+        if vector is not None:
+            cand += self._nearest_rows(vector, self.warn_candidates, agency)[0]
+        return self._warning(text, cand, agency)
+
+    # -- internals -------------------------------------------------------------------------------
+    def _embed_title(self, title: str) -> np.ndarray:
+        return self.encoder.encode([title], kind="passage")[0]
+
+    def _other_points(self, row: int, agency: str | None) -> list[Entry]:
+        return [e for e in self._points[row] if e.agency != agency] if agency else self._points[row]
+
+    def _nearest_rows(self, q: np.ndarray, n: int, agency: str | None) -> tuple[list[int], np.ndarray]:
+        """Rows of the ``n`` nearest texts holding a point of another agency, with their cosines."""
+        fetch = min(max(2 * n, 32), max(self.index.index.count, 1))
+        while True:
+            scores, ids = self.index.index.search(q.reshape(1, -1), fetch)
+            rows, rel = [], []
+            for s, t in zip(scores[0].tolist(), ids[0].tolist()):
+                if t < 0:
+                    continue
+                r = self._row_of_tid.get(int(t))
+                if r is not None and self._other_points(r, agency):
+                    rows.append(r)
+                    rel.append(s)
+            if len(rows) >= n or fetch >= self.index.index.count:
+                break
+            fetch = min(fetch * 4, self.index.index.count)
+        return rows[:n], np.asarray(rel[:n], dtype=np.float32)
+
+    def _suggest(self, text: str, q: np.ndarray | None, slot: MeasureSlot | None, agency: str | None,
+                 k: int) -> tuple[tuple[Suggestion, ...], CopyWarning | None]:
+        near_rows: list[int] = []
+        if q is not None:
+            near_rows, near_rel = self._nearest_rows(q, max(self.pool, self.warn_candidates), agency)
+        if slot is not None:
+            cat = self.catalogue
+            rows = sorted({r for j in slot.members for r in cat.measures[j].point_rows
+                           if self._other_points(r, agency)})
+            arr = np.asarray(rows, dtype=np.int64)
+            rel = self.vectors[arr] @ (q if q is not None else slot.vector) if rows else np.zeros(0, np.float32)
+            order = np.argsort(-rel, kind="stable")[: self.pool]
+            rows, rel = [rows[i] for i in order], rel[order]
+        else:
+            rows, rel = near_rows[: self.pool], near_rel[: self.pool]
+        warning = self._warning(text, near_rows[: self.warn_candidates] + rows[:5], agency) if text else None
+        groups = self._group(rows, rel)
+        w = self.spec_weight if q is not None else self.browse_spec_weight
+        return self._rank(groups, rel, agency, k, w), warning
+
+    def _group(self, rows: list[int], rel: np.ndarray) -> list[_Group]:
+        groups: list[_Group] = []
+        by_gid: dict[int, _Group] = {}
+        for r, s in zip(rows, rel.tolist()):
+            gid = int(self._gid[r])
+            g = by_gid.get(gid)
+            if g is None:
+                for other in groups:
+                    if self._near_copy(r, other.rows[0]):
+                        g = other
+                        break
+            if g is None:
+                g = _Group([r], float(s), {gid})
+                groups.append(g)
+            else:
+                g.rows.append(r)
+                g.gids.add(gid)
+            by_gid[gid] = g
+        return groups
+
+    def _near_copy(self, a: int, b: int) -> bool:
+        ta, tb = self.texts[a], self.texts[b]
+        # Cheap gate before the alignment: copies share most character bigrams.
+        ba, bb = self._bigrams(ta), self._bigrams(tb)
+        if not ba or not bb or len(ba & bb) < 0.5 * min(len(ba), len(bb)):
+            return False
+        return copy_relation(ta, tb).label is not None
+
+    def _bigrams(self, text: str) -> frozenset[str]:
+        got = self._bigram_cache.get(text)
+        if got is None:
+            s = "".join(c for c in text if c.isalnum())
+            got = frozenset(s[i : i + 2] for i in range(len(s) - 1))
+            if len(self._bigram_cache) < 200_000:  # bounded: a server runs for days
+                self._bigram_cache[text] = got
+        return got
+
+    def _spread(self, g: _Group, used_by: tuple[str, ...]) -> int:
+        """Agencies a text counts as used by, for rarity: a point that only restates its measure's
+        title is as common as the title itself, i.e. the whole slot."""
+        rep = g.rows[0]
+        e = self._points[rep][0]
+        if e.measure_title and copy_relation(self.texts[rep], e.measure_title).label is not None:
+            return len(self.agencies)
+        return len(used_by)
+
+    def _used_by(self, g: _Group) -> tuple[str, ...]:
+        agencies: set[str] = set()
+        for gid in g.gids:
+            agencies |= self._group_agencies.get(gid, frozenset())
+        return tuple(sorted(agencies))
+
+    def _rank(self, groups: list[_Group], rel: np.ndarray, agency: str | None, k: int,
+              w: float) -> tuple[Suggestion, ...]:
+        if not groups:
+            return ()
+        lo, hi = (float(rel.min()), float(rel.max())) if len(rel) else (0.0, 1.0)
+        span = hi - lo
+        total = len(self.agencies)
+        cands = []
+        for g in groups:
+            used_by = self._used_by(g)
+            rep = g.rows[0]
+            spec = specificity(self.texts[rep], n_agencies=self._spread(g, used_by), total_agencies=total)
+            r_hat = (g.relevance - lo) / span if span > 1e-9 else 1.0
+            score = (1 - w) * r_hat + w * spec
+            cands.append((g, used_by, spec, score))
+        reps = np.stack([self.vectors[g.rows[0]] for g, *_ in cands])
+        chosen: list[int] = []
+        max_sim = np.full(len(cands), -np.inf, dtype=np.float32)
+        lam = self.mmr_lambda
+        while len(chosen) < min(k, len(cands)):
+            best, best_val = -1, -np.inf
+            for i, (_, _, _, score) in enumerate(cands):
+                if i in chosen:
+                    continue
+                val = lam * score - (1 - lam) * (max_sim[i] if chosen else 0.0)
+                if val > best_val + 1e-12:
+                    best, best_val = i, val
+            chosen.append(best)
+            max_sim = np.maximum(max_sim, reps @ reps[best])
+        out = []
+        for i in chosen:
+            g, used_by, spec, score = cands[i]
+            members = [e for r in g.rows for e in self._other_points(r, agency)]
+            out.append(Suggestion(entry=members[0], score=float(score), relevance=float(g.relevance),
+                                  specificity=float(spec), used_by=used_by, copies=tuple(members[1:])))
+        return tuple(out)
+
+    def _warning(self, text: str, rows: list[int], agency: str | None) -> CopyWarning | None:
+        from svcsim.text import match_key
+
+        if not text:
+            return None
+        cand = list(dict.fromkeys(rows))
+        gid = self._key_gid.get(match_key(text))
+        if gid is not None:
+            cand = self._rows_of_gid[gid] + cand
+        best = None
+        copied_by: set[str] = set()
+        for r in dict.fromkeys(cand):
+            sources = self._other_points(r, agency)
+            if not sources:
+                continue
+            rel = copy_relation(text, self.texts[r])
+            if rel.label is None:
+                continue
+            copied_by |= self._group_agencies.get(int(self._gid[r]), frozenset())
+            rank = (rel.label == "copy", rel.cover_a)
+            if best is None or rank > best[0]:
+                best = (rank, rel, r, sources[0])
+        if best is None:
+            return None
+        _, rel, r, source = best
+        return CopyWarning(label=rel.label, source=source, spans=rel.spans, cover=rel.cover_a,
+                           used_by=tuple(sorted(copied_by)))
+
