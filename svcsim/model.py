@@ -21,7 +21,12 @@ class Point:
     units: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "text": self.text, "units": list(self.units)}
+        # Per-point units exist only where the source gives one unit per point (gold convention):
+        # otherwise the key is absent and the units live on the measure.
+        d: dict[str, Any] = {"n": self.n, "text": self.text}
+        if self.units:
+            d["units"] = list(self.units)
+        return d
 
 
 @dataclass(frozen=True)
