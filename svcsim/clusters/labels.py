@@ -117,9 +117,13 @@ def _ctfidf(counts: dict[int, Counter[str]], outlier_words: Counter[str]) -> dic
 
 
 def _pick(score: dict[str, float], k: int) -> tuple[str, ...]:
-    """Best words first (ties by word, for determinism), skipping ones inside a chosen word."""
+    """Best words first, skipping ones inside a chosen word.
+
+    Ties are common (near-duplicate members share every word); the longer word wins them, since
+    compounds such as 單一窗口 name a theme better than 免除, then the word itself, for determinism.
+    """
     chosen: list[str] = []
-    for w, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
+    for w, _ in sorted(score.items(), key=lambda kv: (-round(kv[1], 12), -len(kv[0]), kv[0])):
         if any(w in c or c in w for c in chosen):
             continue  # 滿意度 adds nothing next to 滿意度調查
         chosen.append(w)

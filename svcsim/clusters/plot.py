@@ -129,7 +129,9 @@ def plot_map(
 
     # rc_context: the font choice must not leak into the user's other figures
     rc = {"font.family": [font, "DejaVu Sans"]} if font else {}
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        if font is None:  # already warned once above; one "Glyph … missing" per character is noise
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         fig, ax = plt.subplots(figsize=(10, 8), dpi=110)
         try:
             out_mask = lab < 0
