@@ -9,14 +9,20 @@ Importing this package loads numpy only; faiss loads when candidates are searche
 """
 
 from svcsim.dupes.align import Alignment, Span, align
+from svcsim.dupes.analyse import DupesResult, analyse
 from svcsim.dupes.boilerplate import BoilerplateCount, ReuseCluster, TemplateRule
 from svcsim.dupes.classify import LABELS, Label, Thresholds, classify
 from svcsim.dupes.pairs import DupePair, find_pairs
+from svcsim.dupes.plans import AgencyOverlap, PlanOriginality, SelfReuse
 
 __all__ = [
+    "AgencyOverlap",
     "Alignment",
     "BoilerplateCount",
     "DupePair",
+    "DupesResult",
+    "PlanOriginality",
+    "SelfReuse",
     "LABELS",
     "Label",
     "ReuseCluster",
@@ -24,6 +30,7 @@ __all__ = [
     "TemplateRule",
     "Thresholds",
     "align",
+    "analyse",
     "classify",
     "find_pairs",
 ]

@@ -1,0 +1,90 @@
+"""One call that computes every dupes result: pairs, boilerplate, reuse clusters and plan measures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from svcsim.dupes.boilerplate import (
+    BoilerplateCount,
+    ReuseCluster,
+    TemplateRule,
+    boilerplate_counts,
+    reuse_clusters,
+)
+from svcsim.dupes.classify import LABELS, Label, Thresholds, at_least
+from svcsim.dupes.pairs import DupePair, check_inputs, scan_pairs
+from svcsim.dupes.plans import (
+    AgencyOverlap,
+    PlanOriginality,
+    SelfReuse,
+    agency_overlap,
+    originality,
+    self_reuse,
+)
+from svcsim.errors import InputError
+from svcsim.model import Entry
+
+
+@dataclass(frozen=True)
+class DupesResult:
+    """Everything :func:`analyse` finds.
+
+    Attributes:
+        pairs: reuse pairs of at least ``min_label``, strongest first.
+        boilerplate: one count per entry, in entry order.
+        clusters: copy groups spanning ≥ 2 plans, largest first.
+        originality: one row per plan, in (year, file) order.
+        overlap: agency × agency reuse.
+        self_reuse: year-over-year reuse within agencies.
+    """
+
+    pairs: tuple[DupePair, ...]
+    boilerplate: tuple[BoilerplateCount, ...]
+    clusters: tuple[ReuseCluster, ...]
+    originality: tuple[PlanOriginality, ...]
+    overlap: AgencyOverlap
+    self_reuse: tuple[SelfReuse, ...]
+
+
+def analyse(
+    entries: Sequence[Entry],
+    vectors: np.ndarray,
+    *,
+    min_label: Label = "paraphrase",
+    thresholds: Thresholds = Thresholds(),
+    template_rule: TemplateRule = TemplateRule(),
+    k: int = 10,
+    max_df: int = 500,
+    exact_below: int | None = None,
+    random_state: int = 0,
+) -> DupesResult:
+    """Find reuse among ``entries`` and summarise it per entry, cluster, plan and agency.
+
+    Plan measures always use every copy/near_copy pair; ``min_label`` only limits ``pairs``.
+    Arguments are those of :func:`svcsim.dupes.find_pairs`.
+
+    >>> from svcsim.embed import HashEncoder
+    >>> from svcsim.model import Entry
+    >>> texts = ["設置單一服務窗口，提供民眾便捷服務。", "設置單一服務窗口，提供民眾便捷服務", "辦理志工教育訓練課程"]
+    >>> es = [Entry(id=i, kind="point", agency=a, year=2024, file=f"{i}.txt", item="一", measure="(一)", n=1,
+    ...             text=t, plan_id=i) for i, (a, t) in enumerate(zip("甲乙丙", texts))]
+    >>> r = analyse(es, HashEncoder().encode(texts), min_label="near_copy")
+    >>> [(o.agency, o.originality) for o in r.originality]
+    [('甲', 0.0), ('乙', 0.0), ('丙', 1.0)]
+    """
+    if min_label not in LABELS:
+        raise InputError("min_label", f"got {min_label!r}; use one of {', '.join(LABELS)}")
+    entries, x = check_inputs(entries, vectors)
+    scan = scan_pairs(entries, x, thresholds=thresholds, template_rule=template_rule, k=k,
+                      max_df=max_df, exact_below=exact_below, random_state=random_state)
+    return DupesResult(
+        pairs=tuple(p for p in scan.pairs if at_least(p.label, min_label)),
+        boilerplate=tuple(boilerplate_counts(entries, scan.groups)),
+        clusters=tuple(reuse_clusters(entries, x, scan.groups)),
+        originality=tuple(originality(entries, scan.pairs)),
+        overlap=agency_overlap(entries, scan.pairs),
+        self_reuse=tuple(self_reuse(entries, scan.pairs)),
+    )

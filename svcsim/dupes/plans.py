@@ -1,0 +1,175 @@
+"""Plan-level measures: originality, agency × agency overlap, year-over-year self-reuse.
+
+Only points count (measure titles are mostly the city's skeleton), only ``copy``/``near_copy`` pairs
+count as reuse, and template pairs never do: carrying the city's template is not copying an agency.
+An originality of 0.8 means 80 % of a plan's points have no copy in another agency's plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from svcsim.dupes.classify import COPY_LABELS
+from svcsim.dupes.pairs import DupePair
+from svcsim.model import Entry
+
+PlanKey = tuple[str, int]
+"""``(file, plan_id)``: identifies one plan among the entries."""
+
+
+def plan_key(e: Entry) -> PlanKey:
+    return (e.file, e.plan_id)
+
+
+def _reuse_pairs(pairs: Sequence[DupePair]):
+    return [p for p in pairs if p.label in COPY_LABELS and not p.template and p.a.kind == "point"]
+
+
+@dataclass(frozen=True)
+class PlanOriginality:
+    """How much of one plan is its own.
+
+    Attributes:
+        file: the plan's file name.
+        agency: its agency.
+        year: its year (western).
+        n_points: its points.
+        n_copied: points with a non-template copy/near copy in another agency's plan.
+        n_template: points in a template copy group (counted as not copied).
+        originality: ``1 - n_copied / n_points`` (1.0 for a plan without points).
+    """
+
+    file: str
+    agency: str
+    year: int | None
+    n_points: int
+    n_copied: int
+    n_template: int
+    originality: float
+
+
+def originality(entries: Sequence[Entry], pairs: Sequence[DupePair]) -> list[PlanOriginality]:
+    """One row per plan, in (year, file) order."""
+    copied: set[int] = set()
+    template: set[int] = set()
+    for p in pairs:
+        if p.label in COPY_LABELS and p.a.kind == "point" and p.template:
+            template.update((p.a.id, p.b.id))
+    for p in _reuse_pairs(pairs):
+        if p.cross_agency:
+            copied.update((p.a.id, p.b.id))
+    plans: dict[PlanKey, list[Entry]] = {}
+    for e in entries:
+        if e.kind == "point":
+            plans.setdefault(plan_key(e), []).append(e)
+    out = []
+    for key, pts in plans.items():
+        n_copied = sum(1 for e in pts if e.id in copied)
+        out.append(PlanOriginality(
+            file=key[0], agency=pts[0].agency, year=pts[0].year, n_points=len(pts), n_copied=n_copied,
+            n_template=sum(1 for e in pts if e.id in template and e.id not in copied),
+            originality=1.0 - n_copied / len(pts),
+        ))
+    out.sort(key=lambda r: (r.year if r.year is not None else 10**6, r.file))
+    return out
+
+
+@dataclass(frozen=True)
+class AgencyOverlap:
+    """Agency × agency reuse.
+
+    Attributes:
+        agencies: row/column labels, sorted.
+        counts: ``counts[i, j]`` = points of agency ``i`` with a non-template copy/near copy in a
+            plan of agency ``j`` (diagonal 0).
+        n_points: points per agency, aligned with ``agencies``.
+    """
+
+    agencies: tuple[str, ...]
+    counts: np.ndarray
+    n_points: np.ndarray
+
+    @property
+    def shares(self) -> np.ndarray:
+        """``counts`` divided by the row agency's points: the share of ``i`` also found in ``j``."""
+        return self.counts / np.maximum(self.n_points, 1)[:, None]
+
+
+def agency_overlap(entries: Sequence[Entry], pairs: Sequence[DupePair]) -> AgencyOverlap:
+    agencies = tuple(sorted({e.agency for e in entries if e.kind == "point"}))
+    pos = {a: i for i, a in enumerate(agencies)}
+    n_points = np.zeros(len(agencies), dtype=np.int64)
+    for e in entries:
+        if e.kind == "point":
+            n_points[pos[e.agency]] += 1
+    seen: set[tuple[int, str]] = set()  # (entry id, other agency): count each point once per agency
+    counts = np.zeros((len(agencies), len(agencies)), dtype=np.int64)
+    for p in _reuse_pairs(pairs):
+        if not p.cross_agency:
+            continue
+        for mine, other in ((p.a, p.b), (p.b, p.a)):
+            if (mine.id, other.agency) not in seen:
+                seen.add((mine.id, other.agency))
+                counts[pos[mine.agency], pos[other.agency]] += 1
+    return AgencyOverlap(agencies=agencies, counts=counts, n_points=n_points)
+
+
+@dataclass(frozen=True)
+class SelfReuse:
+    """One plan against the same agency's earlier plans.
+
+    Attributes:
+        file: the later plan.
+        agency: the agency.
+        year: the later plan's year.
+        previous_file: the agency's latest earlier plan.
+        previous_year: its year.
+        n_points: points of the later plan.
+        n_reused: of them, points with a non-template copy/near copy in any earlier plan of the agency.
+        share: ``n_reused / n_points``.
+    """
+
+    file: str
+    agency: str
+    year: int | None
+    previous_file: str
+    previous_year: int | None
+    n_points: int
+    n_reused: int
+    share: float
+
+
+def self_reuse(entries: Sequence[Entry], pairs: Sequence[DupePair]) -> list[SelfReuse]:
+    """Year-over-year reuse, one row per plan that has an earlier plan of the same agency."""
+    plans: dict[PlanKey, list[Entry]] = {}
+    for e in entries:
+        if e.kind == "point":
+            plans.setdefault(plan_key(e), []).append(e)
+
+    def when(key: PlanKey):
+        y = plans[key][0].year
+        return (y if y is not None else 10**6, key[0])
+
+    reused: set[int] = set()
+    for p in _reuse_pairs(pairs):
+        if p.cross_agency or plan_key(p.a) == plan_key(p.b):
+            continue
+        # DupePair.a is the earlier entry, so b is the one reusing a.
+        if when(plan_key(p.a)) < when(plan_key(p.b)):
+            reused.add(p.b.id)
+    by_agency: dict[str, list[PlanKey]] = {}
+    for key, pts in plans.items():
+        by_agency.setdefault(pts[0].agency, []).append(key)
+    out = []
+    for agency, keys in sorted(by_agency.items()):
+        keys.sort(key=when)
+        for prev, key in zip(keys, keys[1:]):
+            pts = plans[key]
+            n = sum(1 for e in pts if e.id in reused)
+            out.append(SelfReuse(file=key[0], agency=agency, year=pts[0].year, previous_file=prev[0],
+                                 previous_year=plans[prev][0].year, n_points=len(pts), n_reused=n,
+                                 share=n / len(pts)))
+    return out

@@ -1,0 +1,145 @@
+import numpy as np
+import pytest
+
+from svcsim.dupes import TemplateRule, Thresholds, analyse, classify, find_pairs
+from svcsim.dupes.align import align
+from svcsim.errors import InputError
+from svcsim.text.normalize import match_key
+
+from dupes_corpus import C_COPY, C_SRC, N_COPY, R_SRC, R_SWAP, SCRIPT, TITLE_1, V_COPY, V_SRC, Y_KEEP, Y_SRC, find
+
+# HashEncoder cosines are not e5 cosines: switch the semantic classes off so these tests are lexical.
+LEXICAL = Thresholds(paraphrase=2.0, paraphrase_same_measure=2.0, related=2.0, related_with_overlap=2.0)
+# The C copy is carried by 3 of the 4 agencies, which the default rule calls template; the tests
+# of agency-to-agency copying need it to stay a copy.
+RULE = TemplateRule(min_agencies=4)
+
+
+def _by_texts(pairs):
+    return {frozenset((p.a.text, p.b.text)): p for p in pairs}
+
+
+def test_planted_copies_get_their_labels(corpus):
+    entries, vectors = corpus
+    got = _by_texts(find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL))
+    assert got[frozenset((C_SRC, C_COPY))].label == "copy"
+    assert got[frozenset((C_SRC, N_COPY))].label == "near_copy"
+    assert got[frozenset((V_SRC, V_COPY))].label == "near_copy"  # 臺→台 is a change, not width
+    assert got[frozenset((R_SRC, R_SWAP))].label == "near_copy"
+    assert got[frozenset((Y_SRC, Y_KEEP))].label == "near_copy"
+    assert frozenset((C_SRC, SCRIPT)) not in got
+
+
+def test_only_planted_point_pairs_are_reported(corpus):
+    entries, vectors = corpus
+    point_pairs = {k for k, p in _by_texts(find_pairs(entries, vectors, min_label="near_copy",
+                                                        thresholds=LEXICAL)).items() if p.a.kind == "point"}
+    planted = {frozenset(t) for t in [(C_SRC, C_COPY), (C_SRC, N_COPY), (C_COPY, N_COPY), (V_SRC, V_COPY),
+                                      (R_SRC, R_SWAP), (Y_SRC, Y_KEEP)]}
+    opening = {k for k in point_pairs if len(k) == 1}  # the identical opening row of every plan
+    assert point_pairs - opening == planted
+
+
+def test_earlier_entry_is_a_and_spans_index_both_originals(corpus):
+    entries, vectors = corpus
+    for p in find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL):
+        assert (p.a.year, p.a.file) <= (p.b.year, p.b.file)
+        assert p.a.kind == p.b.kind
+        assert p.spans
+        for a0, a1, b0, b1 in p.spans:
+            assert match_key(p.a.text[a0:a1]) == match_key(p.b.text[b0:b1])
+            assert len(match_key(p.a.text[a0:a1])) >= 4
+
+
+def test_template_titles_and_opening_row_are_template_but_copies_are_not(corpus):
+    entries, vectors = corpus
+    pairs = find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL, template_rule=RULE)
+    titles = [p for p in pairs if p.a.text == TITLE_1]
+    assert len(titles) == 10 and all(p.template and p.label == "copy" for p in titles)  # 5 plans: C(5,2)
+    assert all(p.template for p in pairs if p.a.item == "0")
+    assert not _by_texts(pairs)[frozenset((C_SRC, C_COPY))].template
+    assert not _by_texts(pairs)[frozenset((V_SRC, V_COPY))].template
+
+
+def test_text_carried_by_most_agencies_is_template(corpus):
+    entries, vectors = corpus
+    pairs = _by_texts(find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL))
+    assert pairs[frozenset((C_SRC, C_COPY))].template  # 3 of 4 agencies ≥ max(3, 50 %)
+    assert not pairs[frozenset((V_SRC, V_COPY))].template  # 2 agencies
+
+
+def test_cross_agency_only_drops_self_reuse(corpus):
+    entries, vectors = corpus
+    pairs = find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL, cross_agency_only=True)
+    assert pairs and all(p.a.agency != p.b.agency for p in pairs)
+    assert frozenset((Y_SRC, Y_KEEP)) not in _by_texts(pairs)
+
+
+def test_result_does_not_depend_on_entry_order(corpus):
+    entries, vectors = corpus
+    order = np.random.default_rng(0).permutation(len(entries))
+    one = find_pairs(entries, vectors, thresholds=LEXICAL)
+    two = find_pairs([entries[i] for i in order], vectors[order], thresholds=LEXICAL)
+    assert one == two
+
+
+def test_semantic_classes_follow_cosine_thresholds():
+    al = align("辦理志工教育訓練", "加強服務人員禮貌")  # nothing shared
+    t = Thresholds()
+    assert classify(al, 0.95, identical=False, same_measure=False, thresholds=t) == "paraphrase"
+    assert classify(al, 0.921, identical=False, same_measure=True, thresholds=t) == "paraphrase"
+    assert classify(al, 0.921, identical=False, same_measure=False, thresholds=t) == "related"
+    assert classify(al, 0.905, identical=False, same_measure=False, thresholds=t) is None
+    shared = align("辦理志工教育訓練課程與講座活動", "辦理志工教育以外的其他相關工作項目")
+    assert 0.1 <= shared.cover_short < 0.7
+    assert classify(shared, 0.905, identical=False, same_measure=False, thresholds=t) == "related"
+
+
+def test_bad_inputs_say_what_to_do(corpus):
+    entries, vectors = corpus
+    with pytest.raises(InputError, match="n_entries"):
+        find_pairs(entries, vectors[:-1])
+    with pytest.raises(InputError, match="min_label"):
+        find_pairs(entries, vectors, min_label="similar")
+    with pytest.raises(InputError, match="sequence of Entry"):
+        find_pairs(entries[0], vectors[:1])
+
+
+def test_vectors_are_normalised_at_the_edge(corpus):
+    entries, vectors = corpus
+    assert find_pairs(entries, vectors * 3.0, thresholds=LEXICAL) == find_pairs(entries, vectors, thresholds=LEXICAL)
+
+
+def test_analyse_summarises_plans(corpus):
+    entries, vectors = corpus
+    r = analyse(entries, vectors, min_label="near_copy", thresholds=LEXICAL, template_rule=RULE)
+    orig = {o.file: o for o in r.originality}
+    assert orig["yi_113.txt"].n_copied == 2 and orig["yi_113.txt"].originality == pytest.approx(2 / 4)  # opening row is template, not copied
+    assert orig["jia_113.txt"].n_copied == 0  # its only reuse is from its own agency
+    assert orig["jia_112.txt"].n_template == 1  # the opening row
+    ov = r.overlap
+    i, j = ov.agencies.index("乙所"), ov.agencies.index("丙局")
+    assert ov.counts[i, j] == 2 and ov.counts[j, i] == 2 and np.all(np.diag(ov.counts) == 0)
+    (yoy,) = r.self_reuse
+    assert (yoy.file, yoy.previous_file, yoy.n_reused) == ("jia_113.txt", "jia_112.txt", 1)
+    c_cluster = next(c for c in r.clusters if C_SRC in {m.text for m in c.members})
+    assert c_cluster.source.text == C_SRC and c_cluster.source.year == 2023
+    assert len(c_cluster.members) == 3 and not c_cluster.template
+    counts = {(b.entry.file, b.entry.text): b for b in r.boilerplate}
+    assert counts[("jia_112.txt", C_SRC)].n_agencies == 2
+    assert counts[("jia_112.txt", TITLE_1)].template and counts[("jia_112.txt", TITLE_1)].n_agencies == 3
+
+
+def test_frames_have_documented_columns(corpus):
+    from svcsim.dupes import frames
+
+    entries, vectors = corpus
+    r = analyse(entries, vectors, min_label="near_copy", thresholds=LEXICAL)
+    pf = frames.pairs_frame(r.pairs)
+    assert len(pf) == len(r.pairs) and {"a_agency", "b_text", "label", "spans"} <= set(pf.columns)
+    of = frames.overlap_frame(r.overlap, share=True)
+    assert list(of.index) == list(r.overlap.agencies) and of.values.max() <= 1.0
+    assert len(frames.originality_frame(r.originality)) == 5
+    assert len(frames.clusters_frame(r.clusters)) == len(r.clusters)
+    assert len(frames.boilerplate_frame(r.boilerplate)) == len(entries)
+    assert list(frames.self_reuse_frame(r.self_reuse)["n_reused"]) == [1]
