@@ -57,6 +57,20 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
                 parsed.append((f, parse_file(f)))
             except InputError as exc:
                 rejected.append((str(f), exc.problem))
+    # one plan per agency and year: a second file claiming the same one in this batch is a conflict
+    from svcsim.store.corpus import plan_key
+
+    first: dict[str, str] = {}
+    kept = []
+    for f, plan in parsed:
+        k = plan_key(plan)
+        if k in first:
+            rejected.append((str(f), f"same agency and year as {first[k]} ({plan.agency} {plan.roc_year}); "
+                                     "ingest it on its own to replace that plan"))
+        else:
+            first[k] = str(f)
+            kept.append((f, plan))
+    parsed = kept
     if not parsed and rejected:
         for f, why in rejected:
             click.echo(f"svcsim: rejected {f}: {why}", err=True)

@@ -57,6 +57,19 @@ class IngestOutcome:
     points_removed: int
 
 
+def content_digest(plan: Plan) -> str:
+    """sha256 of the parsed content (everything but the file name and raw-byte hash)."""
+    d = plan.to_dict()
+    d.pop("file", None)
+    d.pop("content_hash", None)
+    return hashlib.sha256(json.dumps(d, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def plan_key(plan: Plan) -> str:
+    """The identity of a plan in the corpus: one plan per agency per ROC year."""
+    return _plan_key(plan)
+
+
 def _plan_key(plan: Plan) -> str:
     if plan.agency and plan.roc_year is not None:
         return f"{plan.agency}|{plan.roc_year}"
@@ -114,28 +127,31 @@ class Corpus:
 
     # -- writing -------------------------------------------------------------------------------
     def add_plan(self, plan: Plan, *, path: str | os.PathLike[str] | None = None) -> IngestOutcome:
-        """Insert or replace one plan atomically. Unchanged content (same hash) is a no-op."""
+        """Insert or replace one plan atomically; the plan keeps its id when replaced.
+
+        "Unchanged" compares the parsed content, not the file bytes, so the same plan re-saved as Big5,
+        with other line endings or under another name is still a no-op.
+        """
         key = _plan_key(plan)
+        digest = content_digest(plan)
         c = self._conn
         c.execute("BEGIN IMMEDIATE")
         try:
             old = c.execute("SELECT id, content_hash, n_points FROM plans WHERE plan_key = ?", (key,)).fetchone()
-            if old is not None and plan.content_hash and old[1] == plan.content_hash:
+            if old is not None and old[1] == digest:
                 c.execute("COMMIT")
                 return IngestOutcome(old[0], "unchanged", plan.file, 0, 0)
+            values = (plan.file, str(path or plan.file), plan.agency, plan.roc_year, plan.year, plan.title, digest,
+                      plan.n_points, json.dumps(plan.to_dict(), ensure_ascii=False), time.strftime("%Y-%m-%dT%H:%M:%S"))
+            cols = "file, path, agency, roc_year, year, title, content_hash, n_points, plan_json, ingested_at"
             removed = 0
             if old is not None:
-                removed = old[2]
-                c.execute("DELETE FROM entries WHERE plan_id = ?", (old[0],))
-                c.execute("DELETE FROM plans WHERE id = ?", (old[0],))
-            cur = c.execute(
-                "INSERT INTO plans(plan_key, file, path, agency, roc_year, year, title, content_hash, n_points,"
-                " plan_json, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (key, plan.file, str(path or plan.file), plan.agency, plan.roc_year, plan.year, plan.title,
-                 plan.content_hash, plan.n_points, json.dumps(plan.to_dict(), ensure_ascii=False),
-                 time.strftime("%Y-%m-%dT%H:%M:%S")),
-            )
-            plan_id = int(cur.lastrowid)
+                plan_id, removed = int(old[0]), int(old[2])
+                c.execute("DELETE FROM entries WHERE plan_id = ?", (plan_id,))
+                c.execute(f"UPDATE plans SET ({cols}) = ({','.join('?' * len(values))}) WHERE id = ?", (*values, plan_id))
+            else:
+                plan_id = int(c.execute(f"INSERT INTO plans(plan_key, {cols}) VALUES (?{',?' * len(values)})",
+                                        (key, *values)).lastrowid)
             rows = []
             for ord_, e in enumerate(_plan_entries(plan)):
                 rows.append((plan_id, ord_, e.kind, e.item, e.item_title, e.measure, e.measure_title, e.n,

@@ -41,6 +41,14 @@ def test_add_unchanged_replaced(corpus):
     assert "設置單一窗口，提供民眾一站式服務。" not in texts
 
 
+def test_unchanged_is_judged_on_content_and_ids_are_stable(corpus):
+    first = corpus.add_plan(make_plan(content_hash="bytes-as-utf8"))
+    # the same plan re-saved in another encoding: other raw bytes, same parsed content
+    assert corpus.add_plan(make_plan(content_hash="bytes-as-big5")).action == "unchanged"
+    replaced = corpus.add_plan(make_plan(points={("一", "(二)"): ["改寫後的內容。"]}))
+    assert replaced.action == "replaced" and replaced.plan_id == first.plan_id
+
+
 def test_same_agency_different_years_kept_apart(corpus):
     corpus.add_plan(make_plan(roc_year=113))
     corpus.add_plan(make_plan(roc_year=114))
@@ -75,7 +83,9 @@ def test_crash_mid_ingest_keeps_previous_state(corpus, monkeypatch):
     with pytest.raises(RuntimeError):
         corpus.add_plan(changed)
     assert [e.text for e in corpus.entries()] == before
-    assert corpus.plans()[0].content_hash == make_plan().content_hash
+    from svcsim.store.corpus import content_digest
+
+    assert corpus.plans()[0].content_hash == content_digest(make_plan())
 
 
 def test_embedding_cache_embeds_each_text_once(corpus):
