@@ -163,3 +163,17 @@ def _root():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[2]
+
+
+def test_real_plans_segment_cleanly(shared_dir):
+    import json
+
+    from svcsim.model import Plan, entries_from_plans
+
+    plans = [Plan.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted((shared_dir / "gold").glob("*.json"))]
+    entries = entries_from_plans(plans)
+    assert entries
+    for e in entries:
+        toks = tokenize(e.text)
+        assert all(e.text[t.start : t.end] == t.word for t in toks)
+        assert not {"業務標", "準作業"} & {t.word for t in toks}
