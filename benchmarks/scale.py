@@ -1,0 +1,405 @@
+"""Scale benchmark: generate → write → ingest → embed → index → candidates → all pairs → suggest,
+with numpy brute force, sentence-transformers paraphrase mining and datasketch MinHashLSH as
+baselines in the same run, and the recall of svcsim's candidate generation against exact.
+
+    python benchmarks/scale.py --points 1000 10000 [--model hash|default|int8] [--million]
+
+Each stage prints a table row as it ends; at the end a dated section (machine, tables, targets met or
+missed) is appended to benchmarks/RESULTS.md (``--no-append`` to skip). Develop with ``--model hash``
+(model-free ``HashEncoder``: its cosines are not e5's, so the semantic classes mean little there).
+
+What "exact" means (recall): on a random sample of ``--sample`` distinct point texts (the units that
+:func:`svcsim.dupes.find_pairs` pairs), every other text whose cosine is ≥ 0.93 (paraphrase) or ≥ 0.90
+(the lowest cosine any class accepts), by brute force against all texts, and every text meeting the
+copy criterion (near_copy alignment; see :mod:`benchmarks.scale_baselines`). Recall is the share of
+those pairs present in svcsim's candidate pairs (lexical shingles ∪ semantic kNN).
+
+``--million``: 1M points through the approximate path. File writing and ingest are not repeated at
+1M (their per-plan rates are linear and measured at the smaller sizes); vectors come from the
+``--million-vectors`` proxy (default ``hash``: HashEncoder(dim=384) on the distinct texts, which keeps
+text and vector consistent for the lexical and the alignment stages). Embedding 1M with the real
+model is projected from the measured throughput and said so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import scale_baselines as bl  # noqa: E402
+from benchmarks.scale_env import TABLE_HEAD, StageSkipped, StageTimer, append_results, format_row  # noqa: E402
+
+TARGET_100K_S = 600.0     # ingest → embed → index → all duplicate pairs, embedding included
+TARGET_1M_S = 900.0       # all-pairs duplicate detection on 1M points
+TARGET_RECALL = 0.99
+TARGET_SUGGEST_P50_MS = 50.0
+MEASURED_ST_RATE = 84.0   # texts/s at batch 32 on 2 cores, the figure the brief starts from
+
+
+class Budget(Exception):
+    pass
+
+
+def _alarm(seconds: int):
+    def handler(signum, frame):
+        raise Budget(f"over the {seconds} s budget")
+
+    signal.signal(signal.SIGALRM, handler)
+    signal.alarm(int(seconds))
+
+
+def load_model(name: str):
+    """``hash`` → HashEncoder(dim=384); ``default`` → load_encoder(); ``int8`` → the quantised default."""
+    from svcsim.embed import HashEncoder
+
+    if name == "hash":
+        return HashEncoder(dim=384)
+    from svcsim.embed import load_encoder
+
+    if name == "default":
+        return load_encoder()
+    if name == "int8":
+        try:
+            return load_encoder(quantize="int8")
+        except TypeError as exc:
+            raise SystemExit(f"--model int8: svcsim.embed.load_encoder has no int8 option yet ({exc})") from exc
+    return load_encoder(name)
+
+
+def point_units(entries, vectors):
+    """Distinct normalised point texts as find_pairs forms them: (keys, representative vectors)."""
+    from svcsim.text.normalize import normalize_for_match
+
+    first: dict[str, int] = {}
+    for r, e in enumerate(entries):
+        if e.kind == "point":
+            first.setdefault(normalize_for_match(e.text).text, r)
+    keys = list(first)
+    return keys, np.ascontiguousarray(vectors[list(first.values())], dtype=np.float32)
+
+
+# ------------------------------------------------------------------------------------ one size
+
+
+def run_size(n: int, args, timer: StageTimer, work: Path) -> dict:
+    from svcsim.ingest import iter_plan_files, parse_file
+    from svcsim.store import Corpus
+    from svcsim.store.embeddings import vectors_for_texts
+    from svcsim.synth import generate_points_corpus, write_plan
+
+    res: dict = {"n": n}
+    with timer.stage(f"{n:,} generate") as st:
+        corpus_s = generate_points_corpus(n, seed=args.seed)
+        st.figures.update(plans=len(corpus_s.plans), points=corpus_s.n_points)
+    res["points"] = corpus_s.n_points
+
+    plan_dir = work / f"plans_{n}"
+    plan_dir.mkdir(parents=True, exist_ok=True)
+    with timer.stage(f"{n:,} write files") as st:
+        size, t0 = 0, time.perf_counter()
+        for p in corpus_s.plans:
+            write_plan(p, plan_dir / p.file)
+            size += (plan_dir / p.file).stat().st_size
+        st.figures.update(files=len(corpus_s.plans), MB=size / 2**20,
+                          **{"files/s": len(corpus_s.plans) / (time.perf_counter() - t0)})
+    n_generated = corpus_s.n_points
+    del corpus_s
+
+    db = work / f"corpus_{n}.db"
+    corpus = Corpus.open(db, create=True)
+    with timer.stage(f"{n:,} ingest") as st:
+        t0 = time.perf_counter()
+        parse_s = 0.0
+        files = iter_plan_files([plan_dir])
+        for f in files:
+            t = time.perf_counter()
+            plan = parse_file(f)
+            parse_s += time.perf_counter() - t
+            corpus.add_plan(plan, path=f)
+        el = time.perf_counter() - t0
+        stats = corpus.stats()
+        st.figures.update({"plans/s": len(files) / el, "points/s": stats["points"] / el,
+                           "parse share": parse_s / el, "points parsed": stats["points"],
+                           "round-trip": "exact" if stats["points"] == n_generated else
+                           f"{stats['points']} of {n_generated}"})
+    res["ingest_s"] = timer.stages[-1].seconds
+
+    encoder = load_model(args.model)
+    with timer.stage(f"{n:,} embed ({args.model})") as st:
+        texts = corpus.distinct_texts()
+        n_entries = stats["points"] + stats["measure_titles"]
+        t0 = time.perf_counter()
+        vecs, es = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts])
+        el = time.perf_counter() - t0
+        st.figures.update({"entries": n_entries, "distinct texts": es.texts,
+                           "distinct share": es.texts / max(n_entries, 1), "embedded": es.embedded,
+                           "cache hits": es.cached, "texts/s": es.embedded / el if es.embedded else float("nan"),
+                           "entries/s": n_entries / el})
+    res["embed_s"] = timer.stages[-1].seconds
+    res["embed_rate"] = es.embedded / max(res["embed_s"], 1e-9)
+    res["distinct_share"] = es.texts / max(n_entries, 1)
+    res["n_distinct"] = es.texts
+    with timer.stage(f"{n:,} embed again (cache)") as st:
+        _, es2 = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts])
+        st.figures.update({"cache hit rate": es2.cached / max(es2.texts, 1), "embedded": es2.embedded})
+
+    from svcsim.index.corpus_index import update_index
+
+    with timer.stage(f"{n:,} index build") as st:
+        up = update_index(corpus, encoder, work / f"corpus_{n}.index", rebuild=True)
+        st.figures.update(kind=up.kind, vectors=up.count, embedded=up.embedded)
+    res["index_s"] = timer.stages[-1].seconds
+
+    entries = corpus.entries()
+    by_key = {k: vecs[k] for _, k, _ in texts}
+    from svcsim.store.corpus import text_key
+
+    x = np.stack([by_key[text_key(e.text)] for e in entries]).astype(np.float32)
+    del by_key, vecs
+    keys, ux = point_units(entries, x)
+
+    from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
+
+    with timer.stage(f"{n:,} svcsim candidates") as st:
+        t = time.perf_counter()
+        lex = lexical_candidates(keys)
+        t_lex = time.perf_counter() - t
+        t = time.perf_counter()
+        sem = semantic_candidates(ux, k=args.k, random_state=0)
+        t_sem = time.perf_counter() - t
+        cand = {(int(a), int(b)) for a, b in np.concatenate([lex, sem]).tolist()}
+        st.figures.update({"units": len(keys), "lexical s": t_lex, "lexical pairs": len(lex),
+                           "semantic s": t_sem, "semantic pairs": len(sem), "union": len(cand)})
+    res["candidates_s"] = timer.stages[-1].seconds
+    res["units"] = len(keys)
+
+    res.update(run_dupes(entries, x, args, timer, f"{n:,}"))
+    res.update(run_baselines(keys, ux, cand, sem, args, timer, f"{n:,}"))
+    res.update(run_suggest(corpus, encoder, args, timer, f"{n:,}"))
+    corpus.close()
+    return res
+
+
+def run_dupes(entries, x, args, timer, tag: str) -> dict:
+    from svcsim.dupes import find_pairs
+
+    res: dict = {}
+    with timer.stage(f"{tag} all pairs (find_pairs)") as st:
+        _alarm(args.dupes_budget)
+        try:
+            pairs = find_pairs(entries, x, min_label="related", k=args.k)
+            signal.alarm(0)
+            c = Counter(p.label for p in pairs)
+            st.figures.update(pairs=len(pairs), **{k: c.get(k, 0) for k in ("copy", "near_copy", "paraphrase", "related")})
+            res["dupes_done"] = True
+        except Budget as exc:
+            st.note = f"did NOT finish: {exc} (--dupes-budget)"
+            res["dupes_done"] = False
+        finally:
+            signal.alarm(0)
+    res["dupes_s"] = timer.stages[-1].seconds
+    return res
+
+
+def run_baselines(keys, ux, cand, sem, args, timer, tag: str) -> dict:
+    from svcsim.dupes.classify import Thresholds
+
+    res: dict = {}
+    t = Thresholds()
+    n = len(keys)
+    rng = np.random.default_rng(args.seed)
+    sample = np.sort(rng.choice(n, size=min(args.sample, n), replace=False))
+    with timer.stage(f"{tag} exact truth (sample {len(sample)})") as st:
+        truth = bl.exact_partners(keys, ux, sample, thresholds=(t.paraphrase, t.min_semantic))
+        st.figures.update({k: sum(len(v) for v in d.values()) for k, d in truth.items()})
+    rec = {}
+    for name, d in truth.items():
+        rec[name] = bl.recall(d, cand)
+    res["recall"] = rec
+    res["recall_sem_only"] = {name: bl.recall(d, sem)[0] for name, d in truth.items()}
+    print(f"  recall of svcsim candidates vs exact: "
+          + ", ".join(f"{k} {v[0]:.4f} (of {v[1]})" for k, v in rec.items()), flush=True)
+
+    with timer.stage(f"{tag} baseline numpy brute force") as st:
+        b = bl.brute_topk(ux, k=args.k, threshold=t.min_semantic, max_rows=args.brute_max)
+        st.figures.update({"all-pairs s": b["seconds"], "projected": b["projected"],
+                           "pairs cos≥0.90": b["pairs_above"]})
+    res["brute_s"] = b["seconds"]
+    res["brute_projected"] = b["projected"]
+    res["pairs_above"] = b["pairs_above"]
+
+    if n <= args.mining_max:
+        with timer.stage(f"{tag} baseline paraphrase_mining") as st:
+            m = bl.mining(ux, k=args.k)
+            mp = {(int(a), int(b)) for a, b in m["pairs"].tolist()}
+            st.figures.update({"mining s": m["seconds"], "pairs": len(mp), **{f"recall {k}": bl.recall(d, mp)[0] for k, d in truth.items()}})
+        res["mining_s"] = m["seconds"]
+        res["mining_recall"] = {k: bl.recall(d, mp)[0] for k, d in truth.items()}
+    if n <= args.minhash_max:
+        with timer.stage(f"{tag} baseline MinHashLSH") as st:
+            mh = bl.minhash_lsh(keys)
+            hp = {(int(a), int(b)) for a, b in mh["pairs"].tolist()}
+            st.figures.update({"minhash s": mh["seconds"], "pairs": len(hp), **{f"recall {k}": bl.recall(d, hp)[0] for k, d in truth.items()}})
+        res["minhash_s"] = mh["seconds"]
+        res["minhash_recall"] = {k: bl.recall(d, hp)[0] for k, d in truth.items()}
+    return res
+
+
+def run_suggest(corpus, encoder, args, timer, tag: str) -> dict:
+    res: dict = {}
+    with timer.stage(f"{tag} suggest latency") as st:
+        try:
+            from svcsim.suggest import Suggester
+        except ImportError as exc:
+            raise StageSkipped(f"svcsim.suggest not importable ({exc})") from exc
+        t = time.perf_counter()
+        s = Suggester(corpus, encoder, update_index=False)
+        build = time.perf_counter() - t
+        pts = [e for e in corpus.entries("point")]
+        rng = np.random.default_rng(args.seed)
+        drafts = [pts[i] for i in rng.choice(len(pts), size=min(60, len(pts)), replace=False)]
+        for e in drafts[:5]:  # warm up: first calls pay lazy imports and caches
+            s.suggest(e.text[: max(8, len(e.text) // 2)], agency=e.agency)
+        lat = []
+        for e in drafts[5:]:
+            t = time.perf_counter()
+            s.suggest(e.text[: max(8, len(e.text) // 2)], measure=f"{e.item}{e.measure}", agency=e.agency)
+            lat.append((time.perf_counter() - t) * 1e3)
+        p50 = statistics.median(lat)
+        p95 = float(np.percentile(lat, 95))
+        st.figures.update({"build s": build, "queries": len(lat), "p50 ms": p50, "p95 ms": p95})
+        res["suggest_p50"] = p50
+        res["suggest_p95"] = p95
+    return res
+
+
+# ------------------------------------------------------------------------------------ 1M
+
+
+def run_million(args, timer: StageTimer, rate: float | None) -> dict:
+    from svcsim.embed import HashEncoder
+    from svcsim.model import entries_from_plans
+    from svcsim.synth import generate_points_corpus
+
+    res: dict = {"n": 1_000_000}
+    with timer.stage("1M generate") as st:
+        c = generate_points_corpus(1_000_000, seed=args.seed)
+        entries = entries_from_plans(c.plans)
+        st.figures.update(plans=len(c.plans), points=c.n_points, entries=len(entries))
+        del c
+    texts = sorted({e.text for e in entries})
+    res["n_distinct"] = len(texts)
+    if rate:
+        res["projected_embed_s"] = len(texts) / rate
+    with timer.stage(f"1M proxy vectors ({args.million_vectors})") as st:
+        enc = HashEncoder(dim=384)
+        v = enc.encode(texts)
+        row = {t: i for i, t in enumerate(texts)}
+        x = v[[row[e.text] for e in entries]]
+        del v, row
+        st.figures.update({"distinct texts": len(texts),
+                           "projected real-model embed s": res.get("projected_embed_s", float("nan"))})
+    keys, ux = point_units(entries, x)
+    from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
+
+    with timer.stage("1M svcsim candidates") as st:
+        lex = lexical_candidates(keys)
+        sem = semantic_candidates(ux, k=args.k, random_state=0)
+        cand = {(int(a), int(b)) for a, b in np.concatenate([lex, sem]).tolist()}
+        st.figures.update({"units": len(keys), "lexical pairs": len(lex), "semantic pairs": len(sem)})
+    res["candidates_s"] = timer.stages[-1].seconds
+    res.update(run_dupes(entries, x, args, timer, "1M"))
+    args2 = argparse.Namespace(**{**vars(args), "mining_max": 0, "minhash_max": 0})
+    res.update(run_baselines(keys, ux, cand, sem, args2, timer, "1M"))
+    return res
+
+
+# ------------------------------------------------------------------------------------ report
+
+
+def verdicts(results: list[dict], million: dict | None) -> list[str]:
+    out = []
+    for r in results:
+        if r["n"] < 100_000:
+            continue
+        total = r["ingest_s"] + r["embed_s"] + r["index_s"] + r["dupes_s"]
+        done = r.get("dupes_done", False)
+        met = done and total <= TARGET_100K_S
+        out.append(f"- **{r['n']:,} points, ingest → embed → index → all pairs ≤ {TARGET_100K_S:.0f} s**: "
+                   f"{total:,.0f} s (ingest {r['ingest_s']:.0f} + embed {r['embed_s']:.0f} + index "
+                   f"{r['index_s']:.0f} + pairs {r['dupes_s']:.0f}{'' if done else ' — did not finish'}) → "
+                   f"{'met' if met else 'MISSED'} ({total - TARGET_100K_S:+,.0f} s).")
+        if "suggest_p50" in r:
+            p = r["suggest_p50"]
+            out.append(f"- **suggest p50 ≤ {TARGET_SUGGEST_P50_MS:.0f} ms warm at {r['n']:,}**: {p:.1f} ms "
+                       f"(p95 {r['suggest_p95']:.1f}) → {'met' if p <= TARGET_SUGGEST_P50_MS else 'MISSED'}.")
+    for r in results + ([million] if million else []):
+        rec = ", ".join(f"{k} {v[0]:.4f} of {v[1]}" for k, v in r.get("recall", {}).items())
+        out.append(f"- candidate recall at {r['n']:,} (sample): {rec}.")
+    if million:
+        done = million.get("dupes_done", False)
+        t = million["dupes_s"]
+        rc = million["recall"].get("copy", (float("nan"), 0))[0]
+        out.append(f"- **1M all-pairs ≤ {TARGET_1M_S:.0f} s with recall ≥ {TARGET_RECALL}**: "
+                   f"{t:,.0f} s{'' if done else ' (did not finish)'}, copy-criterion recall {rc:.4f} → "
+                   f"{'met' if done and t <= TARGET_1M_S and rc >= TARGET_RECALL else 'MISSED'}.")
+        if "projected_embed_s" in million:
+            out.append(f"- 1M embedding with the real model was not run: {million['n_distinct']:,} distinct texts at "
+                       f"the measured rate would take {million['projected_embed_s'] / 60:,.0f} min (projection).")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="svcsim scale benchmark")
+    ap.add_argument("--points", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--model", default="hash", help="hash | default | int8 | a model name/path")
+    ap.add_argument("--million", action="store_true", help="also 1M points (approximate path, proxy vectors)")
+    ap.add_argument("--million-vectors", default="hash", choices=["hash"])
+    ap.add_argument("--sample", type=int, default=300, help="query texts for exact recall")
+    ap.add_argument("--k", type=int, default=10, help="semantic neighbours per text")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dupes-budget", type=int, default=900, help="seconds before find_pairs is abandoned")
+    ap.add_argument("--brute-max", type=int, default=200_000, help="above this, brute force is projected")
+    ap.add_argument("--mining-max", type=int, default=120_000)
+    ap.add_argument("--minhash-max", type=int, default=120_000)
+    ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temp dir)")
+    ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--no-append", action="store_true")
+    args = ap.parse_args(argv)
+
+    print(TABLE_HEAD, flush=True)
+    timer = StageTimer(trace=args.tracemalloc)
+    results: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="svcsim-scale-") as tmp:
+        work = args.work or Path(tmp)
+        os.environ.setdefault("SVCSIM_HOME", str(Path.home() / ".local" / "share" / "svcsim"))
+        for n in args.points:
+            results.append(run_size(n, args, timer, work))
+        rate = next((r["embed_rate"] for r in reversed(results) if r.get("embed_rate")), None)
+        if args.model == "hash":
+            rate = MEASURED_ST_RATE  # hash throughput says nothing about the real model
+        million = run_million(args, timer, rate) if args.million else None
+    lines = verdicts(results, million)
+    print("\n".join(lines))
+    if not args.no_append:
+        body = "\n".join([
+            f"`python benchmarks/scale.py {' '.join(sys.argv[1:] if argv is None else argv)}` — model `{args.model}`, "
+            f"k={args.k}, recall sample {args.sample} texts, seed {args.seed}.", "",
+            TABLE_HEAD, *[format_row(s) for s in timer.stages], "", *lines,
+        ])
+        print(f"appended to {append_results(f'scale ({args.model})', body)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
