@@ -1,0 +1,267 @@
+"""Write the research notebooks (``*.ipynb``) from the cell sources below, with nbformat.
+
+The notebooks are generated rather than hand-edited so that their code stays reviewable as plain
+Python and a test can check the committed files are not stale. They are saved without outputs.
+
+    python notebooks/build.py            # rewrite the three notebooks
+    python notebooks/build.py --check    # exit 1 if a committed notebook differs from its source
+
+Every notebook reads its settings from environment variables, with defaults for a reader who opens
+it from ``notebooks/``: ``SVCSIM_DB`` (corpus; default: a new temp corpus), ``SVCSIM_PLANS`` (plans
+ingested when the corpus is empty; default ``../examples/plans``), ``SVCSIM_MODEL`` (``default`` =
+the bundled multilingual-e5-small, ``hash`` = the model-free lexical encoder, or a model path).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+SETUP = r'''import os
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, Image, display
+
+from svcsim.clusters import find_cjk_font
+from svcsim.ingest import iter_plan_files, parse_file
+from svcsim.store import Corpus
+
+PLANS = Path(os.environ.get("SVCSIM_PLANS", "../examples/plans"))
+DB = Path(os.environ.get("SVCSIM_DB") or Path(tempfile.mkdtemp(prefix="svcsim-nb-")) / "corpus.db")
+MODEL = os.environ.get("SVCSIM_MODEL", "default")
+
+# Chinese labels need a CJK font; without one matplotlib draws boxes (apt-get install fonts-noto-cjk).
+FONT = find_cjk_font()
+if FONT:
+    plt.rcParams["font.family"] = FONT
+    plt.rcParams["axes.unicode_minus"] = False
+pd.set_option("display.max_colwidth", 80)
+
+corpus = Corpus.open(DB, create=True)
+if not corpus.plans():
+    for f in iter_plan_files([PLANS]):
+        corpus.add_plan(parse_file(f), path=f)
+print(f"corpus {DB}: {corpus.stats()}; CJK font: {FONT or 'none found'}")'''
+
+ENCODER = r'''from svcsim.embed import HashEncoder, load_encoder
+
+encoder = HashEncoder() if MODEL == "hash" else load_encoder(None if MODEL == "default" else MODEL)
+entries, vectors = corpus.embedded_entries(encoder)
+points = [e for e in entries if e.kind == "point"]
+print(f"{len(entries)} entries ({len(points)} points) embedded with {encoder.name}, dim {vectors.shape[1]}")'''
+
+
+def overview() -> list:
+    return [
+        new_markdown_cell("# Corpus overview\n\nWhat is in the corpus: plans, agencies and years, how many "
+                          "執行重點 each 執行要項 and 具體措施 holds, and which 執行單位 carry them. "
+                          "Needs only the store (no model)."),
+        new_code_cell(SETUP),
+        new_markdown_cell("## Plans"),
+        new_code_cell(r'''plans = pd.DataFrame([p.__dict__ for p in corpus.plans()])
+plans[["id", "agency", "roc_year", "year", "file", "n_points"]]'''),
+        new_code_cell(r'''entries = corpus.entries()
+df = pd.DataFrame([{**e.__dict__, "units": list(e.units)} for e in entries])
+pts = df[df["kind"] == "point"].copy()
+pts["n_units"] = pts["units"].map(len)
+print(f"{len(plans)} plans, {plans['agency'].nunique()} agencies, years {sorted(plans['year'].dropna().unique().tolist())}; "
+      f"{len(pts)} points, {len(df) - len(pts)} measure titles")'''),
+        new_markdown_cell("## Plans per year and agency"),
+        new_code_cell(r'''per_year = plans.pivot_table(index="agency", columns="year", values="n_points", aggfunc="sum", fill_value=0)
+ax = per_year.plot.barh(figsize=(8, 0.5 + 0.5 * len(per_year)), title="執行重點 per agency and year")
+ax.set_xlabel("points")
+plt.tight_layout()
+plt.show()
+per_year'''),
+        new_markdown_cell("## Points per 執行要項 (item) and per 具體措施 (measure)"),
+        new_code_cell(r'''by_item = (pts.groupby(["item", "item_title"]).size().rename("points").reset_index()
+           .sort_values("points", ascending=False))
+per_measure = pts.groupby(["plan_id", "item", "measure"]).size().rename("points")
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+by_item.set_index("item")["points"].plot.bar(ax=axes[0], title="points per 執行要項 (all plans)")
+per_measure.plot.hist(ax=axes[1], bins=range(1, int(per_measure.max()) + 2), title="points per 具體措施")
+axes[1].set_xlabel("points in one measure")
+plt.tight_layout()
+plt.show()
+per_measure.describe()'''),
+        new_markdown_cell("## 執行單位 (units)"),
+        new_code_cell(r'''units = pts.explode("units").dropna(subset=["units"])
+top_units = units["units"].value_counts().head(15)
+ax = top_units.iloc[::-1].plot.barh(figsize=(7, 5), title="most frequent 執行單位 (points carried)")
+plt.tight_layout()
+plt.show()
+pts["n_units"].value_counts().sort_index().rename("points with this many units")'''),
+    ]
+
+
+def copy_paste() -> list:
+    return [
+        new_markdown_cell("# Copy-paste and boilerplate\n\nWhich plans are original, which agencies reuse "
+                          "each other, one copied pair with its shared spans, and year-over-year reuse "
+                          "within an agency. Uses `svcsim.dupes.analyse` and its DataFrames."),
+        new_code_cell(SETUP),
+        new_code_cell(ENCODER),
+        new_code_cell(r'''from svcsim.dupes import analyse
+from svcsim.dupes.frames import (clusters_frame, originality_frame, overlap_frame, pairs_frame,
+                                 self_reuse_frame)
+
+result = analyse(entries, vectors, min_label="paraphrase")
+pairs = pairs_frame(result.pairs)
+pairs.groupby(["label", "template", "cross_agency"]).size().rename("pairs").to_frame()'''),
+        new_markdown_cell("## Originality per plan\n\nShare of a plan's points that are neither copied "
+                          "(non-template copy/near copy of another plan) nor template text."),
+        new_code_cell(r'''orig = originality_frame(result.originality).sort_values("originality")
+ax = orig.set_index("file")["originality"].plot.barh(figsize=(7, 0.4 + 0.4 * len(orig)), xlim=(0, 1),
+                                                     title="originality per plan")
+plt.tight_layout()
+plt.show()
+orig'''),
+        new_markdown_cell("## Agency overlap\n\nRow agency's points found (copied, not template) in the "
+                          "column agency's plans, as a share of the row agency's points."),
+        new_code_cell(r'''ov = overlap_frame(result.overlap, share=True)
+fig, ax = plt.subplots(figsize=(1.5 + 0.9 * len(ov), 1 + 0.8 * len(ov)))
+im = ax.imshow(ov.values, cmap="Reds", vmin=0)
+ax.set_xticks(range(len(ov.columns)), ov.columns, rotation=45, ha="right")
+ax.set_yticks(range(len(ov.index)), ov.index)
+for i in range(len(ov)):
+    for j in range(len(ov)):
+        ax.text(j, i, f"{ov.values[i, j]:.0%}", ha="center", va="center", fontsize=8)
+fig.colorbar(im, ax=ax, label="share of row agency's points")
+ax.set_title("agency overlap (non-template copies)")
+plt.tight_layout()
+plt.show()
+overlap_frame(result.overlap)'''),
+        new_markdown_cell("## One copied pair, highlighted\n\nThe strongest cross-agency pair that is not "
+                          "template text; shared runs are marked in both texts (spans point into the "
+                          "original text)."),
+        new_code_cell(r'''import html
+
+def marked(text, spans):
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        out += [html.escape(text[pos:s]), "<mark>", html.escape(text[s:e]), "</mark>"]
+        pos = e
+    return "".join(out + [html.escape(text[pos:])])
+
+pool = [p for p in result.pairs if p.cross_agency and not p.template and p.label in ("near_copy", "copy")]
+pool = pool or [p for p in result.pairs if p.cross_agency] or list(result.pairs)
+if pool:
+    p = pool[0]
+    display(HTML(
+        f"<p><b>{p.label}</b> — lexical {p.lexical:.2f}, cosine {p.semantic:.3f}</p>"
+        f"<p>{html.escape(p.a.agency)} {p.a.year} {p.a.item}{p.a.measure}-{p.a.n}: {marked(p.a.text, [(s[0], s[1]) for s in p.spans])}</p>"
+        f"<p>{html.escape(p.b.agency)} {p.b.year} {p.b.item}{p.b.measure}-{p.b.n}: {marked(p.b.text, [(s[2], s[3]) for s in p.spans])}</p>"))
+else:
+    print("no reuse pair in this corpus")'''),
+        new_markdown_cell("## Year-over-year reuse within an agency"),
+        new_code_cell(r'''yoy = self_reuse_frame(result.self_reuse)
+if len(yoy):
+    ax = yoy.pivot_table(index="agency", columns="year", values="share").plot.bar(
+        figsize=(8, 4), ylim=(0, 1), title="share of points reused from the agency's previous plan")
+    ax.set_ylabel("share")
+    plt.tight_layout()
+    plt.show()
+yoy'''),
+        new_markdown_cell("## Largest reuse clusters"),
+        new_code_cell(r'''clusters_frame(result.clusters).head(10)'''),
+    ]
+
+
+def innovation() -> list:
+    return [
+        new_markdown_cell("# Innovation and clusters\n\nThemes of the points (clusters labelled with Chinese "
+                          "keywords), how large each is per year, a 2-D map, and a ranking of the points "
+                          "most likely to be new ideas."),
+        new_code_cell(SETUP),
+        new_code_cell(ENCODER),
+        new_code_cell(r'''from svcsim.clusters import PointClusterer, cluster_sizes_by_year, cluster_spans, label_clusters, plot_map
+
+px = vectors[[i for i, e in enumerate(entries) if e.kind == "point"]]
+model = PointClusterer(random_state=0).fit(px, keys=[e.text for e in points])
+labels = label_clusters(points, model.labels_, px)
+spans = cluster_spans(points, model.labels_, labels)
+print(f"{model.n_clusters_} clusters, {int((model.labels_ < 0).sum())} points in none")
+spans.head(15)'''),
+        new_markdown_cell("## Cluster sizes by year"),
+        new_code_cell(r'''by_year = cluster_sizes_by_year(points, model.labels_)
+top = by_year.loc[by_year.sum(axis=1).sort_values(ascending=False).index[:12]]
+names = {cl.id: f"{cl.id}: {'、'.join(cl.keywords[:2])}" for cl in labels}
+ax = top.rename(index=names).plot.barh(stacked=True, figsize=(8, 5), title="largest clusters, points per year")
+ax.invert_yaxis()
+plt.tight_layout()
+plt.show()
+top'''),
+        new_markdown_cell("## Map of the points"),
+        new_code_cell(r'''map_png = plot_map(px, model.labels_, Path(tempfile.mkdtemp()) / "map.png", cluster_labels=labels,
+                   title="points by cluster (PCA)")
+display(Image(filename=str(map_png)))'''),
+        new_markdown_cell("## Innovation ranking\n\nA point ranks high when it is far from every other "
+                          "agency's points (novelty = 1 − the highest cosine to another agency's point), "
+                          "is concrete (`svcsim.suggest.specificity`: names, numbers, partners, detail), and "
+                          "its cluster stays within one agency."),
+        new_code_cell(r'''from svcsim.suggest import specificity
+
+agency = np.array([e.agency for e in points])
+sims = px @ px.T
+sims[agency[:, None] == agency[None, :]] = -1.0          # compare with other agencies only
+novelty = 1.0 - sims.max(axis=1).clip(-1, 1)
+span_agencies = spans["n_agencies"].to_dict()
+n_agencies = np.array([span_agencies.get(int(c), 1) if c >= 0 else 1 for c in model.labels_])
+total = len(set(agency))
+spec = np.array([specificity(e.text, n_agencies=int(a), total_agencies=total) for e, a in zip(points, n_agencies)])
+rank = pd.DataFrame({"agency": agency, "year": [e.year for e in points], "measure": [e.item + e.measure for e in points],
+                     "text": [e.text for e in points], "novelty": novelty, "specificity": spec,
+                     "cluster": model.labels_})
+rank["score"] = rank["novelty"].rank(pct=True) * 0.5 + rank["specificity"].rank(pct=True) * 0.5
+rank = rank.sort_values(["score", "text"], ascending=[False, True])
+rank.head(15)'''),
+        new_code_cell(r'''ax = rank.plot.scatter(x="novelty", y="specificity", c="score", cmap="viridis", figsize=(6, 4),
+                       title="novelty vs specificity (colour: score)")
+plt.tight_layout()
+plt.show()'''),
+    ]
+
+
+NOTEBOOKS = {
+    "01_corpus_overview.ipynb": overview,
+    "02_copy_paste.ipynb": copy_paste,
+    "03_innovation_clusters.ipynb": innovation,
+}
+
+
+def build(name: str) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=NOTEBOOKS[name]())
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i:02d}"  # stable ids: regenerating gives identical files
+    return nb
+
+
+def main(argv: list[str]) -> int:
+    stale = []
+    for name in NOTEBOOKS:
+        text = nbformat.writes(build(name)) + "\n"
+        path = HERE / name
+        if "--check" in argv:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    if stale:
+        print(f"stale notebooks (run python notebooks/build.py): {', '.join(stale)}")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
