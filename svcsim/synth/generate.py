@@ -392,7 +392,7 @@ def iter_points_corpus(n_points: int, *, seed: int = 0) -> Iterator[PlanTruth]:
 def generate_points_corpus(n_points: int, *, seed: int = 0) -> SynthCorpus:
     """A corpus of about ``n_points`` points (within ~10%), e.g. 1_000, 10_000, 100_000, 1_000_000.
 
-    1M points take about a minute and a couple of GB of memory; stream with
+    1M points take about two minutes and ~650 MB of memory on one core; stream with
     :func:`iter_points_corpus` to keep memory flat.
     """
     n_agencies, n_years = corpus_shape(n_points)
