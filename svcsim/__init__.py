@@ -4,7 +4,7 @@ Importing this package is cheap: torch, sentence-transformers and faiss load onl
 functions that need them.
 
 >>> import svcsim
->>> plan = svcsim.parse_file("examples/plans/某局_113.txt")   # doctest: +SKIP
+>>> plan = svcsim.parse_file("examples/plans/範例局_113.txt")   # doctest: +SKIP
 >>> plan.agency, plan.year                                       # doctest: +SKIP
 ('高雄市政府範例局', 2024)
 """
