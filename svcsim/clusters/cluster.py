@@ -229,7 +229,11 @@ class PointClusterer:
         ok = cols >= 0
         rows, cols = rows[ok], cols[ok]
         # candidates come from the projection; the threshold is applied on exact full-dim cosine
-        dist = 1.0 - np.einsum("ij,ij->i", x[rows], x[cols])
+        # chunked: gathering x[rows] at once would be n·k·dim floats (≈5 GB at 100k)
+        dist = np.empty(rows.size, dtype=np.float32)
+        for a in range(0, rows.size, 65536):
+            b = a + 65536
+            dist[a:b] = 1.0 - np.einsum("ij,ij->i", x[rows[a:b]], x[cols[a:b]])
         keep = (dist <= self.distance_threshold) & (rows != cols)
         rows, cols = rows[keep], cols[keep]
         graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
@@ -244,7 +248,9 @@ class PointClusterer:
             if members.size < self.min_cluster_size:
                 continue
             sub = x[members]
-            if members.size <= self.max_exact:
+            if members.size == 2:  # joined by an edge within the threshold: one group, skip sklearn
+                lab = np.zeros(2, dtype=np.int64)
+            elif members.size <= self.max_exact:
                 lab = self._agglomerative_exact(sub)
             else:
                 lab = self._agglomerative_exact(sub, connectivity=graph[members][:, members])
