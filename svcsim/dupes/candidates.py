@@ -62,6 +62,7 @@ def lexical_candidates(
     min_share: float = 0.2,
     min_shared: int = 2,
     max_df: int = 500,
+    max_per_text: int | None = 50,
 ) -> np.ndarray:
     """Pairs of texts sharing enough character shingles.
 
@@ -74,6 +75,10 @@ def lexical_candidates(
         min_shared: and at least this many shingles, so two very short texts do not pair on one
             common phrase.
         max_df: shingles in more texts than this are ignored (see the module docstring).
+        max_per_text: keep a pair only if it is among the ``max_per_text`` best (most shared
+            shingles) of either of its texts. A sentence the whole city repeats would otherwise
+            pair every copy with every other; the copies still form one connected group, which
+            is all the boilerplate and cluster measures need. ``None`` keeps every pair.
 
     Returns:
         ``(m, 2)`` int64 array of row pairs ``i < j``, sorted.
@@ -117,7 +122,22 @@ def lexical_candidates(
     shorter = np.minimum(n_shingles[a], n_shingles[b])
     need = np.maximum(min_shared, np.ceil(min_share * shorter)).astype(np.int64)
     ok = reduced_counts >= need
-    return np.stack([a[ok], b[ok]], axis=1).astype(np.int64)
+    a, b, c = a[ok], b[ok], reduced_counts[ok]
+    if max_per_text is not None and len(a):
+        keep = _top_per_row(a, b, c, max_per_text) | _top_per_row(b, a, c, max_per_text)
+        a, b = a[keep], b[keep]
+    return np.stack([a, b], axis=1).astype(np.int64)
+
+
+def _top_per_row(rows: np.ndarray, others: np.ndarray, score: np.ndarray, m: int) -> np.ndarray:
+    """Mask of entries among the ``m`` highest ``score`` of their row (ties: lower ``others`` first)."""
+    order = np.lexsort((others, -score, rows))
+    r = rows[order]
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+    rank = np.arange(len(r)) - np.repeat(starts, np.diff(np.r_[starts, len(r)]))
+    mask = np.zeros(len(rows), dtype=bool)
+    mask[order[rank < m]] = True
+    return mask
 
 
 def semantic_candidates(
@@ -162,11 +182,12 @@ def candidate_pairs(
     min_similarity: float = -1.0,
     min_share: float = 0.2,
     max_df: int = 500,
+    max_per_text: int | None = 50,
     exact_below: int | None = None,
     random_state: int = 0,
 ) -> np.ndarray:
     """The union of :func:`lexical_candidates` and :func:`semantic_candidates`, sorted, ``i < j``."""
-    lex = lexical_candidates(keys, min_share=min_share, max_df=max_df)
+    lex = lexical_candidates(keys, min_share=min_share, max_df=max_df, max_per_text=max_per_text)
     sem = semantic_candidates(
         vectors, k=k, min_similarity=min_similarity, exact_below=exact_below, random_state=random_state
     )

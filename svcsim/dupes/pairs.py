@@ -19,7 +19,7 @@ import numpy as np
 
 from svcsim.dupes.align import Span, alignment_from_tiles, tiles
 from svcsim.dupes.boilerplate import CopyGroups, TemplateRule, copy_groups, plan_order
-from svcsim.dupes.candidates import candidate_pairs
+from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
 from svcsim.dupes.classify import COPY_LABELS, LABELS, Label, Thresholds, at_least, classify, copy_key
 from svcsim.embed.base import normalise_rows
 from svcsim.errors import InputError
@@ -155,24 +155,26 @@ def scan_pairs(
             unit_rows[u].append(r)
         keys = [norms[rs[0]].text for rs in unit_rows]
         rep = x[[rs[0] for rs in unit_rows]]
-        unit_pairs = [(u, u) for u, rs in enumerate(unit_rows) if len(rs) > 1]
+        lexical: set[tuple[int, int]] = set()
+        semantic: set[tuple[int, int]] = set()
         if len(keys) > 1:
-            unit_pairs += [tuple(p) for p in candidate_pairs(
-                keys, rep, k=k, min_similarity=-1.0, max_df=max_df,
-                exact_below=exact_below, random_state=random_state).tolist()]
-        for u, v in unit_pairs:
-            if u == v:
-                found_tiles = [(0, 0, len(keys[u]))] if keys[u] else []
-                members = [(ra, rb) for i, ra in enumerate(unit_rows[u]) for rb in unit_rows[u][i + 1:]]
-            else:
-                found_tiles = tiles(keys[u], keys[v], min_run=thresholds.min_run)
-                members = [(ra, rb) for ra in unit_rows[u] for rb in unit_rows[v]]
-                if not found_tiles and float(rep[u] @ rep[v]) < thresholds.min_semantic - 0.02:
-                    continue  # no shared run and far apart: no rule can fire for any member pair
-            for ra, rb in members:
-                item = _label_pair(entries, norms, strict, x, title_row, ra, rb, found_tiles, thresholds)
-                if item is not None:
-                    found.append(item)
+            lexical = set(map(tuple, lexical_candidates(keys, max_df=max_df).tolist()))
+            semantic = set(map(tuple, semantic_candidates(
+                rep, k=k, min_similarity=thresholds.min_semantic - 0.02,
+                exact_below=exact_below, random_state=random_state).tolist()))
+        for u, rs in enumerate(unit_rows):
+            if not keys[u]:
+                continue  # nothing left after normalisation (a lone dash): not a text to compare
+            for i, ra in enumerate(rs):  # identical normalised texts: one full-length run
+                for rb in rs[i + 1:]:
+                    found.append(_identical_pair(entries, norms, strict, x, ra, rb))
+        for u, v in sorted(lexical | semantic):
+            found_tiles = tiles(keys[u], keys[v], min_run=thresholds.min_run)
+            for ra in unit_rows[u]:
+                for rb in unit_rows[v]:
+                    item = _label_pair(entries, norms, strict, x, title_row, ra, rb, found_tiles, thresholds)
+                    if item is not None:
+                        found.append(item)
     edges = [(ra, rb) for ra, rb, label, *_ in found if label in COPY_LABELS]
     groups = copy_groups(entries, edges, template_rule)
     pairs = []
@@ -183,6 +185,15 @@ def scan_pairs(
                               lexical=lexical, semantic=semantic, spans=spans))
     pairs.sort(key=lambda p: (LABELS.index(p.label), -round(p.lexical, 6), -round(p.semantic, 6), p.a.id, p.b.id))
     return _Scan(pairs=pairs, groups=groups, vectors=x)
+
+
+def _identical_pair(entries, norms: list[NormText], strict: list[str], x, ra, rb):
+    if plan_order(entries[rb]) < plan_order(entries[ra]):
+        ra, rb = rb, ra
+    na, nb = norms[ra], norms[rb]
+    spans = ((na.offsets[0], na.offsets[-1] + 1, nb.offsets[0], nb.offsets[-1] + 1),)
+    label: Label = "copy" if strict[ra] == strict[rb] else "near_copy"  # variants differ: 臺/台
+    return (ra, rb, label, 1.0, round(float(x[ra] @ x[rb]), 4), spans)
 
 
 def _label_pair(entries, norms: list[NormText], strict: list[str], x, title_row, ra, rb, found_tiles, t):
