@@ -55,6 +55,12 @@ class DupePair:
     def cross_agency(self) -> bool:
         return self.a.agency != self.b.agency
 
+    def to_dict(self) -> dict:
+        """JSON-ready: ``a``/``b`` as ``{kind, agency, year, file, item, measure, n, text}``, spans as lists."""
+        side = lambda e: {f: getattr(e, f) for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")}  # noqa: E731
+        return {"a": side(self.a), "b": side(self.b), "label": self.label, "template": self.template,
+                "lexical": self.lexical, "semantic": self.semantic, "spans": [list(s) for s in self.spans]}
+
 
 @dataclass(frozen=True)
 class _Scan:

@@ -1,0 +1,64 @@
+"""``svcsim dupes``: list reused points and measure titles (a skin over :func:`svcsim.dupes.find_pairs`)."""
+
+from __future__ import annotations
+
+import click
+
+from svcsim.cli.common import db_option, echo_json, load_encoder, model_option, open_corpus, progress_enabled
+
+_LABELS = ("copy", "near_copy", "paraphrase", "related")
+_CSV_COLUMNS = ("label", "template", "lexical", "semantic",
+                *(f"{s}_{f}" for s in "ab" for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")),
+                "spans")
+
+
+@click.command("dupes")
+@db_option
+@model_option
+@click.option("--min-class", "min_class", type=click.Choice(_LABELS), default="near_copy", show_default=True,
+              help="Weakest class to list (copy > near_copy > paraphrase > related).")
+@click.option("--cross-agency-only", is_flag=True, help="Skip pairs within one agency (repeats, self-reuse).")
+@click.option("--json", "fmt", flag_value="json", help="One JSON object per line (Chinese unescaped).")
+@click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row; spans as JSON.")
+def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_only: bool, fmt: str | None) -> None:
+    """List copied, near-copied and paraphrased points, strongest first.
+
+    Each pair's first side is the earlier plan (the likely source); spans are
+    [a_start, a_end, b_start, b_end] offsets into the two original texts.
+    """
+    from svcsim.dupes import find_pairs
+
+    encoder = load_encoder(model)
+    with open_corpus(db) as corpus:
+        entries, vectors = corpus.embedded_entries(encoder, show_progress=progress_enabled())
+    pairs = find_pairs(entries, vectors, min_label=min_class, cross_agency_only=cross_agency_only)
+    if fmt == "json":
+        for p in pairs:
+            echo_json(p.to_dict())
+    elif fmt == "csv":
+        _write_csv(pairs)
+    else:
+        for p in pairs:
+            tag = f"{p.label}{' (template)' if p.template else ''}"
+            click.echo(f"{tag:<20} lex {p.lexical:.2f} sem {p.semantic:.3f}  "
+                       f"{_where(p.a)}  ~  {_where(p.b)}\n    {p.a.text}\n    {p.b.text}")
+    click.echo(f"dupes: {len(pairs)} pairs ({min_class} or stronger) among {len(entries)} texts", err=True)
+
+
+def _where(e) -> str:
+    ref = f"{e.item}{e.measure}" + (f"-{e.n}" if e.n is not None else " title")
+    return f"{e.agency} {e.year} {ref}"
+
+
+def _write_csv(pairs) -> None:
+    import csv
+    import json
+    import sys
+
+    w = csv.writer(sys.stdout)
+    w.writerow(_CSV_COLUMNS)
+    for p in pairs:
+        d = p.to_dict()
+        w.writerow([d["label"], d["template"], d["lexical"], d["semantic"],
+                    *(d[s][f] for s in "ab" for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")),
+                    json.dumps(d["spans"])])
