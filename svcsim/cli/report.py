@@ -1,0 +1,30 @@
+"""``svcsim report``: one self-contained HTML file (a skin over dupes.analyse + report.build_report)."""
+
+from __future__ import annotations
+
+import click
+
+from svcsim.cli.common import db_option, load_encoder, model_option, open_corpus, progress_enabled
+
+
+@click.command("report")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
+@db_option
+@model_option
+@click.option("--min-class", "min_class", type=click.Choice(("copy", "near_copy", "paraphrase", "related")),
+              default="near_copy", show_default=True, help="Weakest class of pair to show side by side.")
+@click.option("--max-pairs", default=2000, show_default=True, help="At most this many pairs per table.")
+def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_pairs: int) -> None:
+    """Write an HTML report: plan originality, agency overlap, reused points side by side."""
+    from svcsim.dupes import analyse
+    from svcsim.report import build_report, write_report
+
+    encoder = load_encoder(model)
+    with open_corpus(db) as corpus:
+        entries, vectors = corpus.embedded_entries(encoder, show_progress=progress_enabled())
+        n_plans = len(corpus.plans())
+    result = analyse(entries, vectors, min_label=min_class)
+    page = build_report(result, subtitle=f"{n_plans} 份計畫、{len(entries)} 則文字；模型 {encoder.name}",
+                        max_pairs=max_pairs)
+    path = write_report(out, page)
+    click.echo(f"report: {len(result.pairs)} pairs, {len(result.originality)} plans → {path.resolve()}", err=True)
