@@ -144,6 +144,16 @@ class Suggester:
         """The corpus's measures (one per slot), in code order, for a picker."""
         return [s.ref for s in self.catalogue.slots]
 
+    def point_entries(self) -> tuple[list[Entry], np.ndarray]:
+        """Every point of the corpus in entry-id order and its vector (row-aligned), from memory.
+
+        For analyses run beside the suggester (the web page's duplicates and clusters tabs)
+        without going back to the database.
+        """
+        pairs = sorted(((e, r) for r, es in enumerate(self._points) for e in es), key=lambda x: x[0].id)
+        rows = np.fromiter((r for _, r in pairs), dtype=np.int64, count=len(pairs))
+        return [e for e, _ in pairs], self.vectors[rows]
+
     def resolve_measure(self, measure: str | MeasureRef) -> MeasureSlot:
         """A code like ``三(二)``, a measure title, or a :class:`MeasureRef` → its slot."""
         if isinstance(measure, MeasureRef):

@@ -1,0 +1,95 @@
+"""``svcsim suggest | check | serve``: the drafting assistant on the command line and in a browser."""
+
+from __future__ import annotations
+
+import click
+
+from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled
+
+
+def _suggester(corpus, model: str | None):
+    from svcsim.suggest import Suggester
+
+    return Suggester(corpus, load_encoder(model), show_progress=progress_enabled())
+
+
+@click.command("suggest")
+@click.argument("text", default="")
+@click.option("--measure", default=None, help="The measure being written: a code such as 三(二), or its title.")
+@click.option("--agency", default=None, help="Your agency: its own points are not suggested.")
+@click.option("-k", "--k", "k", default=5, show_default=True, help="How many suggestions.")
+@db_option
+@model_option
+@json_option
+def suggest_cmd(text: str, measure: str | None, agency: str | None, k: int, db: str | None, model: str | None,
+                as_json: bool) -> None:
+    """Suggest how other agencies wrote the 執行重點 TEXT (or, with only --measure, that measure's best examples).
+
+    A draft that copies another agency's point is warned about on stderr
+    (with --json, as one more object {"warning": ...}).
+    """
+    with open_corpus(db) as corpus:
+        result = _suggester(corpus, model).suggest(text, measure=measure, agency=agency, k=k)
+    if as_json:
+        for s in result.suggestions:
+            echo_json(s.to_dict())
+        if result.warning:
+            echo_json({"warning": result.warning.to_dict()})
+        return
+    if result.measure:
+        click.echo(f"measure {result.measure.code} {result.measure.title}", err=True)
+    for i, s in enumerate(result.suggestions, 1):
+        e = s.entry
+        used = f"  [used by {s.n_used} agencies]" if s.n_used > 1 else ""
+        click.echo(f"{i}. {s.score:.3f}  {e.agency} {e.year or ''} {e.item}{e.measure}-{e.n}{used}\n   {e.text}")
+    if result.warning:
+        w = result.warning
+        copied = "".join(f"「{text[a0:a1]}」" for a0, a1, _, _ in w.spans)
+        click.echo(f"warning: {w.message}; copied: {copied}", err=True)
+
+
+@click.command("check")
+@click.argument("plan_file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@model_option
+@json_option
+def check_cmd(plan_file: str, db: str | None, model: str | None, as_json: bool) -> None:
+    """List the standard measures PLAN_FILE lacks or fills only with copied template text."""
+    from svcsim.ingest import parse_file
+    from svcsim.suggest import check_plan
+
+    plan = parse_file(plan_file)
+    with open_corpus(db) as corpus:
+        report = check_plan(plan, _suggester(corpus, model))
+    if as_json:
+        for f in report.findings:
+            echo_json(f.to_dict())
+        return
+    click.echo(f"{plan_file}: {len(report.missing)} missing and {len(report.boilerplate)} boilerplate of "
+               f"{report.n_standard} standard measures", err=True)
+    for f in report.findings:
+        what = "missing    " if f.kind == "missing" else f"boilerplate (your {f.draft_measure})"
+        click.echo(f"{what}  {f.measure.code} {f.measure.title}")
+        for s in f.examples:
+            click.echo(f"    e.g. {s.entry.agency}: {s.entry.text}")
+
+
+@click.command("serve")
+@db_option
+@model_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind; anything but 127.0.0.1 exposes the corpus to the network.")
+@click.option("--port", default=8765, show_default=True, type=int)
+def serve_cmd(db: str | None, model: str | None, host: str, port: int) -> None:
+    """Serve the drafting page at http://HOST:PORT/ (suggestions as you type, copy warnings)."""
+    import uvicorn
+
+    from svcsim.web import create_app
+
+    corpus = open_corpus(db)
+    app = create_app(_suggester(corpus, model), corpus=corpus)
+    click.echo(f"svcsim: serving http://{host}:{port}/  (Ctrl-C to stop)", err=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        corpus.close()

@@ -1,0 +1,67 @@
+"""The duplicates and clusters tabs: computed once on first request, then served from memory.
+
+Both run the project's own analyses (:func:`svcsim.dupes.analyse`, :class:`svcsim.clusters.PointClusterer`)
+on the suggester's in-memory points. When a module is missing or broken the tab says so rather
+than failing the whole page.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from svcsim.model import Entry
+
+
+def _entry(e: Entry) -> dict[str, Any]:
+    return {"agency": e.agency, "year": e.year, "file": e.file, "item": e.item, "measure": e.measure,
+            "n": e.n, "text": e.text}
+
+
+class LazyViews:
+    """Holds the suggester and caches each analysis after its first (slow) run."""
+
+    def __init__(self, suggester, *, max_groups: int = 200) -> None:
+        self.suggester = suggester
+        self.max_groups = max_groups
+        self._lock = threading.Lock()
+        self._cache: dict[str, dict[str, Any]] = {}
+
+    def get(self, name: str) -> dict[str, Any]:
+        with self._lock:
+            if name not in self._cache:
+                try:
+                    self._cache[name] = {"dupes": self._dupes, "clusters": self._clusters}[name]()
+                except ImportError as exc:
+                    self._cache[name] = {"available": False,
+                                         "reason": f"svcsim.{name} is not available in this install ({exc})"}
+            return self._cache[name]
+
+    def _dupes(self) -> dict[str, Any]:
+        from svcsim.dupes import analyse
+
+        entries, vectors = self.suggester.point_entries()
+        if len(entries) < 2:
+            return {"available": True, "groups": []}
+        result = analyse(entries, vectors, min_label="near_copy")
+        groups = [{"agencies": list(c.agencies), "n_plans": c.n_plans, "template": c.template,
+                   "canonical": _entry(c.canonical), "source": _entry(c.source),
+                   "members": [_entry(m) for m in c.members]}
+                  for c in result.clusters[: self.max_groups]]
+        return {"available": True, "groups": groups}
+
+    def _clusters(self) -> dict[str, Any]:
+        from svcsim.clusters import PointClusterer, label_clusters
+
+        entries, vectors = self.suggester.point_entries()
+        if len(entries) < 2:
+            return {"available": True, "clusters": []}
+        model = PointClusterer().fit(vectors, keys=[e.text for e in entries])
+        labels = label_clusters(entries, model.labels_, vectors)
+        by_cluster: dict[int, set[str]] = {}
+        for e, lab in zip(entries, model.labels_.tolist()):
+            if lab >= 0:
+                by_cluster.setdefault(lab, set()).add(e.agency)
+        out = [{"id": c.id, "size": c.size, "keywords": list(c.keywords), "representative": c.representative,
+                "agencies": sorted(by_cluster.get(c.id, ()))} for c in labels[: self.max_groups]]
+        return {"available": True, "clusters": out}
