@@ -23,8 +23,8 @@ def runner(tmp_path, monkeypatch):
 def plans_dir(tmp_path):
     d = tmp_path / "plans"
     d.mkdir()
-    for f in FIXTURES.iterdir():
-        shutil.copy(f, d / f.name)
+    for name in ("harbor_bureau_112.txt", "river_district_113.md"):
+        shutil.copy(FIXTURES / name, d / name)
     return d
 
 
