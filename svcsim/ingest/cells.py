@@ -8,6 +8,12 @@ three numbering schemes that give the plan its structure:
 * measure (具體措施):  ``(一)`` ``（四）``              → code ``"(一)"`` (half-width)
 * point (執行重點):    ``1.`` ``2、`` or ``(1)`` ``（2）``  → its number
 
+Other plans shift the same ladder of *levels* up or down (:data:`LEVELS`: ``壹、`` › ``一、`` ›
+``(一)`` › ``1.`` › ``(1)``), e.g. items ``壹、`` with measures ``一、`` and points ``(一)``, or
+items ``一、`` with measures ``1.`` and points ``(1)``. Codes are normalised by *role*, not by
+how they were written, so plans stay comparable: an item is always a bare numeral (``貳、`` →
+``"二"``) and a measure always ``"(n)"`` (``3.`` → ``"(三)"``).
+
 Example:
     >>> normalise_ws("依據 第 7 條 規定，facebook 連結")
     '依據第 7 條規定，facebook 連結'
@@ -26,22 +32,46 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _BLOCK_TAG = re.compile(r"</?(?:p|li|ol|ul|div|br|tr|td|th|table|tbody|h[1-6])\b[^<>]*>", re.IGNORECASE)
 _LI_OPEN = re.compile(r"<li\b", re.IGNORECASE)
+_LIST_OPEN = re.compile(r"<[ou]l\b", re.IGNORECASE)
 
 CN_DIGITS = "零一二三四五六七八九"
+_BIG_TO_CN = str.maketrans("壹貳參叄肆伍陸柒捌玖拾", "一二三三四五六七八九十")
 _CN_NUMERAL = "[一二三四五六七八九十]+"
+_BIG_NUMERAL = "[壹貳參叄肆伍陸柒捌玖拾]+"
 _DIGIT = "[0-9０-９]"
-
-ITEM_MARK = re.compile(rf"^\s*({_CN_NUMERAL})\s*[、.．]\s*")
-MEASURE_MARK = re.compile(rf"^\s*[(（]\s*({_CN_NUMERAL})\s*[)）]\s*")
-# A mark in the middle of a segment counts only right after a sentence end, so "辦理一、二級"
-# or "依第(一)款" inside a title is never split.
-_MID_ITEM = re.compile(rf"(?<=[。；;])\s*({_CN_NUMERAL})\s*[、.．]\s*")
-_MID_MEASURE = re.compile(rf"(?<=[。；;])\s*[(（]\s*({_CN_NUMERAL})\s*[)）]\s*")
 
 # Point numbers: "1." "２．" "3、" (never "4.0" or "Web2.") and the parenthesised "(1)" scheme.
 _DOT_NUM = rf"({_DIGIT}{{1,2}})\s*[.．、](?!{_DIGIT})"
 _PAREN_NUM = rf"[(（]\s*({_DIGIT}{{1,2}})\s*[)）]"
-POINT_SCHEMES = {"dot": _DOT_NUM, "paren": _PAREN_NUM}
+
+# The numbering ladder, outermost first. Each pattern's group 1 is the numeral.
+LEVELS = ("big", "cn", "cnparen", "dot", "paren")
+_LEVEL_NUM = {
+    "big": rf"({_BIG_NUMERAL})\s*[、.．]",
+    "cn": rf"({_CN_NUMERAL})\s*[、.．]",
+    "cnparen": rf"[(（]\s*({_CN_NUMERAL})\s*[)）]",
+    "dot": _DOT_NUM,
+    "paren": _PAREN_NUM,
+}
+_LEVEL_START = {k: re.compile(rf"^\s*{v}\s*") for k, v in _LEVEL_NUM.items()}
+# A mark in the middle of a title counts only right after a sentence end, so "辦理一、二級"
+# or "依第(一)款" inside a title is never split.
+_LEVEL_MID = {k: re.compile(rf"(?<=[。；;])\s*{v}\s*") for k, v in _LEVEL_NUM.items()}
+ITEM_MARK = _LEVEL_START["cn"]
+MEASURE_MARK = _LEVEL_START["cnparen"]
+POINT_SCHEMES = {"dot": _DOT_NUM, "paren": _PAREN_NUM, "cnparen": _LEVEL_NUM["cnparen"]}
+
+
+def level_mark(level: str) -> re.Pattern[str]:
+    """The pattern of a numbering mark of ``level`` at the start of a text (group 1: numeral)."""
+    return _LEVEL_START[level]
+
+
+def level_value(level: str, numeral: str) -> int:
+    """Value of a numeral written in ``level``'s style (``"貳"`` → 2, ``"１２"`` → 12)."""
+    if level in ("dot", "paren"):
+        return digit_value(numeral)
+    return cn_to_int(numeral.translate(_BIG_TO_CN))
 
 
 def is_ascii_alnum(ch: str) -> bool:
@@ -81,10 +111,12 @@ def strip_tags(text: str) -> str:
 
 @dataclass(frozen=True)
 class Segment:
-    """The text between two block tags of a cell. ``li`` says it opened with ``<li>``."""
+    """The text between two block tags of a cell. ``li`` says it opened with ``<li>``, and
+    ``list_start`` that this ``<li>`` is the first of its ``<ol>``/``<ul>``."""
 
     text: str
     li: bool = False
+    list_start: bool = False
 
 
 def segments(cell: str) -> list[Segment]:
@@ -96,18 +128,22 @@ def segments(cell: str) -> list[Segment]:
     """
     out: list[Segment] = []
     pos = 0
-    li = False
+    li = list_open = False
     for m in _BLOCK_TAG.finditer(cell):
         piece = strip_tags(cell[pos : m.start()])
         if piece.strip():
-            out.append(Segment(piece.strip(), li))
+            out.append(Segment(piece.strip(), li, li and list_open))
             li = False
-        if _LI_OPEN.match(m.group(0)):
+            list_open = list_open and not out[-1].li
+        tag = m.group(0)
+        if _LI_OPEN.match(tag):
             li = True
+        elif _LIST_OPEN.match(tag):
+            list_open = True
         pos = m.end()
     piece = strip_tags(cell[pos:])
     if piece.strip():
-        out.append(Segment(piece.strip(), li))
+        out.append(Segment(piece.strip(), li, li and list_open))
     return out
 
 
@@ -117,19 +153,36 @@ def cell_text(cell: str) -> str:
 
 
 def cn_to_int(numeral: str) -> int:
-    """Value of a Chinese numeral up to 99 (``"十二"`` → 12).
+    """Value of a Chinese numeral up to 999, positional (``"十二"``, ``"一百一十三"``) or
+    digit by digit (``"一一三"``).
 
     Example:
-        >>> cn_to_int("二十三")
-        23
+        >>> cn_to_int("二十三"), cn_to_int("一一三"), cn_to_int("一百零五")
+        (23, 113, 105)
     """
-    if "十" not in numeral:
+    numeral = numeral.translate(_BIG_TO_CN).replace("〇", "零").replace("○", "零")
+    if "十" not in numeral and "百" not in numeral:
         value = 0
         for ch in numeral:
             value = value * 10 + CN_DIGITS.index(ch)
         return value
-    tens, _, ones = numeral.partition("十")
-    return (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
+    hundreds, _, rest = numeral.rpartition("百")
+    value = (CN_DIGITS.index(hundreds) if hundreds else 1) * 100 if "百" in numeral else 0
+    rest = rest.lstrip("零")
+    if "十" in rest:
+        tens, _, ones = rest.partition("十")
+        value += (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
+    elif rest:
+        value += CN_DIGITS.index(rest)
+    return value
+
+
+def int_to_cn(value: int) -> str:
+    """The usual way to write 1–99 as a code (``11`` → ``"十一"``, ``20`` → ``"二十"``)."""
+    if value < 10:
+        return CN_DIGITS[value]
+    tens, ones = divmod(value, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
 
 
 def digit_value(digits: str) -> int:
@@ -151,9 +204,9 @@ class Heading:
     text: str
 
 
-def _split_mid(text: str) -> list[str]:
+def _split_mid(text: str, levels: tuple[str, ...]) -> list[str]:
     """Split a segment at item/measure marks that follow a sentence end."""
-    cuts = sorted({m.start() for rx in (_MID_ITEM, _MID_MEASURE) for m in rx.finditer(text)})
+    cuts = sorted({m.start() for lv in levels for m in _LEVEL_MID[lv].finditer(text)})
     if not cuts:
         return [text]
     pieces, prev = [], 0
@@ -164,34 +217,37 @@ def _split_mid(text: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def headings(cell: str) -> list[Heading]:
+def headings(cell: str, *, item_level: str | None = "cn", measure_level: str | None = "cnparen") -> list[Heading]:
     """Read a title cell (執行要項 or 具體措施 column) as a list of headings in order.
 
-    Unmarked text at the start is a ``"cont"`` piece: the rest of a title broken by a page
-    break, or a title that simply has no code. Unmarked text after a heading extends it.
+    ``item_level``/``measure_level`` say how this plan numbers items and measures (see
+    :data:`LEVELS`; ``None``: not numbered). Unmarked text at the start is a ``"cont"`` piece:
+    the rest of a title broken by a page break, or a title that simply has no code. Unmarked
+    text after a heading extends it.
 
     Example:
         >>> [(h.kind, h.code, h.text) for h in headings("<p>辦理。</p> <p>（四）公開資訊</p>")]
         [('cont', '', '辦理。'), ('measure', '(四)', '公開資訊')]
+        >>> [(h.kind, h.code) for h in headings("貳、主動關懷 三、辦理講習", item_level="big", measure_level="cn")]
+        [('item', '二'), ('measure', '(三)')]
     """
+    levels = tuple(lv for lv in (measure_level, item_level) if lv)
     out: list[Heading] = []
     for seg in segments(cell):
-        for piece in _split_mid(seg.text):
-            m = MEASURE_MARK.match(piece)
-            if m:
-                num = m.group(1)
-                out.append(Heading("measure", f"({num})", cn_to_int(num), piece[m.end() :]))
-                continue
-            m = ITEM_MARK.match(piece)
-            if m:
-                num = m.group(1)
-                out.append(Heading("item", num, cn_to_int(num), piece[m.end() :]))
-                continue
-            if out:
-                last = out[-1]
-                out[-1] = Heading(last.kind, last.code, last.ordinal, last.text + " " + piece)
+        for piece in _split_mid(seg.text, levels) if levels else [seg.text]:
+            for kind, level in (("measure", measure_level), ("item", item_level)):
+                m = _LEVEL_START[level].match(piece) if level else None
+                if m:
+                    value = level_value(level, m.group(1))  # type: ignore[arg-type]
+                    code = f"({int_to_cn(value)})" if kind == "measure" else int_to_cn(value)
+                    out.append(Heading(kind, code, value, piece[m.end() :]))
+                    break
             else:
-                out.append(Heading("cont", "", 0, piece))
+                if out:
+                    last = out[-1]
+                    out[-1] = Heading(last.kind, last.code, last.ordinal, last.text + " " + piece)
+                else:
+                    out.append(Heading("cont", "", 0, piece))
     return out
 
 
@@ -231,16 +287,17 @@ def point_chunks(cell: str, *, scheme: str, prev: int) -> list[Chunk]:
         m = start_rx.match(text)
         pos = 0
         if m:
-            last = digit_value(m.group(1))
+            last = level_value(scheme, m.group(1))
             chunks.append([last, []])
             pos = m.end()
         elif seg.li and auto_li:
-            last += 1  # an auto-numbered <li> list with no typed numbers
+            # An auto-numbered <li> list with no typed numbers: a new <ol> counts from 1.
+            last = 1 if seg.list_start else last + 1
             chunks.append([last, []])
         while True:
             found = None
             for mm in mid_rx.finditer(text, pos):
-                n = digit_value(mm.group(1))
+                n = level_value(scheme, mm.group(1))
                 before = text[: mm.start()].rstrip()
                 sentence_end = not before or before[-1] in "。；;：:!！?？"
                 if n == last + 1 or (n == 1 and sentence_end):

@@ -11,10 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from svcsim.ingest.cells import normalise_ws, strip_tags
+from svcsim.ingest.cells import cn_to_int, normalise_ws, strip_tags
 
 _SECTION = re.compile(r"^(?:[壹貳參肆伍陸柒捌玖拾]+|[一二三四五六七八九十]+)\s*[、.．]")
-_YEAR = re.compile(r"(?:民國\s*)?([0-9０-９]{2,3})\s*年")
+# The plan year: "113年度", "113 年", "民國113年", "一一三年度", "一百一十三年度", or a western "2024年".
+_YEAR = re.compile(r"(?:(?:中華)?民國\s*)?(?<![0-9０-９])([0-9０-９]{2,4}|[一二三四五六七八九十百零〇○]{2,6})\s*年")
 _DECOR = re.compile(r"^[#>*\s]+|[*\s]+$")
 _BULLET = re.compile(r"^[-*•●・]\s*")
 _GOAL_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十0-9]+\s*[)）]|[0-9]+\s*[.．、])\s*")
@@ -43,18 +44,37 @@ def read_header(lines: list[str]) -> HeaderInfo:
     agency, roc_year, title = "", None, ""
     if title_idx is not None:
         line = cleaned[title_idx]
-        m = _YEAR.search(line)
-        if m:
-            roc_year = int(unicodedata.normalize("NFKC", m.group(1)))
-            agency, title = line[: m.start()], line[m.start() :]
+        above = [c for c in cleaned[:title_idx] if c and not _SECTION.match(c)]
+        found = _find_year(line)
+        if found is None and above and len(above[-1]) <= 40 and _find_year(above[-1]) is not None:
+            # "臺中市某區公所 / 113年度 / 提升服務計畫": the year sits on its own line above the title.
+            line = above.pop() + " " + line
+            found = _find_year(line)
+        if found is not None:
+            start, roc_year = found
+            agency, title = line[:start], line[start:]
         else:
             cut = line.find("提升")
             agency, title = (line[:cut], line[cut:]) if cut > 0 else ("", line)
         if not agency.strip():
-            above = [c for c in cleaned[:title_idx] if c]
             agency = above[-1] if above else ""
         agency, title = normalise_ws(agency), normalise_ws(title)
     return HeaderInfo(agency=agency, roc_year=roc_year, title=title, goals=_goals(cleaned))
+
+
+def _find_year(line: str) -> tuple[int, int] | None:
+    """Where the plan year starts in ``line`` and its ROC value, if the line names one."""
+    for m in _YEAR.finditer(line):
+        numeral = unicodedata.normalize("NFKC", m.group(1))
+        try:
+            value = int(numeral) if numeral.isdigit() else cn_to_int(numeral)
+        except ValueError:  # a run of numeral characters that is no number, e.g. "百百"
+            continue
+        if 1912 <= value <= 2200:
+            value -= 1911
+        if 30 <= value <= 250:
+            return m.start(), value
+    return None
 
 
 def _goals(cleaned: list[str]) -> tuple[str, ...]:

@@ -6,11 +6,11 @@ import hashlib
 import os
 from pathlib import Path
 
-from svcsim.errors import PlanParseError
-from svcsim.ingest.cells import ITEM_MARK, MEASURE_MARK, has_point_mark, segments
+from svcsim.errors import InputError, PlanParseError
+from svcsim.ingest.cells import LEVELS, level_mark, segments
 from svcsim.ingest.decode import decode_bytes, read_bytes
 from svcsim.ingest.header import read_header
-from svcsim.ingest.rows import find_header, table_rows
+from svcsim.ingest.rows import Row, find_header, table_rows
 from svcsim.ingest.structure import PlanBuilder, decide_per_point
 from svcsim.model import Plan
 
@@ -24,6 +24,7 @@ def parse_text(text: str, *, file: str = "<text>", content_hash: str = "") -> Pl
         content_hash: recorded as given (``parse_file`` passes the sha256 of the raw bytes).
 
     Raises:
+        InputError: ``text`` is not a str.
         PlanParseError: no table with a 執行重點-like header, or a table with no points.
 
     Example:
@@ -33,7 +34,9 @@ def parse_text(text: str, *, file: str = "<text>", content_hash: str = "") -> Pl
         ('範例局', 2023, ['線上申辦', '單一窗口'])
     """
     if not isinstance(text, str):
-        raise TypeError(f"parse_text expects str, got {type(text).__name__}; use parse_file for a path or bytes")
+        raise InputError(
+            file, f"parse_text expects the plan's text as str, got {type(text).__name__}; use parse_file for a path or bytes"
+        )
     return _parse(text, file=file, content_hash=content_hash, source=file)
 
 
@@ -46,15 +49,8 @@ def _parse(text: str, *, file: str, content_hash: str, source: str) -> Plan:
             source,
             "no 執行重點 table found (looked for a header row with 執行重點/執行方法/工作重點/實施方法); is this a service plan?",
         )
-    left_segments = [s.text for r in rows for c in r.left for s in segments(c)]
-    # "(1)" numbers the points only in a plan that never uses "1."; otherwise they are sub-points.
-    uses_paren = not any(has_point_mark(r.points, "dot") for r in rows) and any(has_point_mark(r.points, "paren") for r in rows)
-    scheme = "paren" if uses_paren else "dot"
-    builder = PlanBuilder(
-        point_scheme=scheme,
-        has_item_codes=any(ITEM_MARK.match(s) for s in left_segments),
-        has_measure_codes=any(MEASURE_MARK.match(s) for s in left_segments),
-    )
+    item_level, measure_level, point_level = numbering(rows)
+    builder = PlanBuilder(point_scheme=point_level, item_level=item_level, measure_level=measure_level)
     for row in rows:
         builder.add_row(row)
     items = builder.finish(per_point_units=decide_per_point(builder.results))
@@ -72,6 +68,36 @@ def _parse(text: str, *, file: str, content_hash: str, source: str) -> Plan:
         items=items,
         content_hash=content_hash,
     )
+
+
+def numbering(rows: list[Row]) -> tuple[str | None, str | None, str]:
+    """How this plan numbers its items, measures and points (levels of :data:`LEVELS`).
+
+    Items take the outermost of ``壹、``/``一、`` found at the start of a title segment, and
+    measures the next level below that occurs in the title cells. Points take, among the levels
+    below the measures, the one that opens the most points cells: so ``(1)`` numbers the points
+    only in a plan that (almost) never opens a cell with ``1.``, and is a sub-point otherwise.
+
+    Example:
+        >>> from svcsim.ingest.rows import Row
+        >>> numbering([Row(1, ("貳、關懷", "一、講習"), "(一)每年 4 場。", "", False)])
+        ('big', 'cn', 'cnparen')
+    """
+    left = [s.text for r in rows for c in r.left for s in segments(c)]
+
+    def used(level: str) -> bool:
+        return any(level_mark(level).match(t) for t in left)
+
+    item_level = next((lv for lv in ("big", "cn") if used(lv)), None)
+    below = LEVELS[LEVELS.index(item_level) + 1 :] if item_level else ("cnparen", "dot")
+    measure_level = next((lv for lv in below if lv in ("cn", "cnparen", "dot") and used(lv)), None)
+    start = LEVELS.index(measure_level or item_level or "cn") + 1
+    candidates = [lv for lv in LEVELS[start:] if lv in ("cnparen", "dot", "paren")]
+    opened = {
+        lv: sum(1 for r in rows if any(level_mark(lv).match(s.text) for s in segments(r.points))) for lv in candidates
+    }
+    point_level = max(candidates, key=lambda lv: (opened[lv], -candidates.index(lv))) if candidates else "dot"
+    return item_level, measure_level, point_level
 
 
 def parse_file(path: str | os.PathLike) -> Plan:

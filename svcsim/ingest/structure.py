@@ -20,6 +20,7 @@ point) one entry per point; :func:`assign_units` decides per plan.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from svcsim.ingest.cells import Chunk, Heading, headings, normalise_ws, point_chunks, segments
@@ -77,10 +78,12 @@ def _join(pieces: list[str]) -> str:
 class PlanBuilder:
     """Consumes rows in order; ``finish()`` returns the items as model objects."""
 
-    def __init__(self, *, point_scheme: str, has_item_codes: bool, has_measure_codes: bool) -> None:
+    def __init__(self, *, point_scheme: str, item_level: str | None, measure_level: str | None) -> None:
         self.point_scheme = point_scheme
-        self.has_item_codes = has_item_codes
-        self.has_measure_codes = has_measure_codes
+        self.item_level = item_level
+        self.measure_level = measure_level
+        self.has_item_codes = item_level is not None
+        self.has_measure_codes = measure_level is not None
         self.items: list[_ItemB] = []
         self.last_measure: _MeasureB | None = None
         self.current: _MeasureB | None = None  # the measure whose points may continue
@@ -113,7 +116,7 @@ class PlanBuilder:
     def _new_measure(self, code: str, ordinal: int, text: str) -> _MeasureB:
         item = self.item
         if item is None:
-            item = self._new_item("0", 0, "")
+            item = self._new_item(_uncoded_item_code(self.items, text), 0, "")
         measure = _MeasureB(code, ordinal, [text])
         ordinals = [m.ordinal for m in item.measures if m.ordinal]
         if self.orphans or (ordinal == 1 and ordinals and max(ordinals) >= 1):
@@ -131,7 +134,7 @@ class PlanBuilder:
         continues = False
         roles = ("item", "measure") if len(row.left) == 2 else ("mixed",) * len(row.left)
         for role, cell in zip(roles, row.left):
-            for k, h in enumerate(headings(cell)):
+            for k, h in enumerate(headings(cell, item_level=self.item_level, measure_level=self.measure_level)):
                 if h.kind == "item":
                     item = self._new_item(h.code, h.ordinal, h.text)
                     slots.append(_Slot(item, None))
@@ -152,7 +155,7 @@ class PlanBuilder:
                         touched.append(self.last_measure)  # type: ignore[arg-type]
                         continues = continues or k == 0
                     elif target == "new_item":
-                        item = self._new_item("0" if not self.items else "", 0, h.text)
+                        item = self._new_item(_uncoded_item_code(self.items, h.text), 0, h.text)
                         slots.append(_Slot(item, None))
                     else:
                         m = self._new_measure("", 0, h.text)
@@ -187,6 +190,10 @@ class PlanBuilder:
     def add_row(self, row: Row) -> None:
         own, left_continues, touched = self._read_titles(row)
         carried = self.pending
+        if any(s.measure is not None for s in own):
+            # A measure left without points by an earlier row (its points cell was empty) does
+            # not take this row's points: the row brings its own measure for them.
+            carried = [s for s in carried if s.measure is None]
         available = carried + own
         prev = self.current.last_number if self.current else 0
         chunks = point_chunks(row.points, scheme=self.point_scheme, prev=prev)
@@ -245,7 +252,7 @@ class PlanBuilder:
 
     def _implicit_measure(self) -> _MeasureB:
         """A ``1.`` run with no measure heading to take it: its title was lost."""
-        item = self.item or self._new_item("0", 0, "")
+        item = self.item or self._new_item("", 0, "")
         measure = _MeasureB("", 0, [])
         item.measures.append(measure)
         return measure
@@ -291,6 +298,15 @@ class PlanBuilder:
         )
 
 
+_PRELIMINARY = re.compile(r"訂定.{0,20}計[畫劃]")
+
+
+def _uncoded_item_code(items: list[_ItemB], title: str) -> str:
+    """``"0"`` for the preliminary 訂定「提升服務計畫」 row that opens many plans, ``""`` for
+    any other item written without a code."""
+    return "0" if not items and _PRELIMINARY.search(normalise_ws(title)) else ""
+
+
 def _unique(measures: list[_MeasureB]) -> list[_MeasureB]:
     out: list[_MeasureB] = []
     for m in measures:
@@ -314,7 +330,8 @@ def unit_entries(cell: str) -> list[list[str]]:
 
 def decide_per_point(results: list[RowResult]) -> bool:
     """Per-point units when nearly every row lists one unit entry per new point, and some row
-    shows it with two or more points (one point and one unit proves nothing)."""
+    shows it with two or more points, each unit in its own block (``<p>``, ``<br>``): one
+    point and one unit prove nothing, and "企劃科 秘書室" typed in one block is the measure's list."""
     considered = matched = multi = 0
     for r in results:
         entries = unit_entries(r.units)
@@ -323,7 +340,7 @@ def decide_per_point(results: list[RowResult]) -> bool:
         considered += 1
         if len(entries) == len(r.new_points):
             matched += 1
-            multi += len(entries) >= 2
+            multi += len(entries) >= 2 and len(segments(r.units)) >= 2
     return considered > 0 and multi > 0 and matched >= 0.8 * considered
 
 

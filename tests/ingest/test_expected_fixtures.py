@@ -1,0 +1,58 @@
+"""Every hand-written plan in tests/fixtures/plans with a ``<stem>.expected.json`` beside it parses
+to exactly that JSON (the gold shape of ../shared/gold, without ``file``/``content_hash``).
+
+The fixtures are invented plans in the converted-PDF format that the three seeds do not show:
+other numbering schemes (壹/一/(一), 一/1./(1)), numerals past 十, headers on several lines,
+markdown tables, ``<br>`` cells, CRLF, page breaks that split titles, points and units.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+import pytest
+
+from svcsim.ingest import parse_file
+
+PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
+EXPECTED = sorted(PLANS.glob("*.expected.json"))
+
+
+def plan_for(expected: Path) -> Path:
+    stem = expected.name[: -len(".expected.json")]
+    found = [p for p in PLANS.glob(stem + ".*") if not p.name.endswith(".expected.json")]
+    assert len(found) == 1, f"{expected.name}: expected exactly one plan file named {stem}.*, found {found}"
+    return found[0]
+
+
+def comparable(d: dict) -> dict:
+    """The expected-file shape: no provenance keys, and no ``units`` key on a point without units."""
+    d = {k: v for k, v in json.loads(json.dumps(d)).items() if k not in ("file", "content_hash")}
+    for it in d["items"]:
+        for m in it["measures"]:
+            for p in m["points"]:
+                if not p.get("units"):
+                    p.pop("units", None)
+    return d
+
+
+def test_there_are_enough_expected_fixtures():
+    assert len(EXPECTED) >= 8
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.name[: -len(".expected.json")])
+def test_fixture_parses_to_expected(expected):
+    got = comparable(parse_file(plan_for(expected)).to_dict())
+    want = comparable(json.loads(expected.read_text(encoding="utf-8")))
+    if got != want:
+        diff = difflib.unified_diff(
+            json.dumps(want, ensure_ascii=False, indent=1).splitlines(),
+            json.dumps(got, ensure_ascii=False, indent=1).splitlines(),
+            "expected",
+            "parsed",
+            lineterm="",
+            n=2,
+        )
+        pytest.fail("parse differs from expected:\n" + "\n".join(list(diff)[:80]))
