@@ -43,6 +43,10 @@ let timer = null;
 
 function schedule() {
   clearTimeout(timer);
+  // Drop the answer to an older draft now, not when the next request leaves, so what is shown
+  // always matches what is in the textarea.
+  if (pending) pending.abort();
+  setStatus("輸入中…");
   timer = setTimeout(refresh, DEBOUNCE_MS);
 }
 
