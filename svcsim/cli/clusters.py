@@ -1,0 +1,85 @@
+"""``svcsim innovations`` and ``svcsim clusters``: skins over :mod:`svcsim.clusters`."""
+
+from __future__ import annotations
+
+import click
+
+from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled
+
+
+def _points(db: str | None, model: str | None):
+    encoder = load_encoder(model)
+    with open_corpus(db) as corpus:
+        return corpus.embedded_entries(encoder, "point", show_progress=progress_enabled())
+
+
+@click.command("innovations")
+@db_option
+@model_option
+@click.option("--top", "top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many points to list (best first).")
+@json_option
+def innovations_cmd(db: str | None, model: str | None, top: int, as_json: bool) -> None:
+    """Rank the most innovative points: no counterpart in other agencies, not boilerplate, specific.
+
+    Each point shows its score in [0, 1] and the reasons behind it.
+    """
+    from svcsim.clusters import score_innovation
+
+    entries, vectors = _points(db, model)
+    scores = score_innovation(entries, vectors)
+    for rank, s in enumerate(scores[:top], start=1):
+        if as_json:
+            echo_json(s.to_dict())
+        else:
+            e = s.entry
+            click.echo(f"{rank:>3}. {s.score:.3f}  {e.agency} {e.year} {e.item}{e.measure}-{e.n}\n"
+                       f"     {e.text}\n     " + "; ".join(s.reasons))
+    click.echo(f"innovations: top {min(top, len(scores))} of {len(scores)} points", err=True)
+
+
+@click.command("clusters")
+@db_option
+@model_option
+@click.option("--method", type=click.Choice(["agglomerative", "hdbscan"]), default="agglomerative", show_default=True,
+              help="Clustering method.")
+@click.option("--innovative-only", "innovative_only", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
+              is_flag=False, flag_value=0.2, metavar="[SHARE]",
+              help="Cluster only the most innovative points (default share when given alone: 0.2 = top 20 %).")
+@click.option("--assign-outliers", is_flag=True, help="Give each outlier its nearest cluster (still listed as outliers on stderr).")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False), default=None, metavar="PATH.png",
+              help="Also write a 2-D map of the clusters to this PNG.")
+@json_option
+def clusters_cmd(db: str | None, model: str | None, method: str, innovative_only: float | None,
+                 assign_outliers: bool, map_path: str | None, as_json: bool) -> None:
+    """Cluster points into themes labelled with Chinese keywords, largest first.
+
+    Points in no cluster are outliers (id -1 in --json), unless --assign-outliers.
+    """
+    from pathlib import Path
+
+    from svcsim.clusters import cluster_corpus
+
+    entries, vectors = _points(db, model)
+    result = cluster_corpus(entries, vectors, method=method, innovative_only=innovative_only,
+                            assign_outliers=assign_outliers)
+    if as_json:
+        for obj in result.to_dicts():
+            echo_json(obj)
+    else:
+        for obj in result.to_dicts():
+            head = "outliers" if obj["id"] == -1 else f"#{obj['id']} {'、'.join(obj['keywords'])}"
+            click.echo(f"{head}  ({obj['size']} points, {len(obj['agencies'])} agencies, "
+                       f"years {', '.join(map(str, obj['years'])) or '?'})")
+            if obj["representative"]:
+                click.echo(f"    {obj['representative']}")
+    if map_path:
+        from svcsim.clusters import plot_map
+
+        rows = {e.id: i for i, e in enumerate(entries)}
+        sub = vectors[[rows[e.id] for e in result.entries]]
+        written = plot_map(sub, list(result.labels), Path(map_path), cluster_labels=result.clusters)
+        click.echo(f"clusters: map written to {written.resolve()}", err=True)
+    click.echo(f"clusters: {len(result.clusters)} clusters, {len(result.outliers)} outliers"
+               f"{' (assigned)' if assign_outliers else ''} among {len(result.entries)} points "
+               f"({method}, threshold {result.threshold:.3f})", err=True)
