@@ -298,8 +298,10 @@ def point_chunks(cell: str, *, scheme: str, prev: int) -> list[Chunk]:
             found = None
             for mm in mid_rx.finditer(text, pos):
                 n = level_value(scheme, mm.group(1))
-                before = text[: mm.start()].rstrip()
-                sentence_end = not before or before[-1] in "。；;：:!！?？"
+                j = mm.start()
+                while j > 0 and text[j - 1].isspace():  # no slicing: a long cell stays linear
+                    j -= 1
+                sentence_end = j == 0 or text[j - 1] in "。；;：:!！?？"
                 if n == last + 1 or (n == 1 and sentence_end):
                     found = (mm, n)
                     break

@@ -10,7 +10,7 @@ from svcsim.errors import InputError, PlanParseError
 from svcsim.ingest.cells import LEVELS, level_mark, segments
 from svcsim.ingest.decode import decode_bytes, read_bytes
 from svcsim.ingest.header import read_header
-from svcsim.ingest.rows import Row, find_header, table_rows
+from svcsim.ingest.rows import Row, find_header, space_separated_header, table_rows
 from svcsim.ingest.structure import PlanBuilder, decide_per_point
 from svcsim.model import Plan
 
@@ -44,6 +44,12 @@ def _parse(text: str, *, file: str, content_hash: str, source: str) -> Plan:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     header = find_header(lines)
     rows = table_rows(lines)
+    if header is None and (spaced := space_separated_header(lines)) is not None:
+        raise PlanParseError(
+            source,
+            f"the 執行重點 table header (line {spaced + 1}) separates its columns with spaces, not tabs or |; "
+            "spaces also occur inside cells, so the columns are ambiguous: re-export the plan with tab-separated cells",
+        )
     if header is None or not rows:
         raise PlanParseError(
             source,

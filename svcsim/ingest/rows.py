@@ -28,6 +28,9 @@ ITEM_HEADERS = ("執行要項", "實施要項", "具體措施", "工作項目", 
 UNIT_HEADERS = ("執行單位", "業務單位", "辦理單位", "主辦單位", "權責單位", "負責單位", "承辦單位", "單位")
 
 _SEPARATOR = re.compile(r"^[\s|:：\-—–=_+]*$")
+_CLOSING = re.compile(
+    r"^[壹貳參叄肆伍陸柒捌玖拾]+\s*[、.．]\s*\S{0,6}(?:管制|考核|管考|考評|經費|預期|效益|附則|獎懲|督導|評核)"
+)
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*頁(?:\s*[,，/]?\s*共\s*\d+\s*頁)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
 
 
@@ -123,11 +126,35 @@ def table_rows(lines: list[str]) -> list[Row]:
                 continue
             break
         if all(_SEPARATOR.match(c) for c in cells):
-            after_break = True
+            # The markdown "|---|---|" line under the header is no page break.
+            after_break = bool(rows)
             continue
+        if _closing_section(cells):
+            break
         rows.append(_row(i + 1, cells, header, after_break))
         after_break = False
     return rows
+
+
+def _closing_section(cells: list[str]) -> bool:
+    """A lone "伍、管制考核" cell: the document's next section, converted as a table row."""
+    filled = [c for c in cells if strip_tags(c).strip()]
+    return len(filled) == 1 and bool(_CLOSING.match(cell_text(filled[0])))
+
+
+def space_separated_header(lines: list[str]) -> int | None:
+    """Index of a header line whose columns are separated by runs of spaces, not tabs or ``|``.
+
+    Such tables are not read: a cell's own text has runs of spaces too ("各課室  各課室"), so
+    the columns cannot be told apart reliably. This lets the error say what to do instead.
+    """
+    for i, line in enumerate(lines):
+        if "\t" in line or "|" in line:
+            continue
+        cols = [c for c in re.split(r"\s{2,}|\u3000+", line.strip()) if c]
+        if len(cols) >= 3 and any(any(h in c for h in POINT_HEADERS) for c in cols):
+            return i
+    return None
 
 
 def _row(line_no: int, cells: list[str], header: Header, after_break: bool) -> Row:

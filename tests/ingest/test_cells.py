@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from svcsim.ingest.cells import Chunk, cn_to_int, headings, normalise_ws, point_chunks, segments
+from svcsim.ingest.cells import Chunk, cn_to_int, headings, int_to_cn, normalise_ws, point_chunks, segments
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,25 @@ def test_out_of_sequence_number_in_running_text_is_text():
 
 def test_full_width_digits_are_point_marks():
     assert point_chunks("１．甲 ２．乙", scheme="dot", prev=0) == [Chunk(1, "甲"), Chunk(2, "乙")]
+
+
+def test_headings_normalise_codes_by_role_whatever_the_level():
+    got = [(h.kind, h.code, h.ordinal) for h in headings("<p>拾壹、關懷</p> <p>三、講習</p>", item_level="big", measure_level="cn")]
+    assert got == [("item", "十一", 11), ("measure", "(三)", 3)]
+    got = [(h.kind, h.code) for h in headings("<p>一、供水</p><p>2.縮短修漏時間。</p>", item_level="cn", measure_level="dot")]
+    assert got == [("item", "一"), ("measure", "(二)")]
+
+
+def test_cn_numerals_positional_and_digitwise():
+    assert [cn_to_int(n) for n in ["一一三", "一百一十三", "一百零五", "一百十", "壹拾貳"]] == [113, 113, 105, 110, 12]
+    assert [int_to_cn(n) for n in [1, 10, 11, 20, 23]] == ["一", "十", "十一", "二十", "二十三"]
+
+
+def test_chinese_paren_points():
+    got = point_chunks("(一)甲。 (二)乙，依(一)辦理", scheme="cnparen", prev=0)
+    assert got == [Chunk(1, "甲。"), Chunk(2, "乙，依(一)辦理")]
+
+
+def test_auto_numbered_lists_restart_per_list():
+    got = point_chunks("<ol><li>甲</li><li>乙</li></ol><ol><li>丙</li></ol>", scheme="dot", prev=5)
+    assert [c.n for c in got] == [1, 2, 1]
