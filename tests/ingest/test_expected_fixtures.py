@@ -4,6 +4,18 @@ to exactly that JSON (the gold shape of ../shared/gold, without ``file``/``conte
 The fixtures are invented plans in the converted-PDF format that the three seeds do not show:
 other numbering schemes (壹/一/(一), 一/1./(1)), numerals past 十, headers on several lines,
 markdown tables, ``<br>`` cells, CRLF, page breaks that split titles, points and units.
+``yonghe_river_district_114`` was written after the parser work, as a held-out check.
+
+Decisions beyond ../shared/gold/NOTES.md, which the expected files follow:
+
+* Codes are normalised by role, not by how they are written: items are bare numerals
+  (``壹、``/``貳、`` → ``"一"``/``"二"``) and measures ``"(n)"`` (``一、`` or ``1.`` under such items
+  → ``"(一)"``), so the same position compares across plans whatever their numbering.
+* An item without a code gets ``""``; ``"0"`` stays reserved for the 訂定「提升服務計畫」 row.
+* Per-point units need each unit in its own block (``<p>``, ``<br>``, one row per point); names
+  typed in one block ("企劃科 秘書室") are the measure's list even when they match the points in number.
+* Tables whose columns are separated by runs of spaces instead of tabs are refused with an error
+  (cells contain space runs too, e.g. "各課室  各課室"), not guessed at.
 """
 
 from __future__ import annotations
