@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 WEIGHTS = {"named": 0.30, "numbers": 0.20, "partners": 0.15, "rarity": 0.25, "detail": 0.10}
 
@@ -76,17 +77,17 @@ def rarity(n_agencies: int, total_agencies: int) -> float:
 
 def specificity_parts(text: str, *, n_agencies: int = 1, total_agencies: int = 1) -> Specificity:
     """The components of :func:`specificity` for one text."""
-    named = len(_NAMED.findall(text))
-    numbers = len(_NUMBER.findall(text))
-    partners = len(_PARTNER.findall(text))
+    named, numbers, partners, detail = _content(text)
+    return Specificity(named=named, numbers=numbers, partners=partners,
+                       rarity=rarity(n_agencies, total_agencies), detail=detail)
+
+
+@lru_cache(maxsize=65536)
+def _content(text: str) -> tuple[float, float, float, float]:
+    # Cached: the same corpus texts are scored on every keystroke of a drafter.
     chars = sum(1 for c in text if c.isalnum())
-    return Specificity(
-        named=min(1.0, named / 2),
-        numbers=min(1.0, numbers / 2),
-        partners=min(1.0, partners / 2),
-        rarity=rarity(n_agencies, total_agencies),
-        detail=min(1.0, chars / 60),
-    )
+    return (min(1.0, len(_NAMED.findall(text)) / 2), min(1.0, len(_NUMBER.findall(text)) / 2),
+            min(1.0, len(_PARTNER.findall(text)) / 2), min(1.0, chars / 60))
 
 
 def specificity(text: str, *, n_agencies: int = 1, total_agencies: int = 1) -> float:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ from svcsim.suggest.specificity import specificity
 
 MAX_DRAFT_CHARS = 5000
 MAX_K = 50
+EXACT_NUMPY_BELOW = 20_000
+SHINGLE_GATE = 0.3
 
 
 @dataclass
@@ -143,7 +146,7 @@ class Suggester:
         title_vecs = np.stack([self.vectors[m.title_row] if m.title_row >= 0 else np.zeros(encoder.dim, np.float32)
                                for m in measures]) if measures else np.zeros((0, encoder.dim), np.float32)
         self.catalogue = MeasureCatalogue(measures, title_vecs)
-        self._bigram_cache: dict[str, frozenset[str]] = {}
+        self._shingles = [_shingles(t) for t in self.texts]
 
     # -- public ----------------------------------------------------------------------------------
     def measures(self) -> list[MeasureRef]:
@@ -236,7 +239,7 @@ class Suggester:
         """Rows of the ``n`` nearest texts holding a point of another agency, with their cosines."""
         fetch = min(max(2 * n, 32), max(self.index.index.count, 1))
         while True:
-            scores, ids = self.index.index.search(q.reshape(1, -1), fetch)
+            scores, ids = self._search(q, fetch)
             rows, rel = [], []
             for s, t in zip(scores[0].tolist(), ids[0].tolist()):
                 if t < 0:
@@ -249,6 +252,18 @@ class Suggester:
                 break
             fetch = min(fetch * 4, self.index.index.count)
         return rows[:n], np.asarray(rel[:n], dtype=np.float32)
+
+    def _search(self, q: np.ndarray, fetch: int) -> tuple[np.ndarray, np.ndarray]:
+        # Below EXACT_NUMPY_BELOW texts one numpy mat-vec is exact and ~1 ms; faiss' OpenMP start-up
+        # costs more than that for a single query on a busy machine. Above, the FAISS index (IVF when
+        # large) is what keeps 100k+ corpora fast.
+        if len(self.texts) > EXACT_NUMPY_BELOW:
+            return self.index.index.search(q.reshape(1, -1), fetch)
+        sims = self.vectors @ q
+        fetch = min(fetch, len(sims))
+        top = np.argpartition(-sims, fetch - 1)[:fetch] if fetch < len(sims) else np.arange(len(sims))
+        top = top[np.lexsort((top, -sims[top]))]
+        return sims[top][None, :], self._tids[top][None, :]
 
     def _suggest(self, text: str, q: np.ndarray | None, slot: MeasureSlot | None, agency: str | None,
                  k: int) -> tuple[tuple[Suggestion, ...], CopyWarning | None]:
@@ -278,12 +293,15 @@ class Suggester:
     def _group(self, rows: list[int], rel: np.ndarray) -> list[_Group]:
         groups: list[_Group] = []
         by_gid: dict[int, _Group] = {}
+        maybe = self._copy_candidates(rows)
+        pos = {r: i for i, r in enumerate(rows)}
         for r, s in zip(rows, rel.tolist()):
             gid = int(self._gid[r])
             g = by_gid.get(gid)
             if g is None:
                 for other in groups:
-                    if self._near_copy(r, other.rows[0]):
+                    head = other.rows[0]
+                    if maybe[pos[r], pos[head]] and copy_relation(self.texts[r], self.texts[head]).label is not None:
                         g = other
                         break
             if g is None:
@@ -295,22 +313,27 @@ class Suggester:
             by_gid[gid] = g
         return groups
 
-    def _near_copy(self, a: int, b: int) -> bool:
-        ta, tb = self.texts[a], self.texts[b]
-        # Cheap gate before the alignment: copies share most character bigrams.
-        ba, bb = self._bigrams(ta), self._bigrams(tb)
-        if not ba or not bb or len(ba & bb) < 0.5 * min(len(ba), len(bb)):
-            return False
-        return copy_relation(ta, tb).label is not None
+    def _copy_candidates(self, rows: list[int], extra: list[np.ndarray] | None = None) -> np.ndarray:
+        """Boolean matrix: which pairs of ``rows`` (then ``extra`` shingle sets) could be copies.
 
-    def _bigrams(self, text: str) -> frozenset[str]:
-        got = self._bigram_cache.get(text)
-        if got is None:
-            s = "".join(c for c in text if c.isalnum())
-            got = frozenset(s[i : i + 2] for i in range(len(s) - 1))
-            if len(self._bigram_cache) < 200_000:  # bounded: a server runs for days
-                self._bigram_cache[text] = got
-        return got
+        A near-copy has ≥ 70 % of the shorter text in shared runs of ≥ 4 characters, so it shares
+        at least ~40 % of its character 4-grams; we align only pairs sharing ≥ ``SHINGLE_GATE``.
+        One small dense matrix product instead of a Python loop over pairs.
+        """
+        sets = [self._shingles[r] for r in rows] + list(extra or [])
+        n = len(sets)
+        if n == 0:
+            return np.zeros((0, 0), dtype=bool)
+        sizes = np.array([len(x) for x in sets], dtype=np.float32)
+        allh = np.concatenate(sets) if any(len(x) for x in sets) else np.zeros(0, np.int64)
+        if not len(allh):
+            return np.zeros((n, n), dtype=bool)
+        uniq, inv = np.unique(allh, return_inverse=True)
+        m = np.zeros((n, len(uniq)), dtype=np.float32)
+        m[np.repeat(np.arange(n), sizes.astype(np.int64)), inv] = 1.0
+        shared = m @ m.T
+        smaller = np.minimum(sizes[:, None], sizes[None, :])
+        return (shared >= SHINGLE_GATE * smaller) & (smaller > 0)
 
     def _spread(self, g: _Group, used_by: tuple[str, ...]) -> int:
         """Agencies a text counts as used by, for rarity: a point that only restates its measure's
@@ -375,10 +398,12 @@ class Suggester:
             cand = self._rows_of_gid[gid] + cand
         best = None
         copied_by: set[str] = set()
-        for r in dict.fromkeys(cand):
-            sources = self._other_points(r, agency)
-            if not sources:
+        cand = [r for r in dict.fromkeys(cand) if self._other_points(r, agency)]
+        maybe = self._copy_candidates(cand, [_shingles(text)])[-1] if cand else []
+        for i, r in enumerate(cand):
+            if not maybe[i]:
                 continue
+            sources = self._other_points(r, agency)
             rel = copy_relation(text, self.texts[r])
             if rel.label is None:
                 continue
@@ -392,3 +417,13 @@ class Suggester:
         return CopyWarning(label=rel.label, source=source, spans=rel.spans, cover=rel.cover_a,
                            used_by=tuple(sorted(copied_by)))
 
+
+def _shingles(text: str) -> np.ndarray:
+    """Hashes of the character 4-grams of ``text``'s match key (the unit of :mod:`svcsim.dupes` runs)."""
+    from svcsim.text import match_key
+
+    key = match_key(text)
+    if len(key) < 4:
+        return np.array([zlib.crc32(key.encode())], dtype=np.int64) if key else np.zeros(0, np.int64)
+    # crc32, not hash(): str hashes change with PYTHONHASHSEED and results must not.
+    return np.unique(np.array([zlib.crc32(key[i : i + 4].encode()) for i in range(len(key) - 3)], dtype=np.int64))
