@@ -228,7 +228,7 @@ def headings(cell: str, *, item_level: str | None = "cn", measure_level: str | N
     Example:
         >>> [(h.kind, h.code, h.text) for h in headings("<p>辦理。</p> <p>（四）公開資訊</p>")]
         [('cont', '', '辦理。'), ('measure', '(四)', '公開資訊')]
-        >>> [(h.kind, h.code) for h in headings("貳、主動關懷 三、辦理講習", item_level="big", measure_level="cn")]
+        >>> [(h.kind, h.code) for h in headings("<p>貳、主動關懷</p><p>三、辦理講習</p>", item_level="big", measure_level="cn")]
         [('item', '二'), ('measure', '(三)')]
     """
     levels = tuple(lv for lv in (measure_level, item_level) if lv)
