@@ -27,7 +27,12 @@ def _blocks(n: int, block: int):
         yield s, min(n, s + block)
 
 
-def brute_topk(x: np.ndarray, *, k: int, threshold: float, block: int = 2048, max_rows: int = 200_000,
+def _block_rows(n: int, budget_bytes: int = 512 * 2**20) -> int:
+    """Query rows per block so one block of float32 similarities stays within ``budget_bytes``."""
+    return int(max(64, min(4096, budget_bytes // (4 * max(n, 1)))))
+
+
+def brute_topk(x: np.ndarray, *, k: int, threshold: float, block: int | None = None, max_rows: int = 200_000,
                random_state: int = 0) -> dict:
     """Exact all-pairs top-``k`` and the number of pairs (i<j) with cosine ≥ ``threshold``.
 
@@ -35,6 +40,7 @@ def brute_topk(x: np.ndarray, *, k: int, threshold: float, block: int = 2048, ma
     is extrapolated from the sampled query rows too.
     """
     n = len(x)
+    block = block or _block_rows(n)
     rows = np.arange(n)
     projected = n > max_rows
     if projected:  # a sample of whole query blocks, spread over the matrix
@@ -108,7 +114,7 @@ def exact_partners(keys: Sequence[str], x: np.ndarray, sample: np.ndarray, *, th
     t = Thresholds()
     out: dict[str, dict[int, set[int]]] = {f"cos>={th}": {} for th in thresholds}
     out["copy"] = {}
-    for s, e in _blocks(len(sample), 1024):
+    for s, e in _blocks(len(sample), _block_rows(len(x))):
         q = sample[s:e]
         sims = x[q] @ x.T
         for r, row in enumerate(q):

@@ -62,6 +62,7 @@ class Stage:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     peak_rss_mb: float = 0.0
+    start_rss_mb: float = 0.0
     peak_is_lifetime: bool = False
     traced_peak_mb: float | None = None
     figures: dict[str, object] = field(default_factory=dict)
@@ -87,6 +88,7 @@ class _StageCtx:
 
     def __enter__(self) -> Stage:
         self.st.peak_is_lifetime = not _reset_peak()
+        self.st.start_rss_mb = rss_mb()
         if self.timer.trace:
             tracemalloc.start()
         self._cpu = time.process_time()
@@ -130,14 +132,16 @@ def fmt(v: object) -> str:
 
 def format_row(st: Stage) -> str:
     figs = "; ".join(f"{k} {fmt(v)}" for k, v in st.figures.items())
-    mem = f"{st.peak_rss_mb:,.0f} MB" + (" (lifetime)" if st.peak_is_lifetime else "")
+    mem = f"{st.peak_rss_mb:,.0f} MB (+{max(0.0, st.peak_rss_mb - st.start_rss_mb):,.0f})"
+    mem += " (lifetime)" if st.peak_is_lifetime else ""
     if st.traced_peak_mb is not None:
         mem += f", traced {st.traced_peak_mb:,.0f} MB"
     note = f" — {st.note}" if st.note else ""
     return f"| {st.name} | {st.seconds:,.2f} | {st.cpu_seconds:,.2f} | {mem} | {figs}{note} |"
 
 
-TABLE_HEAD = "| stage | wall s | cpu s | peak RSS | figures |\n|---|---:|---:|---|---|"
+TABLE_HEAD = ("| stage | wall s | cpu s | peak RSS (+ over stage start) | figures |\n"
+              "|---|---:|---:|---|---|")
 
 
 def _cpu_model() -> str:
