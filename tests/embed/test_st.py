@@ -121,3 +121,14 @@ def test_cli_info_json_and_error(minilm_dir, tmp_path):
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("svcsim: error:") and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_int8_quantisation_close_to_fp32_with_own_fingerprint(minilm, minilm_dir):
+    from svcsim.embed.st import load_encoder
+
+    q8 = load_encoder(str(minilm_dir), quantize="int8")
+    texts = ["online application for permits", "single service window", _long_text(30)]
+    cos = np.sum(q8.encode(texts) * minilm.encode(texts), axis=1)
+    assert cos.min() > 0.98 and q8.fingerprint != minilm.fingerprint and q8.quantize == "int8"
+    with pytest.raises(InputError, match="quantize"):
+        load_encoder(str(minilm_dir), quantize="int4")
