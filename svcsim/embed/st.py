@@ -14,6 +14,7 @@ is embedded, and the windows are averaged, weighted by the tokens each adds, the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -249,6 +250,24 @@ def _quantize_int8(model: Any) -> Any:
         return quantize_dynamic(model, spec, dtype=torch.qint8)
 
 
+@contextlib.contextmanager
+def _quiet_weight_loading():
+    """transformers draws a "Loading weights" bar on every load, even into pipes and JSON output;
+    hide it for this call only and restore the caller's setting."""
+    try:
+        from transformers.utils import logging as tlog
+    except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
+        yield
+        return
+    was_enabled = tlog.is_progress_bar_enabled()
+    tlog.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            tlog.enable_progress_bar()
+
+
 def load_encoder(
     name_or_path: str | os.PathLike[str] | None = None,
     *,
@@ -283,9 +302,10 @@ def load_encoder(
         import torch
         from sentence_transformers import SentenceTransformer
 
-        model = SentenceTransformer(
-            str(folder), device=device, local_files_only=True, model_kwargs={"dtype": torch.float32}
-        )
+        with _quiet_weight_loading():
+            model = SentenceTransformer(
+                str(folder), device=device, local_files_only=True, model_kwargs={"dtype": torch.float32}
+            )
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise ModelError(f"{folder}: cannot load as a sentence-transformers model ({exc}); {_HOW_TO_FIX}") from exc
     model.eval()
