@@ -12,23 +12,29 @@ from __future__ import annotations
 from svcsim.synth.generate import (
     PlanTruth,
     PlantedPair,
+    Provenance,
+    RefKey,
     SynthCorpus,
     corpus_shape,
     generate_corpus,
     generate_points_corpus,
     iter_corpus,
     iter_points_corpus,
+    ref_key,
 )
 from svcsim.synth.render import write_plan
 
 __all__ = [
     "PlanTruth",
     "PlantedPair",
+    "Provenance",
+    "RefKey",
     "SynthCorpus",
     "corpus_shape",
     "generate_corpus",
     "generate_points_corpus",
     "iter_corpus",
     "iter_points_corpus",
+    "ref_key",
     "write_plan",
 ]

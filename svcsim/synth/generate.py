@@ -15,6 +15,11 @@ for a measure title):
 Every other point is filled independently from the phrase bank (unrelated, up to the template
 sentence it shares). ``innovative`` lists the rare specific points.
 
+``provenance`` records, for every point and measure title, the bank *frame* it was filled from
+and the *source* text it descends from. Two plans that fill the same frame with other slot values
+(修正停車管理作業規定 / 修正停水通知作業規定) write near copies nobody planted: an evaluation should
+count such pairs as template-derived, not as false positives.
+
 >>> c = generate_corpus(n_agencies=2, n_years=2, seed=1)
 >>> [p.file for p in c.plans]
 ['海濱範例局_110.txt', '海濱範例局_111.txt', '海濱範例區公所_110.txt', '海濱範例區公所_111.txt']
@@ -68,6 +73,31 @@ class PlantedPair:
         return {"a": self.a, "b": self.b, "kind": self.kind, "obfuscation": self.obfuscation}
 
 
+RefKey = tuple[str, str, str, "int | None"]
+"""``(file, item, measure, n)``: a planted ref as a hashable tuple (``n=None`` for a measure title)."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one generated text came from.
+
+    Attributes:
+        frame: the phrase-bank entry it was filled from: ``"一(一)#3"`` (template 3 of measure
+            一(一)), ``"0#1"`` (opening-row template 1), ``"innovative#7"``, or ``"title:一(一)"``.
+            Copies and reuse keep the frame of their source.
+        source: the ref of the text first filled from the bank that this one descends from (itself
+            when it was filled fresh): copies, chains of copies and year-over-year reuse share it.
+    """
+
+    frame: str
+    source: RefKey
+
+
+def ref_key(ref: dict[str, Any]) -> RefKey:
+    """A planted ref dict as a :data:`RefKey` tuple."""
+    return (ref["file"], ref["item"], ref["measure"], ref["n"])
+
+
 @dataclass(frozen=True)
 class SynthCorpus:
     """Generated plans (``file`` set to the name :func:`write_plan` output would have) and truth."""
@@ -76,6 +106,7 @@ class SynthCorpus:
     planted: list[PlantedPair]
     innovative: list[dict[str, Any]] = field(default_factory=list)
     seed: int = 0
+    provenance: dict[RefKey, Provenance] = field(default_factory=dict, compare=False)
 
     @property
     def n_points(self) -> int:
@@ -89,6 +120,7 @@ class PlanTruth:
     plan: Plan
     planted: tuple[PlantedPair, ...]
     innovative: tuple[dict[str, Any], ...]
+    provenance: dict[RefKey, Provenance] = field(default_factory=dict, compare=False)
 
 
 # ---------------------------------------------------------------------------- agencies
@@ -140,6 +172,8 @@ class _MPoint:  # mutable while the plan is being assembled
     unit: str | None
     innovative: bool = False
     planted: bool = False
+    frame: str = ""
+    source: RefKey | None = None  # None: filled fresh here, so its own ref
 
 
 @dataclass
@@ -161,9 +195,11 @@ def _draft(ag: _Agency, roc: int, seed: int, innovation_rate: float) -> tuple[li
     rng = random.Random(f"svcsim.synth:plan:{seed}:{ag.index}:{roc}")
     items: list[_MItem] = []
     if not ag.per_point_units:  # the per-point-unit layout comes from district offices that skip row 0
-        text = fill(rng.choice(ITEM0_POINTS), rng, ag.kind, ag.units, ag.topic, spaced=ag.spaced)
+        tpl = rng.choice(ITEM0_POINTS)
+        text = fill(tpl, rng, ag.kind, ag.units, ag.topic, spaced=ag.spaced)
         items.append(_MItem("0", ITEM0_TITLE, [_MMeasure("", ITEM0_MEASURES[ag.index % 2],
-                                                         [_MPoint(text, None)], [ag.units[0]])]))
+                                                         [_MPoint(text, None, frame=f"0#{ITEM0_POINTS.index(tpl)}")],
+                                                         [ag.units[0]])]))
     for code, title, measures in TEMPLATE:
         mitems: list[_MMeasure] = []
         for mcode, mtitle in measures:
@@ -174,10 +210,12 @@ def _draft(ag: _Agency, roc: int, seed: int, innovation_rate: float) -> tuple[li
             for tpl in rng.sample(bank, n):
                 text = fill(vary(tpl, rng), rng, ag.kind, ag.units, ag.topic, spaced=ag.spaced)
                 unit = rng.choice(ag.units + (ag.kind.all_units,)) if ag.per_point_units else None
-                pts.append(_MPoint(text, unit))
+                pts.append(_MPoint(text, unit, frame=f"{key}#{bank.index(tpl)}"))
             if rng.random() < innovation_rate:
-                text = fill(rng.choice(INNOVATIVE), rng, ag.kind, ag.units, ag.topic, spaced=ag.spaced)
-                pts.insert(rng.randint(0, len(pts)), _MPoint(text, pts[0].unit, innovative=True))
+                tpl = rng.choice(INNOVATIVE)
+                text = fill(tpl, rng, ag.kind, ag.units, ag.topic, spaced=ag.spaced)
+                pts.insert(rng.randint(0, len(pts)), _MPoint(text, pts[0].unit, innovative=True,
+                                                             frame=f"innovative#{INNOVATIVE.index(tpl)}"))
             if ag.per_point_units:
                 units = [p.unit for p in pts if p.unit]
             elif rng.random() < 0.3:
@@ -201,6 +239,18 @@ def _freeze(ag: _Agency, roc: int, items: list[_MItem], goals: tuple[str, ...]) 
                 for m in it.measures))
             for it in items),
     )
+
+
+def _provenance(file: str, items: list[_MItem]) -> dict[RefKey, Provenance]:
+    out: dict[RefKey, Provenance] = {}
+    for it in items:
+        for m in it.measures:
+            title = (file, it.code, m.code, None)
+            out[title] = Provenance(f"title:{it.code}{m.code}", title)  # titles: the city template's slot
+            for k, p in enumerate(m.points):
+                ref = (file, it.code, m.code, k + 1)
+                out[ref] = Provenance(p.frame, p.source or ref)
+    return out
 
 
 def _ref(file: str, item: str, measure: str, n: int | None) -> dict[str, Any]:
@@ -269,6 +319,12 @@ def iter_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110, see
     recent: dict[int, deque[Plan]] = {y: deque(maxlen=_WINDOW) for y in years}
     # Innovations stay rare by construction: they are never the source of a copy or a reuse.
     novel: set[tuple[str, str, str, int]] = set()
+    # Provenance of the plans a copy may still come from (the window and last year's plan).
+    live: dict[str, dict[RefKey, Provenance]] = {}
+
+    def inherit(point: _MPoint, plan: Plan, item: str, measure: str, n: int) -> None:
+        prov = live[plan.file][(plan.file, item, measure, n)]
+        point.frame, point.source = prov.frame, prov.source
 
     def ordinary(plan: Plan, item: str, old: Measure) -> list[Point]:
         return [p for p in old.points if (plan.file, item, old.code, p.n) not in novel]
@@ -296,6 +352,7 @@ def iter_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110, see
                         if new:
                             text, obf = new, "synonym_swap"
                     m.points[k].text, m.points[k].planted = text, True
+                    inherit(m.points[k], previous, it.code, m.code, src.n)
                     planted.append(PlantedPair(_ref(previous.file, it.code, m.code, src.n),
                                                _ref(file, it.code, m.code, k + 1), "yoy_reuse", obf))
             # Cross-agency copies from a recent agency's plan of the same year.
@@ -313,6 +370,7 @@ def iter_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110, see
                     src = rng.choice(pool)
                     kind, obf, text = _disguise(src.text, rng, ag)
                     m.points[k].text, m.points[k].planted = text, True
+                    inherit(m.points[k], src_plan, it.code, m.code, src.n)
                     planted.append(PlantedPair(_ref(src_plan.file, it.code, m.code, src.n),
                                                _ref(file, it.code, m.code, k + 1), kind, obf))
                 # Template titles, and the odd title an agency reworded slightly.
@@ -339,7 +397,12 @@ def iter_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110, see
             novel.update((r["file"], r["item"], r["measure"], r["n"]) for r in innovative)
             recent[roc].append(plan)
             previous = plan
-            yield PlanTruth(plan, tuple(planted), innovative)
+            provenance = _provenance(file, items)
+            live[file] = provenance
+            keep = {p.file for d in recent.values() for p in d} | {file}
+            for f in [f for f in live if f not in keep]:
+                del live[f]
+            yield PlanTruth(plan, tuple(planted), innovative, provenance)
 
 
 def generate_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110, seed: int = 0,
@@ -358,7 +421,8 @@ def generate_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110,
         agencies: explicit agency names (kind taken from the suffix), one per agency.
 
     Returns:
-        The plans in agency-then-year order, the planted pairs and the innovative refs.
+        The plans in agency-then-year order, the planted pairs, the innovative refs and the
+        provenance of every point and measure title.
 
     Raises:
         InputError: a size is not a positive integer or a rate is outside ``[0, 1]``.
@@ -366,13 +430,15 @@ def generate_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110,
     plans: list[Plan] = []
     planted: list[PlantedPair] = []
     innovative: list[dict[str, Any]] = []
+    provenance: dict[RefKey, Provenance] = {}
     for t in iter_corpus(n_agencies=n_agencies, n_years=n_years, start_roc_year=start_roc_year, seed=seed,
                          copy_rate=copy_rate, yoy_reuse_rate=yoy_reuse_rate,
                          innovation_rate=innovation_rate, agencies=agencies):
         plans.append(t.plan)
         planted.extend(t.planted)
         innovative.extend(t.innovative)
-    return SynthCorpus(plans=plans, planted=planted, innovative=innovative, seed=seed)
+        provenance.update(t.provenance)
+    return SynthCorpus(plans=plans, planted=planted, innovative=innovative, seed=seed, provenance=provenance)
 
 
 def corpus_shape(n_points: int) -> tuple[int, int]:

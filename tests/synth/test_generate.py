@@ -154,3 +154,32 @@ def test_text_variety():
 def test_bad_arguments_raise_input_error(kwargs):
     with pytest.raises(InputError):
         generate_corpus(**kwargs)
+
+
+def test_provenance_covers_every_text_and_follows_copies(corpus):
+    from svcsim.synth import ref_key
+
+    prov = corpus.provenance
+    refs = [(p.file, it.code, m.code, n) for p in corpus.plans for it in p.items for m in it.measures
+            for n in [None, *(pt.n for pt in m.points)]]
+    assert set(prov) == set(refs)
+    for pair in corpus.planted:
+        a, b = prov[ref_key(pair.a)], prov[ref_key(pair.b)]
+        assert a.frame == b.frame  # a copy, a reuse or a template title keeps its source's frame
+        if pair.a["n"] is not None:
+            assert a.source == b.source
+    copied = {ref_key(p.b) for p in corpus.planted}
+    fresh = [r for r in refs if r[3] is not None and r not in copied]
+    assert all(prov[r].source == r for r in fresh)
+    assert {prov[ref_key(r)].frame.split("#")[0] for r in corpus.innovative} == {"innovative"}
+    assert {prov[r].frame.split("#")[0] for r in refs if r[1] == "0" and r[3] is not None} == {"0"}
+
+
+def test_streamed_provenance_matches_collected():
+    from svcsim.synth import iter_corpus
+
+    c = generate_corpus(n_agencies=8, n_years=2, seed=5, copy_rate=0.2)
+    streamed = {}
+    for t in iter_corpus(n_agencies=8, n_years=2, seed=5, copy_rate=0.2):
+        streamed.update(t.provenance)
+    assert streamed == c.provenance
