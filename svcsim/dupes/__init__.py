@@ -12,7 +12,7 @@ from svcsim.dupes.align import Alignment, Span, align
 from svcsim.dupes.analyse import DupesResult, analyse
 from svcsim.dupes.boilerplate import BoilerplateCount, ReuseCluster, TemplateRule
 from svcsim.dupes.classify import LABELS, Label, Thresholds, classify
-from svcsim.dupes.pairs import DupePair, find_pairs
+from svcsim.dupes.pairs import DupePair, PairSet, find_pairs, iter_pairs
 from svcsim.dupes.plans import AgencyOverlap, PlanOriginality, SelfReuse
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "BoilerplateCount",
     "DupePair",
     "DupesResult",
+    "PairSet",
     "PlanOriginality",
     "SelfReuse",
     "LABELS",
@@ -33,4 +34,5 @@ __all__ = [
     "analyse",
     "classify",
     "find_pairs",
+    "iter_pairs",
 ]

@@ -14,8 +14,8 @@ from svcsim.dupes.boilerplate import (
     boilerplate_counts,
     reuse_clusters,
 )
-from svcsim.dupes.classify import LABELS, Label, Thresholds, at_least
-from svcsim.dupes.pairs import DupePair, check_inputs, scan_pairs
+from svcsim.dupes.classify import LABELS, Label, Thresholds
+from svcsim.dupes.pairs import PairSet, check_inputs, scan_pairs
 from svcsim.dupes.plans import (
     AgencyOverlap,
     PlanOriginality,
@@ -33,7 +33,9 @@ class DupesResult:
     """Everything :func:`analyse` finds.
 
     Attributes:
-        pairs: reuse pairs of at least ``min_label``, strongest first.
+        pairs: reuse pairs of at least ``min_label``, by label then lexical score; a lazy
+            :class:`~svcsim.dupes.pairset.PairSet` (iterate it, ``len()`` it) because one sentence
+            carried by N plans is N² pairs.
         boilerplate: one count per entry, in entry order.
         clusters: copy groups spanning ≥ 2 plans, largest first.
         originality: one row per plan, in (year, file) order.
@@ -41,7 +43,7 @@ class DupesResult:
         self_reuse: year-over-year reuse within agencies.
     """
 
-    pairs: tuple[DupePair, ...]
+    pairs: PairSet
     boilerplate: tuple[BoilerplateCount, ...]
     clusters: tuple[ReuseCluster, ...]
     originality: tuple[PlanOriginality, ...]
@@ -81,10 +83,10 @@ def analyse(
     scan = scan_pairs(entries, x, thresholds=thresholds, template_rule=template_rule, k=k,
                       max_df=max_df, exact_below=exact_below, random_state=random_state)
     return DupesResult(
-        pairs=tuple(p for p in scan.pairs if at_least(p.label, min_label)),
+        pairs=scan.at_least(min_label),
         boilerplate=tuple(boilerplate_counts(entries, scan.groups)),
         clusters=tuple(reuse_clusters(entries, x, scan.groups)),
-        originality=tuple(originality(entries, scan.pairs)),
-        overlap=agency_overlap(entries, scan.pairs),
-        self_reuse=tuple(self_reuse(entries, scan.pairs)),
+        originality=tuple(originality(entries, scan)),
+        overlap=agency_overlap(entries, scan),
+        self_reuse=tuple(self_reuse(entries, scan)),
     )

@@ -123,15 +123,20 @@ class BoilerplateCount:
 
 def boilerplate_counts(entries: Sequence[Entry], groups: CopyGroups) -> list[BoilerplateCount]:
     """One :class:`BoilerplateCount` per entry, in entry order."""
-    members = groups.members()
+    # Per group once, not per member: a template sentence can be carried by thousands of entries.
+    agencies: dict[int, set[str]] = {}
+    plans: dict[int, set[tuple]] = {}
+    size: dict[int, int] = {}
+    for row, e in enumerate(entries):
+        g = int(groups.group[row])
+        agencies.setdefault(g, set()).add(e.agency)
+        plans.setdefault(g, set()).add((e.file, e.plan_id))
+        size[g] = size.get(g, 0) + 1
     out = []
     for row, e in enumerate(entries):
         g = int(groups.group[row])
-        rows = members[g]
-        agencies = {entries[r].agency for r in rows} - {e.agency}
-        plans = {(entries[r].file, entries[r].plan_id) for r in rows} - {(e.file, e.plan_id)}
-        out.append(BoilerplateCount(entry=e, n_agencies=len(agencies), n_plans=len(plans),
-                                    template=bool(groups.template[g]) and len(rows) > 1))
+        out.append(BoilerplateCount(entry=e, n_agencies=len(agencies[g]) - 1, n_plans=len(plans[g]) - 1,
+                                    template=bool(groups.template[g]) and size[g] > 1))
     return out
 
 
@@ -171,9 +176,11 @@ def reuse_clusters(entries: Sequence[Entry], vectors: np.ndarray, groups: CopyGr
         if len(plans) < 2:
             continue
         rows = sorted(rows, key=lambda r: plan_order(entries[r]))
-        v = vectors[rows]
-        sims = v @ v.T
-        medoid = rows[int(np.argmax(sims.sum(axis=1)))]  # argmax takes the first on ties: deterministic
+        v = vectors[rows].astype(np.float64)
+        # Row sums of v @ v.T without the n × n matrix (a template group can hold 10⁴ entries);
+        # rounded so float noise between identical texts cannot pick a later one.
+        score = np.round(v @ v.sum(axis=0) / len(rows), 6)
+        medoid = rows[int(np.argmax(score))]  # argmax takes the first on ties: deterministic
         found.append((rows, medoid, len(plans), bool(groups.template[g])))
     found.sort(key=lambda f: (-len(f[0]), plan_order(entries[f[0][0]])))
     return [

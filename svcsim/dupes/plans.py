@@ -3,6 +3,10 @@
 Only points count (measure titles are mostly the city's skeleton), only ``copy``/``near_copy`` pairs
 count as reuse, and template pairs never do: carrying the city's template is not copying an agency.
 An originality of 0.8 means 80 % of a plan's points have no copy in another agency's plan.
+
+The measures read the copy graph of a :class:`~svcsim.dupes.pairset.PairSet` per distinct text: a
+point's copy partners are the other entries of its text plus those of the texts it near-copies,
+so nothing here expands the N² pairs of a sentence many plans repeat.
 """
 
 from __future__ import annotations
@@ -12,8 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from svcsim.dupes.classify import COPY_LABELS
-from svcsim.dupes.pairs import DupePair
+from svcsim.dupes.pairset import PairSet
 from svcsim.model import Entry
 
 PlanKey = tuple[str, int]
@@ -24,8 +27,21 @@ def plan_key(e: Entry) -> PlanKey:
     return (e.file, e.plan_id)
 
 
-def _reuse_pairs(pairs: Sequence[DupePair]):
-    return [p for p in pairs if p.label in COPY_LABELS and not p.template and p.a.kind == "point"]
+def _partners(entries: Sequence[Entry], pairs: PairSet):
+    """``(unit rows, partner rows)`` for every point text outside template groups that has a copy.
+
+    ``partner rows`` holds the unit's own rows too: callers skip the entry itself.
+    """
+    adj = pairs.copy_neighbours()
+    g = pairs.groups
+    for u, rows in enumerate(pairs.units):
+        if not pairs.keys[u] or entries[rows[0]].kind != "point":
+            continue
+        if len(rows) < 2 and not adj[u]:
+            continue
+        if g.template[g.group[rows[0]]]:
+            continue
+        yield rows, [r for w in (u, *adj[u]) for r in pairs.units[w]]
 
 
 @dataclass(frozen=True)
@@ -51,16 +67,19 @@ class PlanOriginality:
     originality: float
 
 
-def originality(entries: Sequence[Entry], pairs: Sequence[DupePair]) -> list[PlanOriginality]:
+def originality(entries: Sequence[Entry], pairs: PairSet) -> list[PlanOriginality]:
     """One row per plan, in (year, file) order."""
     copied: set[int] = set()
     template: set[int] = set()
-    for p in pairs:
-        if p.label in COPY_LABELS and p.a.kind == "point" and p.template:
-            template.update((p.a.id, p.b.id))
-    for p in _reuse_pairs(pairs):
-        if p.cross_agency:
-            copied.update((p.a.id, p.b.id))
+    g = pairs.groups
+    for row, e in enumerate(entries):
+        if e.kind == "point" and g.template[g.group[row]]:  # only groups with a copy are template
+            template.add(e.id)
+    for rows, partners in _partners(entries, pairs):
+        agencies = {entries[r].agency for r in partners}
+        for r in rows:
+            if agencies - {entries[r].agency}:
+                copied.add(entries[r].id)
     plans: dict[PlanKey, list[Entry]] = {}
     for e in entries:
         if e.kind == "point":
@@ -98,22 +117,22 @@ class AgencyOverlap:
         return self.counts / np.maximum(self.n_points, 1)[:, None]
 
 
-def agency_overlap(entries: Sequence[Entry], pairs: Sequence[DupePair]) -> AgencyOverlap:
+def agency_overlap(entries: Sequence[Entry], pairs: PairSet) -> AgencyOverlap:
     agencies = tuple(sorted({e.agency for e in entries if e.kind == "point"}))
     pos = {a: i for i, a in enumerate(agencies)}
     n_points = np.zeros(len(agencies), dtype=np.int64)
     for e in entries:
         if e.kind == "point":
             n_points[pos[e.agency]] += 1
-    seen: set[tuple[int, str]] = set()  # (entry id, other agency): count each point once per agency
     counts = np.zeros((len(agencies), len(agencies)), dtype=np.int64)
-    for p in _reuse_pairs(pairs):
-        if not p.cross_agency:
-            continue
-        for mine, other in ((p.a, p.b), (p.b, p.a)):
-            if (mine.id, other.agency) not in seen:
-                seen.add((mine.id, other.agency))
-                counts[pos[mine.agency], pos[other.agency]] += 1
+    for rows, partners in _partners(entries, pairs):
+        # each point counts once per other agency that carries a copy of it
+        others = sorted({pos[entries[r].agency] for r in partners})
+        for r in rows:
+            mine = pos[entries[r].agency]
+            for j in others:
+                if j != mine:
+                    counts[mine, j] += 1
     return AgencyOverlap(agencies=agencies, counts=counts, n_points=n_points)
 
 
@@ -142,7 +161,7 @@ class SelfReuse:
     share: float
 
 
-def self_reuse(entries: Sequence[Entry], pairs: Sequence[DupePair]) -> list[SelfReuse]:
+def self_reuse(entries: Sequence[Entry], pairs: PairSet) -> list[SelfReuse]:
     """Year-over-year reuse, one row per plan that has an earlier plan of the same agency."""
     plans: dict[PlanKey, list[Entry]] = {}
     for e in entries:
@@ -154,12 +173,17 @@ def self_reuse(entries: Sequence[Entry], pairs: Sequence[DupePair]) -> list[Self
         return (y if y is not None else 10**6, key[0])
 
     reused: set[int] = set()
-    for p in _reuse_pairs(pairs):
-        if p.cross_agency or plan_key(p.a) == plan_key(p.b):
-            continue
-        # DupePair.a is the earlier entry, so b is the one reusing a.
-        if when(plan_key(p.a)) < when(plan_key(p.b)):
-            reused.add(p.b.id)
+    for rows, partners in _partners(entries, pairs):
+        earliest: dict[str, tuple] = {}  # agency → its earliest plan carrying this text or a copy
+        for r in partners:
+            w = when(plan_key(entries[r]))
+            a = entries[r].agency
+            if a not in earliest or w < earliest[a]:
+                earliest[a] = w
+        for r in rows:
+            e = entries[r]
+            if earliest[e.agency] < when(plan_key(e)):
+                reused.add(e.id)
     by_agency: dict[str, list[PlanKey]] = {}
     for key, pts in plans.items():
         by_agency.setdefault(pts[0].agency, []).append(key)

@@ -143,3 +143,35 @@ def test_frames_have_documented_columns(corpus):
     assert len(frames.clusters_frame(r.clusters)) == len(r.clusters)
     assert len(frames.boilerplate_frame(r.boilerplate)) == len(entries)
     assert list(frames.self_reuse_frame(r.self_reuse)["n_reused"]) == [1]
+
+
+def test_streamed_pairs_are_find_pairs_in_label_order(corpus):
+    from svcsim.dupes import LABELS, iter_pairs
+
+    entries, vectors = corpus
+    listed = find_pairs(entries, vectors, thresholds=LEXICAL)
+    streamed = list(iter_pairs(entries, vectors, thresholds=LEXICAL))
+    assert sorted(streamed, key=lambda p: (p.a.id, p.b.id)) == sorted(listed, key=lambda p: (p.a.id, p.b.id))
+    ranks = [(LABELS.index(p.label), -p.lexical) for p in streamed]
+    assert ranks == sorted(ranks)
+    with pytest.raises(InputError, match="min_label"):
+        iter_pairs(entries, vectors, min_label="similar")  # raises at the call, not on first next()
+
+
+def test_a_sentence_every_plan_repeats_is_counted_not_expanded():
+    from svcsim.model import Entry
+
+    n = 3000  # 4.5M pairs: analyse must count and group them without building them
+    texts = ["依據市府提升服務實施計畫訂定本機關年度執行計畫。"] * n + ["運用無人機巡查轄區公共設施，即時通報損壞。"]
+    entries = [Entry(id=i, kind="point", agency=f"機關{i % 40}", year=2022, file=f"{i}.txt", item="一",
+                     measure="(一)", n=1, text=t, plan_id=i) for i, t in enumerate(texts)]
+    vectors = np.ones((len(texts), 8), dtype=np.float32)
+    vectors[-1, 0] = -5.0
+    r = analyse(entries, vectors, min_label="near_copy")
+    assert len(r.pairs) == n * (n - 1) // 2
+    first = next(iter(r.pairs))
+    assert first.label == "copy" and first.template and first.lexical == 1.0
+    (cluster,) = r.clusters
+    assert len(cluster.members) == n and cluster.template
+    assert all(o.originality == 1.0 for o in r.originality)  # template text is not copying
+    assert r.boilerplate[0].n_agencies == 39 and r.boilerplate[-1].n_agencies == 0

@@ -1,0 +1,325 @@
+"""The scan behind :func:`~svcsim.dupes.find_pairs`: pairs kept per *distinct text*, expanded lazily.
+
+A frame sentence carried by N plans makes N² entry pairs, and one template title carried by every
+plan of a 100k-point corpus makes a million. Nothing about those pairs differs but the entries, so
+the scan works on **units** — one per distinct normalised text of a kind — and stores:
+
+* every unit with ≥ 2 entries as one *within* block (all its pairs are copies, or near copies when
+  only a variant character differs: 臺/台);
+* every candidate pair of units whose alignment makes it a near copy as one *cross* block, aligned
+  once (the tiles are mapped into each entry's original text when a pair is produced);
+* the few weaker (paraphrase/related) entry pairs, decided per entry pair from the cosines.
+
+:class:`PairSet` counts pairs arithmetically and yields :class:`DupePair` objects one at a time,
+so memory grows with the distinct texts and candidate pairs, not with the square of repetition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from svcsim.dupes.align import Span, Tile, alignment_from_tiles, tiles
+from svcsim.dupes.boilerplate import CopyGroups, TemplateRule, copy_groups, plan_order
+from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
+from svcsim.dupes.classify import LABELS, Label, Thresholds, copy_key
+from svcsim.model import Entry
+from svcsim.text.normalize import NormText, normalize_for_match
+
+
+@dataclass(frozen=True)
+class DupePair:
+    """Two entries of the same kind that reuse each other's text.
+
+    ``a`` comes first in time (year, then file, then id), so for a copy it is the likely source.
+
+    Attributes:
+        a: the earlier entry.
+        b: the later entry.
+        label: ``copy`` > ``near_copy`` > ``paraphrase`` > ``related``.
+        template: both are in a template copy group (see :mod:`svcsim.dupes.boilerplate`).
+        lexical: share of the shorter text (normalised) copied verbatim, in runs of ≥ 4 characters.
+        semantic: cosine of the two vectors.
+        spans: copied runs, ``(a_start, a_end, b_start, b_end)`` offsets into ``a.text``/``b.text``.
+    """
+
+    a: Entry
+    b: Entry
+    label: Label
+    template: bool
+    lexical: float
+    semantic: float
+    spans: tuple[Span, ...]
+
+    @property
+    def cross_agency(self) -> bool:
+        return self.a.agency != self.b.agency
+
+    def to_dict(self) -> dict:
+        """JSON-ready: ``a``/``b`` as ``{kind, agency, year, file, item, measure, n, text}``, spans as lists."""
+        side = lambda e: {f: getattr(e, f) for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")}  # noqa: E731
+        return {"a": side(self.a), "b": side(self.b), "label": self.label, "template": self.template,
+                "lexical": self.lexical, "semantic": self.semantic, "spans": [list(s) for s in self.spans]}
+
+
+def sort_key(p: DupePair) -> tuple:
+    """The documented order of :func:`find_pairs`: label, then lexical and semantic (desc), then ids."""
+    return (LABELS.index(p.label), -round(p.lexical, 6), -round(p.semantic, 6), p.a.id, p.b.id)
+
+
+@dataclass(frozen=True)
+class _Cross:
+    u: int  # unit ids, u < v
+    v: int
+    tiles: tuple[Tile, ...]  # on the units' normalised texts, (i in u, j in v, length)
+    lexical: float
+
+
+class PairSet:
+    """Every labelled pair of a scan, stored per distinct text and produced on demand.
+
+    Iterating yields pairs label by label (copies, near copies, paraphrases, related) and, within
+    a label, by lexical score (descending); ties keep a fixed block order, so the stream repeats
+    exactly run to run and does not depend on the order of the entries. ``len()`` is exact and
+    costs nothing. :func:`svcsim.dupes.find_pairs` sorts the stream fully.
+    """
+
+    def __init__(self, entries: list[Entry], x: np.ndarray, units: list[list[int]], keys: list[str],
+                 unit_of: np.ndarray, cross: list[_Cross], weak: list[tuple[int, int, Label, float, float, tuple]],
+                 groups: CopyGroups) -> None:
+        self.entries = entries
+        self.vectors = x
+        self.units = units  # rows per unit, in plan order
+        self.keys = keys  # normalised text per unit
+        self.unit_of = unit_of  # unit id per row (-1: an empty text, never paired)
+        self.cross = cross  # near-copy unit pairs, lexical desc
+        self.weak = weak  # (ra, rb, label, lexical, semantic, spans), sorted
+        self.groups = groups
+        self._strict: dict[int, str] = {}
+        self._norm: dict[int, NormText] = {}
+        n_within = sum(len(rs) * (len(rs) - 1) // 2 for rs, k in zip(units, keys) if k)
+        n_cross = sum(len(units[c.u]) * len(units[c.v]) for c in cross)
+        self._n_copyish = n_within + n_cross
+        self.min_label: Label = "related"
+
+    def at_least(self, min_label: Label) -> "PairSet":
+        """The same pairs limited to ``min_label`` or stronger (a view: nothing is copied)."""
+        view = object.__new__(PairSet)
+        view.__dict__.update(self.__dict__)
+        view.min_label = min_label
+        return view
+
+    def _labels(self) -> tuple[Label, ...]:
+        return LABELS[: LABELS.index(self.min_label) + 1]
+
+    def __len__(self) -> int:
+        labels = self._labels()
+        if labels == ("copy",):
+            return self.count("copy")
+        return self._n_copyish + sum(1 for w in self.weak if w[2] in labels)
+
+    def __iter__(self) -> Iterator[DupePair]:
+        for label in self._labels():
+            yield from self.iter_label(label)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def count(self, label: Label) -> int:
+        """Pairs of exactly ``label`` (expands within-unit blocks only to split copy from near_copy)."""
+        return sum(1 for _ in self.iter_label(label)) if label in ("copy", "near_copy") else \
+            sum(1 for w in self.weak if w[2] == label)
+
+    def iter_label(self, label: Label) -> Iterator[DupePair]:
+        """The pairs of one label, in stream order."""
+        if label == "copy":
+            yield from self._within(same_strict=True)
+        elif label == "near_copy":
+            yield from self._within(same_strict=False)
+            for c in self.cross:
+                yield from self._cross_pairs(c)
+        else:
+            for ra, rb, lab, lexical, semantic, spans in self.weak:
+                if lab == label:
+                    yield self._pair(ra, rb, lab, lexical, semantic, spans)
+
+    # ------------------------------------------------------------------ expansion
+
+    def norm(self, row: int) -> NormText:
+        nt = self._norm.get(row)
+        if nt is None:
+            if len(self._norm) > 100_000:
+                self._norm.clear()  # a cache, not a store: keep memory flat on huge corpora
+            nt = self._norm[row] = normalize_for_match(self.entries[row].text)
+        return nt
+
+    def strict(self, row: int) -> str:
+        s = self._strict.get(row)
+        if s is None:
+            if len(self._strict) > 100_000:
+                self._strict.clear()
+            s = self._strict[row] = copy_key(self.norm(row))
+        return s
+
+    def _pair(self, ra, rb, label, lexical, semantic, spans) -> DupePair:
+        g = self.groups
+        template = label in ("copy", "near_copy") and g.group[ra] == g.group[rb] and bool(g.template[g.group[ra]])
+        return DupePair(a=self.entries[ra], b=self.entries[rb], label=label, template=template,
+                        lexical=lexical, semantic=semantic, spans=spans)
+
+    def _within(self, *, same_strict: bool) -> Iterator[DupePair]:
+        x = self.vectors
+        for rs, key in zip(self.units, self.keys):
+            if len(rs) < 2 or not key:
+                continue
+            strict = [self.strict(r) for r in rs]
+            if same_strict is False and len(set(strict)) == 1:
+                continue
+            whole = []
+            for r in rs:
+                o = self.norm(r).offsets
+                whole.append((o[0], o[-1] + 1))
+            label: Label = "copy" if same_strict else "near_copy"
+            for i, ra in enumerate(rs):
+                for j in range(i + 1, len(rs)):
+                    if (strict[i] == strict[j]) != same_strict:
+                        continue
+                    rb = rs[j]
+                    spans = (whole[i] + whole[j],)
+                    yield self._pair(ra, rb, label, 1.0, round(float(x[ra] @ x[rb]), 4), spans)
+
+    def _cross_pairs(self, c: _Cross) -> Iterator[DupePair]:
+        x = self.vectors
+        rows_u, rows_v = self.units[c.u], self.units[c.v]
+        ordered = sorted(c.tiles)
+        side_u = [[self.norm(r).span_to_original(i, i + n) for i, _, n in ordered] for r in rows_u]
+        ordered_v = [(j, n) for _, j, n in ordered]
+        side_v = [[self.norm(r).span_to_original(j, j + n) for j, n in ordered_v] for r in rows_v]
+        for iu, ru in enumerate(rows_u):
+            for iv, rv in enumerate(rows_v):
+                sem = round(float(x[ru] @ x[rv]), 4)
+                if plan_order(self.entries[rv]) < plan_order(self.entries[ru]):
+                    spans = tuple(sorted(b + a for a, b in zip(side_u[iu], side_v[iv])))
+                    yield self._pair(rv, ru, "near_copy", c.lexical, sem, spans)
+                else:
+                    spans = tuple(a + b for a, b in zip(side_u[iu], side_v[iv]))
+                    yield self._pair(ru, rv, "near_copy", c.lexical, sem, spans)
+
+    # ------------------------------------------------------------------ the unit copy graph
+
+    def copy_neighbours(self) -> list[list[int]]:
+        """For every unit, the units it has a copy/near_copy block with (the unit itself excluded)."""
+        adj: list[list[int]] = [[] for _ in self.units]
+        for c in self.cross:
+            adj[c.u].append(c.v)
+            adj[c.v].append(c.u)
+        return adj
+
+
+def scan_pairs(
+    entries: list[Entry],
+    x: np.ndarray,
+    *,
+    thresholds: Thresholds,
+    template_rule: TemplateRule,
+    k: int,
+    max_df: int,
+    exact_below: int | None,
+    random_state: int,
+) -> PairSet:
+    """Every labelled pair and the copy groups, as a :class:`PairSet`; inputs already validated."""
+    t = thresholds
+    keys: list[str] = []
+    units: list[list[int]] = []
+    unit_of = np.full(len(entries), -1, dtype=np.int64)
+    cross: list[_Cross] = []
+    weak: list[tuple] = []
+    title_row = {(e.file, e.plan_id, e.item, e.measure): r for r, e in enumerate(entries) if e.kind == "measure_title"}
+    for kind in ("point", "measure_title"):
+        rows = [r for r, e in enumerate(entries) if e.kind == kind]
+        by_key: dict[str, list[int]] = {}
+        for r in rows:
+            by_key.setdefault(normalize_for_match(entries[r].text).text, []).append(r)
+        # Units in a canonical order (by text), so nothing depends on the order of the entries.
+        kind_keys = sorted(by_key)
+        base = len(units)
+        for key in kind_keys:
+            rs = sorted(by_key[key], key=lambda r: plan_order(entries[r]))
+            unit_of[rs] = len(units)
+            units.append(rs)
+            keys.append(key)
+        if len(kind_keys) < 2:
+            continue
+        rep = x[[units[base + i][0] for i in range(len(kind_keys))]]
+        lexical = lexical_candidates(kind_keys, max_df=max_df)
+        semantic = semantic_candidates(rep, k=k, min_similarity=t.min_semantic - 0.02,
+                                       exact_below=exact_below, random_state=random_state)
+        both = np.unique(np.concatenate([lexical, semantic]), axis=0) if len(lexical) + len(semantic) else lexical
+        for iu, iv in both.tolist():
+            if not kind_keys[iu] or not kind_keys[iv]:
+                continue
+            found = tiles(kind_keys[iu], kind_keys[iv], min_run=t.min_run)
+            covered = sum(n for _, _, n in found)
+            la, lb = len(kind_keys[iu]), len(kind_keys[iv])
+            short, long_ = (covered / min(la, lb), covered / max(la, lb))
+            if short >= t.near_copy_short and long_ >= t.near_copy_long:
+                cross.append(_Cross(base + iu, base + iv, tuple(found), round(short, 4)))
+            else:
+                weak.extend(_weak_pairs(entries, x, units[base + iu], units[base + iv], found, short,
+                                        title_row, t))
+    cross.sort(key=lambda c: (-c.lexical, c.u, c.v))
+    edges = [(rs[0], r) for rs, key in zip(units, keys) if key for r in rs[1:]]
+    edges += [(units[c.u][0], units[c.v][0]) for c in cross]
+    groups = copy_groups(entries, edges, template_rule)
+    weak = [w for w in weak if w[2] is not None]
+    weak.sort(key=lambda w: (LABELS.index(w[2]), -round(w[3], 6), -round(w[4], 6), entries[w[0]].id, entries[w[1]].id))
+    return PairSet(entries, x, units, keys, unit_of, cross, weak, groups)
+
+
+def _weak_pairs(entries, x, rows_u, rows_v, found, short, title_row, t: Thresholds):
+    """Paraphrase/related entry pairs of two units that are not near copies, decided per entry pair."""
+    sims = x[rows_u] @ x[rows_v].T
+    if float(sims.max()) < t.min_semantic:
+        return []
+    out = []
+    nu: dict[int, NormText] = {}
+    for iu, ru in enumerate(rows_u):
+        for iv, rv in enumerate(rows_v):
+            s = float(sims[iu, iv])
+            if s < t.min_semantic:
+                continue
+            ra, rb, tl = ru, rv, found
+            if plan_order(entries[rb]) < plan_order(entries[ra]):
+                ra, rb, tl = rv, ru, [(j, i, n) for i, j, n in found]
+            ea, eb = entries[ra], entries[rb]
+            same = _same_measure(ea, eb, x, title_row, t.same_measure_title)
+            label = _weak_label(s, short, same, t)
+            if label is None:
+                continue
+            na = nu.get(ra) or nu.setdefault(ra, normalize_for_match(ea.text))
+            nb = nu.get(rb) or nu.setdefault(rb, normalize_for_match(eb.text))
+            al = alignment_from_tiles(na, nb, tl)
+            out.append((ra, rb, label, round(al.cover_short, 4), round(s, 4), al.spans))
+    return out
+
+
+def _weak_label(semantic: float, cover_short: float, same_measure: bool, t: Thresholds) -> Label | None:
+    """:func:`svcsim.dupes.classify.classify` below near_copy (the alignment already failed it)."""
+    if semantic >= t.paraphrase or (same_measure and semantic >= t.paraphrase_same_measure):
+        return "paraphrase"
+    if semantic >= t.related or (cover_short >= t.overlap_for_related and semantic >= t.related_with_overlap):
+        return "related"
+    return None
+
+
+def _same_measure(ea: Entry, eb: Entry, x, title_row, min_title_cos: float) -> bool:
+    """Same item and measure code, or measure titles that say the same (cosine ≥ ``min_title_cos``)."""
+    if ea.measure and ea.item == eb.item and ea.measure == eb.measure:
+        return True
+    if ea.kind != "point":
+        return False
+    ta = title_row.get((ea.file, ea.plan_id, ea.item, ea.measure))
+    tb = title_row.get((eb.file, eb.plan_id, eb.item, eb.measure))
+    return ta is not None and tb is not None and float(x[ta] @ x[tb]) >= min_title_cos
