@@ -1,4 +1,7 @@
-"""``svcsim dupes``: list reused points and measure titles (a skin over :func:`svcsim.dupes.find_pairs`)."""
+"""``svcsim dupes``: list reused points and measure titles (a skin over :func:`svcsim.dupes.iter_pairs`).
+
+Pairs are streamed: a sentence carried by N plans is N² pairs, so nothing here holds the list.
+"""
 
 from __future__ import annotations
 
@@ -26,23 +29,24 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     Each pair's first side is the earlier plan (the likely source); spans are
     [a_start, a_end, b_start, b_end] offsets into the two original texts.
     """
-    from svcsim.dupes import find_pairs
+    from svcsim.dupes import iter_pairs
 
     encoder = load_encoder(model)
     with open_corpus(db) as corpus:
         entries, vectors = corpus.embedded_entries(encoder, show_progress=progress_enabled())
-    pairs = find_pairs(entries, vectors, min_label=min_class, cross_agency_only=cross_agency_only)
+    pairs = iter_pairs(entries, vectors, min_label=min_class, cross_agency_only=cross_agency_only)
+    n = 0
     if fmt == "json":
-        for p in pairs:
+        for n, p in enumerate(pairs, 1):
             echo_json(p.to_dict())
     elif fmt == "csv":
-        _write_csv(pairs)
+        n = _write_csv(pairs)
     else:
-        for p in pairs:
+        for n, p in enumerate(pairs, 1):
             tag = f"{p.label}{' (template)' if p.template else ''}"
             click.echo(f"{tag:<20} lex {p.lexical:.2f} sem {p.semantic:.3f}  "
                        f"{_where(p.a)}  ~  {_where(p.b)}\n    {p.a.text}\n    {p.b.text}")
-    click.echo(f"dupes: {len(pairs)} pairs ({min_class} or stronger) among {len(entries)} texts", err=True)
+    click.echo(f"dupes: {n} pairs ({min_class} or stronger) among {len(entries)} texts", err=True)
 
 
 def _where(e) -> str:
@@ -50,15 +54,17 @@ def _where(e) -> str:
     return f"{e.agency} {e.year} {ref}"
 
 
-def _write_csv(pairs) -> None:
+def _write_csv(pairs) -> int:
     import csv
     import json
     import sys
 
     w = csv.writer(sys.stdout)
     w.writerow(_CSV_COLUMNS)
-    for p in pairs:
+    n = 0
+    for n, p in enumerate(pairs, 1):
         d = p.to_dict()
         w.writerow([d["label"], d["template"], d["lexical"], d["semantic"],
                     *(d[s][f] for s in "ab" for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")),
                     json.dumps(d["spans"])])
+    return n

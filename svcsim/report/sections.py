@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from svcsim.dupes import DupePair, DupesResult
+from svcsim.dupes import DupePair, DupesResult, ReuseCluster
 from svcsim.model import Entry
 
 
@@ -129,19 +129,40 @@ def pair_rows(pairs: Sequence[DupePair]) -> str:
 
 
 def pairs_section(result: DupesResult, *, max_pairs: int = 2000) -> ReportSection:
-    """Every reuse pair side by side, copied characters in ``<mark>``; template pairs set apart."""
-    own = [p for p in result.pairs if not p.template]
-    template = [p for p in result.pairs if p.template]
+    """Reuse pairs side by side, copied characters in ``<mark>``; template text set apart, as groups.
+
+    Pairs are read from the stream with at most ``max_pairs`` kept per table, so a template
+    sentence carried by every plan (N² pairs) costs a count, not a page of copies of itself.
+    """
+    own: list[DupePair] = []
+    n_own = n_template = 0
+    for p in result.pairs:
+        if p.template:
+            n_template += 1
+        else:
+            n_own += 1
+            if len(own) < max_pairs:
+                own.append(p)
     head = ("<table class='pairs'><thead><tr><th>類別</th><th>較早（可能來源）</th><th>較晚</th></tr></thead><tbody>")
     body = ["<p>左欄為較早的計畫。<mark>標示</mark>處為逐字相同（忽略空白、標點與全半形）的片段。</p>"]
-    shown = own[:max_pairs]
-    body.append(f"<h3 id='reuse'>抄用與改寫（{len(own)} 組）</h3>")
-    body.append(head + pair_rows(shown) + "</tbody></table>" if shown else "<p>沒有。</p>")
-    if len(own) > max_pairs:
+    body.append(f"<h3 id='reuse'>抄用與改寫（{n_own} 組）</h3>")
+    body.append(head + pair_rows(own) + "</tbody></table>" if own else "<p>沒有。</p>")
+    if n_own > max_pairs:
         body.append(f"<p class='note'>只列出最相近的 {max_pairs} 組；完整清單請用 <code>svcsim dupes --json</code>。</p>")
-    body.append(f"<details class='template'><summary>範本文字（{len(template)} 組，來自市府範本或多數機關共用，"
-                f"不計為抄用）</summary>")
-    shown_t = template[:max_pairs]
-    body.append(head + pair_rows(shown_t) + "</tbody></table>" if shown_t else "<p>沒有。</p>")
+    groups = [c for c in result.clusters if c.template]
+    body.append(f"<details class='template'><summary>範本文字（{len(groups)} 群、{n_template} 組配對，"
+                f"來自市府範本或多數機關共用，不計為抄用）</summary>")
+    body.append(template_table(groups[:max_pairs]) if groups else "<p>沒有。</p>")
     body.append("</details>")
     return ReportSection(id="pairs", title="重複與抄用的執行重點", html="".join(body))
+
+
+def template_table(groups: Sequence[ReuseCluster]) -> str:
+    """One row per template group: its typical wording, how many entries, agencies and plans carry it."""
+    rows = []
+    for c in groups:
+        rows.append(f"<tr><td class='text'>{esc(c.canonical.text)}</td><td class='n'>{len(c.members)}</td>"
+                    f"<td class='n'>{len(c.agencies)}</td><td class='n'>{c.n_plans}</td>"
+                    f"<td>{where(c.source)}</td></tr>")
+    return ("<table class='data'><thead><tr><th>範本文字</th><th>則數</th><th>機關數</th><th>計畫數</th>"
+            "<th>最早出現</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")

@@ -90,3 +90,13 @@ def test_report_in_headless_chromium(result, tmp_path):
         assert shot.stat().st_size > 10_000
         browser.close()
     shutil.copy(shot, "/tmp/svcsim_report.png")  # for a human look; harmless if /tmp is shared
+
+
+def test_template_text_is_one_row_per_group_with_its_size(result):
+    page = build_report(result, max_pairs=1)
+    template = page.split("<details class='template'>")[1]
+    groups = [c for c in result.clusters if c.template]
+    assert groups and template.count("<tr><td class='text'>") == 1  # capped at max_pairs groups
+    assert f"{len(groups)} 群" in template
+    own = page.split("<details class='template'>")[0].split("id='reuse'")[1]
+    assert own.count("<tr class='pair") <= 1
