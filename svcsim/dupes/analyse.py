@@ -81,7 +81,8 @@ def analyse(
         raise InputError("min_label", f"got {min_label!r}; use one of {', '.join(LABELS)}")
     entries, x = check_inputs(entries, vectors)
     scan = scan_pairs(entries, x, thresholds=thresholds, template_rule=template_rule, k=k,
-                      max_df=max_df, exact_below=exact_below, random_state=random_state)
+                      max_df=max_df, exact_below=exact_below, random_state=random_state,
+                      min_label=min_label)
     return DupesResult(
         pairs=scan.at_least(min_label),
         boilerplate=tuple(boilerplate_counts(entries, scan.groups)),

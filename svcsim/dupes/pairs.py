@@ -108,7 +108,7 @@ def iter_pairs(
         raise InputError("min_label", f"got {min_label!r}; use one of {', '.join(LABELS)}")
     entries, x = check_inputs(entries, vectors)
     pairs = scan_pairs(entries, x, thresholds=thresholds, template_rule=template_rule, k=k,
-                       max_df=max_df, exact_below=exact_below, random_state=random_state)
+                       max_df=max_df, exact_below=exact_below, random_state=random_state, min_label=min_label)
     return _stream(pairs, min_label, cross_agency_only)
 
 

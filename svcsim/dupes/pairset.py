@@ -228,9 +228,15 @@ def scan_pairs(
     max_df: int,
     exact_below: int | None,
     random_state: int,
+    min_label: Label = "related",
 ) -> PairSet:
-    """Every labelled pair and the copy groups, as a :class:`PairSet`; inputs already validated."""
+    """Every labelled pair and the copy groups, as a :class:`PairSet`; inputs already validated.
+
+    With ``min_label`` copy or near_copy the weaker classes are not computed at all, so candidate
+    pairs that cannot be near copies are never aligned (see :func:`_near_copy_possible`).
+    """
     t = thresholds
+    weak_wanted = min_label not in ("copy", "near_copy")
     keys: list[str] = []
     units: list[list[int]] = []
     unit_of = np.full(len(entries), -1, dtype=np.int64)
@@ -257,16 +263,24 @@ def scan_pairs(
         semantic = semantic_candidates(rep, k=k, min_similarity=t.min_semantic - 0.02,
                                        exact_below=exact_below, random_state=random_state)
         both = np.unique(np.concatenate([lexical, semantic]), axis=0) if len(lexical) + len(semantic) else lexical
-        for iu, iv in both.tolist():
-            if not kind_keys[iu] or not kind_keys[iv]:
+        grams_u: tuple[int, list[str], set[str]] = (-1, [], set())
+        for iu, iv in both.tolist():  # sorted by iu: the grams of one side are cut once
+            a, b = kind_keys[iu], kind_keys[iv]
+            if not a or not b:
                 continue
-            found = tiles(kind_keys[iu], kind_keys[iv], min_run=t.min_run)
+            if grams_u[0] != iu:
+                ga = _grams(a, t.min_run)
+                grams_u = (iu, ga, set(ga))
+            gb = _grams(b, t.min_run)
+            near = _near_copy_possible(grams_u[1], grams_u[2], gb, set(gb), len(a), len(b), t)
+            if not near and not (weak_wanted and _any_cosine(x, units[base + iu], units[base + iv], t.min_semantic)):
+                continue  # neither a near copy nor close in meaning: aligning it cannot give a label
+            found = tiles(a, b, min_run=t.min_run)
             covered = sum(n for _, _, n in found)
-            la, lb = len(kind_keys[iu]), len(kind_keys[iv])
-            short, long_ = (covered / min(la, lb), covered / max(la, lb))
+            short, long_ = covered / min(len(a), len(b)), covered / max(len(a), len(b))
             if short >= t.near_copy_short and long_ >= t.near_copy_long:
                 cross.append(_Cross(base + iu, base + iv, tuple(found), round(short, 4)))
-            else:
+            elif weak_wanted:
                 weak.extend(_weak_pairs(entries, x, units[base + iu], units[base + iv], found, short,
                                         title_row, t))
     cross.sort(key=lambda c: (-c.lexical, c.u, c.v))
@@ -276,6 +290,36 @@ def scan_pairs(
     weak = [w for w in weak if w[2] is not None]
     weak.sort(key=lambda w: (LABELS.index(w[2]), -round(w[3], 6), -round(w[4], 6), entries[w[0]].id, entries[w[1]].id))
     return PairSet(entries, x, units, keys, unit_of, cross, weak, groups)
+
+
+def _grams(key: str, k: int) -> list[str]:
+    return [key[i : i + k] for i in range(len(key) - k + 1)]
+
+
+def _window_cover(grams: list[str], other: set[str], k: int) -> int:
+    """Characters lying in some k-gram window that the other text also has.
+
+    Every character a tiling of runs ≥ k can cover lies in such a window, so this bounds the
+    coverage from above: a pair whose bound misses the near_copy bar need not be aligned.
+    """
+    covered = end = 0
+    for p, g in enumerate(grams):
+        if g in other:
+            covered += p + k - max(p, end)
+            end = p + k
+    return covered
+
+
+def _near_copy_possible(ga: list[str], sa: set[str], gb: list[str], sb: set[str], la: int, lb: int,
+                        t: Thresholds) -> bool:
+    bound = min(_window_cover(ga, sb, t.min_run), _window_cover(gb, sa, t.min_run))
+    return bound >= t.near_copy_short * min(la, lb) and bound >= t.near_copy_long * max(la, lb)
+
+
+def _any_cosine(x: np.ndarray, rows_u: list[int], rows_v: list[int], at_least: float) -> bool:
+    if len(rows_u) * len(rows_v) <= 4:
+        return any(float(x[a] @ x[b]) >= at_least for a in rows_u for b in rows_v)
+    return float((x[rows_u] @ x[rows_v].T).max()) >= at_least
 
 
 def _weak_pairs(entries, x, rows_u, rows_v, found, short, title_row, t: Thresholds):

@@ -45,3 +45,18 @@ def test_tiles_prefer_the_longest_run_and_are_deterministic():
 def test_empty_and_punctuation_only_texts():
     al = align("", "。，")
     assert al.cover_short == 0.0 and al.spans == ()
+
+
+def test_window_cover_bounds_what_tiling_covers():
+    import random
+
+    from svcsim.dupes.align import tiles
+    from svcsim.dupes.pairset import _grams, _window_cover
+
+    rng = random.Random(0)
+    for _ in range(2000):
+        a = "".join(rng.choice("甲乙丙丁戊") for _ in range(rng.randint(0, 30)))
+        b = "".join(rng.choice("甲乙丙丁戊") for _ in range(rng.randint(0, 30)))
+        covered = sum(n for _, _, n in tiles(a, b, min_run=4))
+        assert covered <= _window_cover(_grams(a, 4), set(_grams(b, 4)), 4)
+        assert covered <= _window_cover(_grams(b, 4), set(_grams(a, 4)), 4)
