@@ -5,6 +5,10 @@ Layers: cheap candidates (:mod:`~svcsim.dupes.candidates`) → character alignme
 (:mod:`~svcsim.dupes.boilerplate`) → plan-level measures (:mod:`~svcsim.dupes.plans`).
 :func:`analyse` runs them all; :mod:`~svcsim.dupes.frames` turns the results into DataFrames.
 
+Pairs are kept per distinct text (:class:`~svcsim.dupes.pairset.PairSet`) and expanded on demand:
+:func:`find_pairs` returns the sorted list (fine for a city's plans), :func:`iter_pairs` streams
+the same pairs for corpora where one sentence carried by N plans means N² pairs.
+
 Importing this package loads numpy only; faiss loads when candidates are searched.
 """
 
