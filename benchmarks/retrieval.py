@@ -111,6 +111,13 @@ def main() -> None:
     rows.append((f"{enc.name} query→passage", evaluate(lambda qs, c: q[qs] @ p[c].T, entries, partners), t_embed))
     rows.append((f"{enc.name} passage↔passage", evaluate(lambda qs, c: p[qs] @ p[c].T, entries, partners), t_embed))
 
+    # hybrid: z-scored e5 cosine + z-scored char TF-IDF cosine (per query row), equal weights
+    def z(m):
+        return (m - m.mean(axis=1, keepdims=True)) / (m.std(axis=1, keepdims=True) + 1e-9)
+
+    rows.append((f"hybrid e5 + char TF-IDF", evaluate(lambda qs, c: z(p[qs] @ p[c].T) + z(sims_tf[np.ix_(qs, c)]),
+                                                       entries, partners), t_embed))
+
     print(f"retrieval on {len(plans)} seed plans, {len(entries)} points, {len(partners)} points with labelled partners")
     print(f"{'method':<40} {'nDCG@10':>8} {'recall@5':>9} {'MRR':>6} {'queries':>8} {'seconds':>8}")
     for name, m, secs in rows:
