@@ -8,6 +8,7 @@ clusters, largest cluster, label sanity (no empty label; every keyword a ≥2-ch
     python benchmarks/clusters_eval.py                      # seed plans, real model
     python benchmarks/clusters_eval.py --model hash         # seed plans, hash encoder
     python benchmarks/clusters_eval.py --scale 100000       # synthetic corpus, HashEncoder (speed/memory)
+    python benchmarks/clusters_eval.py --e5-sample          # ~4k generated points, real model (cached)
 
 The scale run uses the HashEncoder: embedding 100k points with e5 on this 2-core machine would
 take hours; the clustering cost depends on n and the threshold, not on where vectors came from
@@ -74,7 +75,10 @@ def seed_table(model: str | None) -> None:
         print(f"  #{c.id} {c.size:>3} pts {len(agencies)} agencies  {'、'.join(c.keywords)}")
 
 
-def scale_run(n_points: int, methods: list[str]) -> None:
+def scale_run(n_points: int, methods: list[str], innovation: bool) -> None:
+    """Cluster + label a generated corpus of ~n_points with hash vectors; one row per stage with
+    wall/CPU seconds and the stage's own peak RSS; NMI is against the phrase-bank frame each text
+    was filled from (``SynthCorpus.provenance``), the nearest thing to a true theme we have."""
     from scale_env import StageTimer
 
     from svcsim.clusters import cluster_corpus, score_innovation
@@ -84,19 +88,92 @@ def scale_run(n_points: int, methods: list[str]) -> None:
 
     timer = StageTimer()
     with timer.stage("generate"):
-        entries = entries_from_plans(generate_points_corpus(n_points, seed=0).plans, kinds=("point",))
-    print(f"{len(entries)} points, {len({e.agency for e in entries})} agencies", flush=True)
+        corpus = generate_points_corpus(n_points, seed=0)
+        entries = entries_from_plans(corpus.plans, kinds=("point",))
+    frames = [corpus.provenance[(e.file, e.item, e.measure, e.n)].frame for e in entries]
+    print(f"{len(entries)} points, {len({e.text for e in entries})} distinct texts, "
+          f"{len({e.agency for e in entries})} agencies, {len(set(frames))} bank frames", flush=True)
     with timer.stage("embed (hash-256)"):
         vecs = HashEncoder(dim=256).encode([e.text for e in entries])
     for method in methods:
+        with timer.stage(f"cluster+label {method}") as st:
+            r = cluster_corpus(entries, vecs, method=method, random_state=0)
+            st.figures.update(_figures(r, len(entries), frames))
+    if innovation:
+        from svcsim.dupes import analyse
+
+        with timer.stage("dupes.analyse (not clusters')"):
+            dupes = analyse(entries, vecs)
+        with timer.stage("score_innovation dupes=") as st:
+            scores = score_innovation(entries, vecs, dupes=dupes)
+            st.figures["top"] = scores[0].entry.text[:20]
+
+
+E5_SAMPLE_POINTS = 4000  # generated corpus of ~4,100 points, ~3,100 distinct texts
+
+
+def e5_sample(out_dir: Path) -> tuple[list, "object"]:
+    """Entries of a generated ~4k-point corpus and e5 vectors of its distinct texts, cached.
+
+    Embedding ~3,000 texts with the real model takes minutes on the shared cores, so the vectors
+    are computed once and kept in ``benchmarks/out/`` (gitignored) next to the texts they belong to;
+    a changed generator or model invalidates the cache instead of silently misaligning it.
+    """
+    import json
+
+    import numpy as np
+
+    from svcsim.model import entries_from_plans
+    from svcsim.synth import generate_points_corpus
+
+    entries = entries_from_plans(generate_points_corpus(E5_SAMPLE_POINTS, seed=0).plans, kinds=("point",))
+    texts = sorted({e.text for e in entries})
+    npy, meta = out_dir / "clusters_e5_sample.npy", out_dir / "clusters_e5_sample.json"
+    if npy.exists() and meta.exists():
+        m = json.loads(meta.read_text(encoding="utf-8"))
+        if m.get("texts") == texts:
+            vecs = np.load(npy)
+            row = {t: i for i, t in enumerate(texts)}
+            return entries, vecs[[row[e.text] for e in entries]]
+        print("e5 sample cache is stale (texts changed); re-embedding", flush=True)
+    enc = _encoder(None)
+    t = time.perf_counter()
+    vecs = enc.encode(texts, kind="passage", batch_size=32, show_progress=sys.stderr.isatty())
+    print(f"embedded {len(texts)} distinct texts with {enc.name} in {time.perf_counter() - t:.0f} s", flush=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    np.save(out_dir / "clusters_e5_sample.tmp.npy", vecs)
+    (out_dir / "clusters_e5_sample.tmp.npy").replace(npy)
+    meta.write_text(json.dumps({"model": enc.name, "texts": texts}, ensure_ascii=False), encoding="utf-8")
+    row = {t: i for i, t in enumerate(texts)}
+    return entries, vecs[[row[e.text] for e in entries]]
+
+
+def e5_run(methods: list[str]) -> None:
+    from scale_env import StageTimer
+
+    from svcsim.clusters import cluster_corpus
+
+    from svcsim.synth import generate_points_corpus
+
+    entries, vecs = e5_sample(Path(__file__).resolve().parent / "out")
+    corpus = generate_points_corpus(E5_SAMPLE_POINTS, seed=0)
+    frames = [corpus.provenance[(e.file, e.item, e.measure, e.n)].frame for e in entries]
+    print(f"e5 sample: {len(entries)} points, {len({e.text for e in entries})} distinct texts", flush=True)
+    timer = StageTimer()
+    for method in methods:
         with timer.stage(f"cluster {method}") as st:
             r = cluster_corpus(entries, vecs, method=method, random_state=0)
-            st.figures.update({"clusters": len(r.clusters), "outliers": len(r.outliers),
-                               "threshold": round(r.threshold, 3),
-                               "largest": max((c.size for c in r.clusters), default=0)})
-    with timer.stage("score_innovation") as st:
-        scores = score_innovation(entries, vecs)
-        st.figures["top"] = scores[0].entry.text[:20]
+            st.figures.update(_figures(r, len(entries), frames))
+
+
+def _figures(r, n: int, frames: list[str]) -> dict:
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+
+    largest = max((c.size for c in r.clusters), default=0)
+    return {"clusters": len(r.clusters), "threshold": round(r.threshold, 3),
+            "largest": largest, "largest%": round(100 * largest / max(n, 1), 2),
+            "outlier%": round(100 * len(r.outliers) / max(n, 1), 1),
+            "NMI(frame)": round(nmi(frames, list(r.labels)), 3)}
 
 
 def _encoder(model: str | None):
@@ -113,10 +190,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=None, help="model name/path, or 'hash' (seed table)")
     ap.add_argument("--scale", type=int, default=None, help="synthetic corpus of about N points (HashEncoder)")
-    ap.add_argument("--methods", default="agglomerative,hdbscan", help="methods for --scale, comma separated")
+    ap.add_argument("--e5-sample", action="store_true",
+                    help="generated ~4k-point corpus embedded with the real model (cached in benchmarks/out/)")
+    ap.add_argument("--methods", default="agglomerative", help="methods for --scale/--e5-sample, comma separated")
+    ap.add_argument("--no-innovation", action="store_true", help="--scale: skip dupes.analyse + score_innovation")
     args = ap.parse_args()
-    if args.scale:
-        scale_run(args.scale, args.methods.split(","))
+    if args.e5_sample:
+        e5_run(args.methods.split(","))
+    elif args.scale:
+        scale_run(args.scale, args.methods.split(","), not args.no_innovation)
     else:
         seed_table(args.model)
 

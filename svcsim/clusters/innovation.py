@@ -261,53 +261,84 @@ def _typical_cross_cos(x: np.ndarray, agencies: np.ndarray, random_state: int, n
 
 
 def _counterparts(x: np.ndarray, agencies: np.ndarray, n_agencies: int, thr: float, n_neighbors: int):
-    """Per row: max cosine to another agency, whether it is exact, share of agencies above ``thr``."""
+    """Per row: max cosine to another agency, whether it is exact, share of agencies above ``thr``.
+
+    The search runs over *distinct* vectors (identical texts once): a template carried by 500
+    plans would otherwise fill every neighbour list with its own copies, and a 100k-point corpus
+    of which half are repeats costs a quarter of the search. A row's counterparts are the other
+    agencies carrying its own text (at its self-similarity) and those carrying its neighbours.
+    """
     import faiss
 
+    from svcsim.clusters.cluster import _dedup_rows
+
     n = x.shape[0]
-    k = min(n, n_neighbors + 1)
-    index = faiss.IndexFlatIP(x.shape[1])
-    index.add(x)
-    sims = np.empty((n, k), dtype=np.float32)
-    nbrs = np.empty((n, k), dtype=np.int64)
-    for a in range(0, n, 4096):  # chunks bound the temporary distance block faiss allocates
-        sims[a:a + 4096], nbrs[a:a + 4096] = index.search(x[a:a + 4096], k)
+    first, node_of = _dedup_rows(x)
+    u = np.ascontiguousarray(x[first])
+    m = u.shape[0]
+    k = min(m, n_neighbors + 1)
+    index = faiss.IndexFlatIP(u.shape[1])
+    index.add(u)
+    sims = np.empty((m, k), dtype=np.float32)
+    nbrs = np.empty((m, k), dtype=np.int64)
+    for a in range(0, m, 4096):  # chunks bound the temporary distance block faiss allocates
+        sims[a:a + 4096], nbrs[a:a + 4096] = index.search(u[a:a + 4096], k)
+    self_sim = np.einsum("ij,ij->i", u, u)
+    # agencies carrying each distinct text, ascending
+    by_node = np.lexsort((agencies, node_of))
+    pairs = np.unique(np.stack([node_of[by_node], agencies[by_node]], axis=1), axis=0)
+    starts = np.searchsorted(pairs[:, 0], np.arange(m + 1))
+    node_agencies = [pairs[starts[v]:starts[v + 1], 1] for v in range(m)]
+
     max_cos = np.empty(n, dtype=np.float64)
     exact = np.ones(n, dtype=bool)
     shares = np.zeros(n, dtype=np.float64)
-    for r in range(n):
-        ok = nbrs[r] >= 0
-        nb, sm = nbrs[r][ok], sims[r][ok]
-        other = agencies[nb] != agencies[r]
-        if other.any():
-            max_cos[r] = float(sm[other].max())
-        else:  # every neighbour is the agency's own: the closest other agency is at most this close
-            max_cos[r] = float(sm.min()) if sm.size else 0.0
-            exact[r] = k >= n
-        if n_agencies > 1:
-            close = np.unique(agencies[nb[other & (sm >= thr)]])
-            shares[r] = close.size / (n_agencies - 1)
+    rows_of = np.argsort(node_of, kind="stable")
+    row_starts = np.searchsorted(node_of[rows_of], np.arange(m + 1))
+    for v in range(m):
+        ok = (nbrs[v] >= 0) & (nbrs[v] != v)
+        nb, sm = nbrs[v][ok], sims[v][ok]
+        # candidates (cosine, agency), best first; the text's own other carriers come first
+        cand_sim = np.concatenate([np.full(node_agencies[v].size, self_sim[v], dtype=np.float64)]
+                                  + [np.full(node_agencies[w].size, s_, dtype=np.float64) for w, s_ in zip(nb, sm)])
+        cand_ag = np.concatenate([node_agencies[v]] + [node_agencies[w] for w in nb])
+        close_ag = np.unique(cand_ag[cand_sim >= thr])
+        for r in rows_of[row_starts[v]:row_starts[v + 1]]:
+            other = cand_ag != agencies[r]
+            if other.any():
+                max_cos[r] = float(cand_sim[other].max())
+            else:  # every neighbour is the agency's own: the closest other agency is at most this close
+                max_cos[r] = float(sm.min()) if sm.size else 0.0
+                exact[r] = k >= m
+            if n_agencies > 1:
+                shares[r] = int((close_ag != agencies[r]).sum()) / (n_agencies - 1)
     return max_cos, exact, shares
 
 
 def _specificity(entries: list[Entry]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
     from svcsim.text import tokenize, words
 
-    content = [words(e.text) for e in entries]
-    long_words = [[w for w in ws if len(w) >= 2] for ws in content]
+    # everything here depends on the text alone (and on corpus-wide counts): segment each distinct
+    # text once — jieba dominates at 100k points, of which about half are repeats
+    copies = Counter(e.text for e in entries)
+    texts = sorted(copies)
+    content = {t: words(t) for t in texts}
+    long_words = {t: sorted({w for w in content[t] if len(w) >= 2}) for t in texts}
     n = len(entries)
-    df = Counter(w for ws in long_words for w in set(ws))
+    df: Counter[str] = Counter()
+    for t in texts:
+        for w in long_words[t]:
+            df[w] += copies[t]
     idf = {w: math.log((1 + n) / (1 + c)) for w, c in df.items()}
     idf_once = math.log((1 + n) / 2) if n > 1 else 1.0
-    spec = np.zeros(n, dtype=np.float64)
-    shown: list[tuple[str, ...]] = []
-    for j, e in enumerate(entries):
-        ranked = sorted(set(long_words[j]), key=lambda w: (-idf[w], -len(w), w))
+    per_text: dict[str, tuple[float, tuple[str, ...]]] = {}
+    for t in texts:
+        ranked = sorted(long_words[t], key=lambda w: (-idf[w], -len(w), w))
         top = [idf[w] for w in ranked[:3]] + [0.0] * max(0, 3 - len(ranked))
         rarity = min(sum(top) / 3 / idf_once, 1.0) if idf_once > 0 else 0.0
-        n_words = sum(1 for t in tokenize(e.text) if any(c.isalnum() for c in t.word))
-        content_share = len(content[j]) / n_words if n_words else 0.0
-        marks = len(_LATIN_OR_DIGIT.findall(e.text)) + sum(e.text.count(m) for m in CONCRETE_MARKERS)
-        spec[j] = 0.5 * rarity + 0.25 * content_share + 0.25 * min(marks / 3, 1.0)
-        shown.append(tuple(ranked[:3]))
-    return spec, shown
+        n_words = sum(1 for tok in tokenize(t) if any(c.isalnum() for c in tok.word))
+        content_share = len(content[t]) / n_words if n_words else 0.0
+        marks = len(_LATIN_OR_DIGIT.findall(t)) + sum(t.count(m) for m in CONCRETE_MARKERS)
+        per_text[t] = (0.5 * rarity + 0.25 * content_share + 0.25 * min(marks / 3, 1.0), tuple(ranked[:3]))
+    spec = np.array([per_text[e.text][0] for e in entries], dtype=np.float64)
+    return spec, [per_text[e.text][1] for e in entries]

@@ -80,7 +80,9 @@ def label_clusters(
     ids = sorted(int(c) for c in set(lab.tolist()) if c >= 0)
     if not ids:
         return []
-    tokens = [words(e.text) for e in entries]
+    # segmented once per distinct text: large corpora repeat template texts many times
+    seg: dict[str, list[str]] = {}
+    tokens = [seg[e.text] if e.text in seg else seg.setdefault(e.text, words(e.text)) for e in entries]
     counts: dict[int, Counter[str]] = {c: Counter() for c in ids}
     for toks, c in zip(tokens, lab.tolist()):
         if c >= 0:
@@ -89,8 +91,11 @@ def label_clusters(
         t for toks, c in zip(tokens, lab.tolist()) if c < 0 for t in toks if len(t) >= 2))
 
     out = []
-    for c in ids:
-        members = np.flatnonzero(lab == c)
+    # members of every cluster from one sort: a scan per cluster is n × clusters at 100k points
+    by = np.argsort(lab, kind="stable")
+    starts = np.searchsorted(lab[by], ids + [ids[-1] + 1])
+    for c, a, b in zip(ids, starts[:-1], starts[1:]):
+        members = by[a:b]
         rep = _representative(members, x, entries)
         kws = _pick(scores[c], n_keywords)
         if len(kws) < min(3, n_keywords):
