@@ -134,7 +134,7 @@ def main() -> int:
     result = analyse(entries, x, min_label="near_copy", k=args.k)
     pairs = result.pairs
     st.mark("analyse (candidates+align+groups)",
-            f"{len(pairs):,} copy/near_copy entry pairs (not built), {len(pairs.cross):,} near-copy text pairs")
+            f"{len(pairs):,} copy/near_copy entry pairs (not built), {len(pairs.cross_u):,} near-copy text pairs")
     n_template_groups = sum(c.template for c in result.clusters)
     streamed = 0
     for p in pairs.iter_label("near_copy"):
@@ -152,8 +152,8 @@ def main() -> int:
     sample = sorted(rng.sample(range(len(keys)), min(args.sample, len(keys))))
     exact = exact_near_copies(keys, sample, t)
     st.mark("brute force on the sample", f"{len(sample):,} texts × {len(keys):,}: {len(exact):,} exact near-copy pairs")
-    found = {(min(local[c.u], local[c.v]), max(local[c.u], local[c.v])) for c in pairs.cross
-             if c.u in local and c.v in local}
+    found = {(min(local[u], local[v]), max(local[u], local[v]))
+             for u, v in zip(pairs.cross_u.tolist(), pairs.cross_v.tolist()) if u in local and v in local}
     hit = len(exact & found)
     recall = hit / len(exact) if exact else float("nan")
     rep = x[[pairs.units[u][0] for u in point_units]]

@@ -6,8 +6,9 @@ the scan works on **units** — one per distinct normalised text of a kind — a
 
 * every unit with ≥ 2 entries as one *within* block (all its pairs are copies, or near copies when
   only a variant character differs: 臺/台);
-* every candidate pair of units whose alignment makes it a near copy as one *cross* block, aligned
-  once (the tiles are mapped into each entry's original text when a pair is produced);
+* every candidate pair of units whose alignment makes it a near copy as one *cross* block: two
+  unit ids and a score in numpy arrays (the tiles are found again, once per block, when its pairs
+  are produced — storing them for 10⁶ text pairs would cost gigabytes);
 * the few weaker (paraphrase/related) entry pairs, decided per entry pair from the cosines.
 
 :class:`PairSet` counts pairs arithmetically and yields :class:`DupePair` objects one at a time,
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from svcsim.dupes.align import Span, Tile, alignment_from_tiles, tiles
+from svcsim.dupes.align import Span, alignment_from_tiles, tiles
 from svcsim.dupes.boilerplate import CopyGroups, TemplateRule, copy_groups, plan_order
 from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
 from svcsim.dupes.classify import LABELS, Label, Thresholds, copy_key
@@ -69,14 +70,6 @@ def sort_key(p: DupePair) -> tuple:
     return (LABELS.index(p.label), -round(p.lexical, 6), -round(p.semantic, 6), p.a.id, p.b.id)
 
 
-@dataclass(frozen=True)
-class _Cross:
-    u: int  # unit ids, u < v
-    v: int
-    tiles: tuple[Tile, ...]  # on the units' normalised texts, (i in u, j in v, length)
-    lexical: float
-
-
 class PairSet:
     """Every labelled pair of a scan, stored per distinct text and produced on demand.
 
@@ -87,20 +80,24 @@ class PairSet:
     """
 
     def __init__(self, entries: list[Entry], x: np.ndarray, units: list[list[int]], keys: list[str],
-                 unit_of: np.ndarray, cross: list[_Cross], weak: list[tuple[int, int, Label, float, float, tuple]],
-                 groups: CopyGroups) -> None:
+                 unit_of: np.ndarray, cross: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 weak: list[tuple[int, int, Label, float, float, tuple]], groups: CopyGroups,
+                 min_run: int) -> None:
         self.entries = entries
         self.vectors = x
         self.units = units  # rows per unit, in plan order
         self.keys = keys  # normalised text per unit
         self.unit_of = unit_of  # unit id per row (-1: an empty text, never paired)
-        self.cross = cross  # near-copy unit pairs, lexical desc
+        # near-copy unit pairs u < v and their lexical score, lexical desc then (u, v)
+        self.cross_u, self.cross_v, self.cross_lexical = cross
+        self.min_run = min_run
         self.weak = weak  # (ra, rb, label, lexical, semantic, spans), sorted
         self.groups = groups
         self._strict: dict[int, str] = {}
         self._norm: dict[int, NormText] = {}
         n_within = sum(len(rs) * (len(rs) - 1) // 2 for rs, k in zip(units, keys) if k)
-        n_cross = sum(len(units[c.u]) * len(units[c.v]) for c in cross)
+        sizes = np.fromiter((len(rs) for rs in units), dtype=np.int64, count=len(units))
+        n_cross = int((sizes[self.cross_u] * sizes[self.cross_v]).sum()) if len(self.cross_u) else 0
         self._n_copyish = n_within + n_cross
         self.min_label: Label = "related"
 
@@ -138,8 +135,8 @@ class PairSet:
             yield from self._within(same_strict=True)
         elif label == "near_copy":
             yield from self._within(same_strict=False)
-            for c in self.cross:
-                yield from self._cross_pairs(c)
+            for u, v, lexical in zip(self.cross_u.tolist(), self.cross_v.tolist(), self.cross_lexical.tolist()):
+                yield from self._cross_pairs(u, v, round(lexical, 4))
         else:
             for ra, rb, lab, lexical, semantic, spans in self.weak:
                 if lab == label:
@@ -190,10 +187,10 @@ class PairSet:
                     spans = (whole[i] + whole[j],)
                     yield self._pair(ra, rb, label, 1.0, round(float(x[ra] @ x[rb]), 4), spans)
 
-    def _cross_pairs(self, c: _Cross) -> Iterator[DupePair]:
+    def _cross_pairs(self, u: int, v: int, lexical: float) -> Iterator[DupePair]:
         x = self.vectors
-        rows_u, rows_v = self.units[c.u], self.units[c.v]
-        ordered = sorted(c.tiles)
+        rows_u, rows_v = self.units[u], self.units[v]
+        ordered = sorted(tiles(self.keys[u], self.keys[v], min_run=self.min_run))
         side_u = [[self.norm(r).span_to_original(i, i + n) for i, _, n in ordered] for r in rows_u]
         ordered_v = [(j, n) for _, j, n in ordered]
         side_v = [[self.norm(r).span_to_original(j, j + n) for j, n in ordered_v] for r in rows_v]
@@ -202,19 +199,19 @@ class PairSet:
                 sem = round(float(x[ru] @ x[rv]), 4)
                 if plan_order(self.entries[rv]) < plan_order(self.entries[ru]):
                     spans = tuple(sorted(b + a for a, b in zip(side_u[iu], side_v[iv])))
-                    yield self._pair(rv, ru, "near_copy", c.lexical, sem, spans)
+                    yield self._pair(rv, ru, "near_copy", lexical, sem, spans)
                 else:
                     spans = tuple(a + b for a, b in zip(side_u[iu], side_v[iv]))
-                    yield self._pair(ru, rv, "near_copy", c.lexical, sem, spans)
+                    yield self._pair(ru, rv, "near_copy", lexical, sem, spans)
 
     # ------------------------------------------------------------------ the unit copy graph
 
     def copy_neighbours(self) -> list[list[int]]:
         """For every unit, the units it has a copy/near_copy block with (the unit itself excluded)."""
         adj: list[list[int]] = [[] for _ in self.units]
-        for c in self.cross:
-            adj[c.u].append(c.v)
-            adj[c.v].append(c.u)
+        for u, v in zip(self.cross_u.tolist(), self.cross_v.tolist()):
+            adj[u].append(v)
+            adj[v].append(u)
         return adj
 
 
@@ -240,7 +237,9 @@ def scan_pairs(
     keys: list[str] = []
     units: list[list[int]] = []
     unit_of = np.full(len(entries), -1, dtype=np.int64)
-    cross: list[_Cross] = []
+    cross_u: list[int] = []
+    cross_v: list[int] = []
+    cross_lex: list[float] = []
     weak: list[tuple] = []
     title_row = {(e.file, e.plan_id, e.item, e.measure): r for r, e in enumerate(entries) if e.kind == "measure_title"}
     for kind in ("point", "measure_title"):
@@ -263,33 +262,44 @@ def scan_pairs(
         semantic = semantic_candidates(rep, k=k, min_similarity=t.min_semantic - 0.02,
                                        exact_below=exact_below, random_state=random_state)
         both = np.unique(np.concatenate([lexical, semantic]), axis=0) if len(lexical) + len(semantic) else lexical
-        grams_u: tuple[int, list[str], set[str]] = (-1, [], set())
-        for iu, iv in both.tolist():  # sorted by iu: the grams of one side are cut once
+        grams: dict[int, tuple[list[str], set[str]]] = {}  # cut once per text
+
+        def cut(i: int) -> tuple[list[str], set[str]]:
+            g = grams.get(i)
+            if g is None:
+                lst = _grams(kind_keys[i], t.min_run)
+                g = grams[i] = (lst, set(lst))
+            return g
+
+        for iu, iv in both.tolist():
             a, b = kind_keys[iu], kind_keys[iv]
             if not a or not b:
                 continue
-            if grams_u[0] != iu:
-                ga = _grams(a, t.min_run)
-                grams_u = (iu, ga, set(ga))
-            gb = _grams(b, t.min_run)
-            near = _near_copy_possible(grams_u[1], grams_u[2], gb, set(gb), len(a), len(b), t)
+            (ga, sa), (gb, sb) = cut(iu), cut(iv)
+            near = _near_copy_possible(ga, sa, gb, sb, len(a), len(b), t)
             if not near and not (weak_wanted and _any_cosine(x, units[base + iu], units[base + iv], t.min_semantic)):
                 continue  # neither a near copy nor close in meaning: aligning it cannot give a label
             found = tiles(a, b, min_run=t.min_run)
             covered = sum(n for _, _, n in found)
             short, long_ = covered / min(len(a), len(b)), covered / max(len(a), len(b))
             if short >= t.near_copy_short and long_ >= t.near_copy_long:
-                cross.append(_Cross(base + iu, base + iv, tuple(found), round(short, 4)))
+                cross_u.append(base + iu)
+                cross_v.append(base + iv)
+                cross_lex.append(round(short, 4))
             elif weak_wanted:
                 weak.extend(_weak_pairs(entries, x, units[base + iu], units[base + iv], found, short,
                                         title_row, t))
-    cross.sort(key=lambda c: (-c.lexical, c.u, c.v))
+    cu, cv = np.asarray(cross_u, dtype=np.int64), np.asarray(cross_v, dtype=np.int64)
+    cl = np.asarray(cross_lex, dtype=np.float64)
+    order = np.lexsort((cv, cu, -cl))
+    cross = (cu[order], cv[order], cl[order])
+    del cross_u, cross_v, cross_lex
     edges = [(rs[0], r) for rs, key in zip(units, keys) if key for r in rs[1:]]
-    edges += [(units[c.u][0], units[c.v][0]) for c in cross]
+    edges += [(units[u][0], units[v][0]) for u, v in zip(cross[0].tolist(), cross[1].tolist())]
     groups = copy_groups(entries, edges, template_rule)
     weak = [w for w in weak if w[2] is not None]
     weak.sort(key=lambda w: (LABELS.index(w[2]), -round(w[3], 6), -round(w[4], 6), entries[w[0]].id, entries[w[1]].id))
-    return PairSet(entries, x, units, keys, unit_of, cross, weak, groups)
+    return PairSet(entries, x, units, keys, unit_of, cross, weak, groups, t.min_run)
 
 
 def _grams(key: str, k: int) -> list[str]:
@@ -297,17 +307,18 @@ def _grams(key: str, k: int) -> list[str]:
 
 
 def _window_cover(grams: list[str], other: set[str], k: int) -> int:
-    """Characters lying in some k-gram window that the other text also has.
+    """An upper bound on the characters a tiling of runs ≥ k can cover, from shared k-gram windows.
 
-    Every character a tiling of runs ≥ k can cover lies in such a window, so this bounds the
-    coverage from above: a pair whose bound misses the near_copy bar need not be aligned.
+    Every covered character lies in a window whose k-gram the other text also has; a run of m
+    consecutive shared windows spans m + k − 1 characters, so the count below (shared windows plus
+    k − 1 per run of them) bounds the coverage from above. A pair whose bound misses the near_copy
+    bar need not be aligned.
     """
-    covered = end = 0
-    for p, g in enumerate(grams):
-        if g in other:
-            covered += p + k - max(p, end)
-            end = p + k
-    return covered
+    flags = "".join(["1" if g in other else "0" for g in grams])
+    if not flags:
+        return 0
+    runs = flags.count("01") + (flags[0] == "1")
+    return flags.count("1") + (k - 1) * runs
 
 
 def _near_copy_possible(ga: list[str], sa: set[str], gb: list[str], sb: set[str], la: int, lb: int,
