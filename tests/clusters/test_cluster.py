@@ -117,3 +117,56 @@ def test_bad_inputs_are_explained(corpus):
         PointClusterer().fit(vecs[0])
     with pytest.raises(InputError, match="distance_threshold"):
         PointClusterer(distance_threshold=0).fit(vecs)
+
+
+def _blobs(n_centres, n, dim=96, noise=0.05, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(n_centres, dim))
+    return centres[rng.integers(0, n_centres, n)] + rng.normal(size=(n, dim)) * noise
+
+
+def test_graph_path_with_repeated_texts_matches_exact_path():
+    # identical rows become one weighted node on the scalable path; clusters must not change
+    u = _blobs(40, 300)
+    x = np.repeat(u, np.random.default_rng(1).integers(1, 5, len(u)), axis=0)
+    exact = PointClusterer(distance_threshold=0.2).fit(x).labels_
+    graph = PointClusterer(distance_threshold=0.2, max_exact=100, n_components=16).fit(x).labels_
+    assert (exact == graph).all()
+
+
+def test_a_chained_component_is_split_not_merged_whole():
+    # points along an arc: every neighbour is within the threshold, so the thresholded kNN graph
+    # is one component of 1,200 points — larger than max_exact, it is partitioned, and average
+    # linkage cuts the arc into short pieces instead of one cluster (the old behaviour)
+    t = np.linspace(0, 3.0, 1200)
+    x = np.stack([np.cos(t), np.sin(t)] + [np.zeros_like(t)] * 6, axis=1)
+    keys = [f"{i:05d}" for i in range(len(t))]
+    m = PointClusterer(distance_threshold=0.01, max_exact=200, n_components=4).fit(x, keys=keys)
+    assert m.sizes_.max() <= 0.1 * len(t)
+    # pieces are contiguous stretches of the arc, about as long as exact linkage makes them
+    # (where a uniform arc is cut is arbitrary, so the cut points themselves may differ)
+    assert all(np.ptp(np.flatnonzero(m.labels_ == c)) + 1 == m.sizes_[c] for c in range(m.n_clusters_))
+    exact = PointClusterer(distance_threshold=0.01, max_exact=2000).fit(x, keys=keys)
+    assert abs(m.n_clusters_ - exact.n_clusters_) <= 0.3 * exact.n_clusters_
+    assert m.sizes_.max() <= 1.5 * exact.sizes_.max()
+    perm = np.random.default_rng(5).permutation(len(t))
+    shuf = PointClusterer(distance_threshold=0.01, max_exact=200, n_components=4).fit(
+        x[perm], keys=[keys[i] for i in perm]).labels_
+    assert (shuf == m.labels_[perm]).all()
+
+
+def test_auto_threshold_tightens_with_density():
+    # the same 30 themes, 10 versus 60 variants each: the global median distance is the same,
+    # but in the denser corpus the local (30th-neighbour) term is smaller and takes over
+    sparse = PointClusterer().fit(_blobs(30, 300, noise=0.3, seed=4))
+    dense = PointClusterer().fit(_blobs(30, 1800, noise=0.3, seed=4))
+    assert dense.threshold_ < 0.9 * sparse.threshold_
+    assert dense.n_clusters_ >= 30 and dense.sizes_.max() < 0.1 * 1800
+
+
+def test_auto_threshold_is_the_global_rule_on_a_small_corpus(corpus):
+    _, vecs = corpus
+    x = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    iu = np.triu_indices(len(x), 1)
+    median = float(np.median(1.0 - (x @ x.T)[iu]))
+    assert PointClusterer().fit(vecs).threshold_ == pytest.approx(0.75 * median, rel=1e-5)

@@ -87,3 +87,20 @@ def test_bad_inputs_say_how_to_fix(corpus):
         innovations_frame(score_innovation(entries, vecs)[0])
     assert score_innovation([], vecs[:0]) == []
     assert isinstance(score_innovation(entries, vecs)[0], InnovationScore)
+
+
+def test_verbatim_copies_count_for_other_agencies_only(corpus):
+    # the search runs over distinct texts: a copy in another agency is a counterpart at cos 1,
+    # a repeat within the same agency is not
+    entries, vecs = corpus
+    odd = next(e for e in entries if e.text == ODD[0])
+    other_agency = next(e.agency for e in entries if e.agency != odd.agency)
+    same = dataclasses.replace(odd, id=1000, file="again.txt")
+    base = {s.entry.id: s for s in score_innovation(entries + [same], list(vecs) + [vecs[odd.id]])}
+    assert base[odd.id].max_cos < 0.9 and base[1000].max_cos < 0.9
+    assert base[odd.id].novelty == base[1000].novelty
+    copy = dataclasses.replace(odd, id=1000, file="copy.txt", agency=other_agency)
+    scored = {s.entry.id: s for s in score_innovation(entries + [copy], list(vecs) + [vecs[odd.id]])}
+    assert scored[odd.id].max_cos == pytest.approx(1.0, abs=1e-5)
+    assert scored[1000].max_cos == pytest.approx(1.0, abs=1e-5)
+    assert scored[odd.id].novelty < base[odd.id].novelty
