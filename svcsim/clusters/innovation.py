@@ -316,13 +316,17 @@ def _counterparts(x: np.ndarray, agencies: np.ndarray, n_agencies: int, thr: flo
 
 
 def _specificity(entries: list[Entry]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-    from svcsim.text import tokenize, words
+    from svcsim.text import tokenize
+    from svcsim.text.segment import is_stopword
 
     # everything here depends on the text alone (and on corpus-wide counts): segment each distinct
     # text once — jieba dominates at 100k points, of which about half are repeats
     copies = Counter(e.text for e in entries)
     texts = sorted(copies)
-    content = {t: words(t) for t in texts}
+    # one segmentation per text gives both the content words (what svcsim.text.words keeps) and
+    # the word count; calling words() and tokenize() separately ran jieba twice
+    alnum = {t: [tok.word for tok in tokenize(t) if any(c.isalnum() for c in tok.word)] for t in texts}
+    content = {t: [w for w in ws if not is_stopword(w)] for t, ws in alnum.items()}
     long_words = {t: sorted({w for w in content[t] if len(w) >= 2}) for t in texts}
     n = len(entries)
     df: Counter[str] = Counter()
@@ -336,7 +340,7 @@ def _specificity(entries: list[Entry]) -> tuple[np.ndarray, list[tuple[str, ...]
         ranked = sorted(long_words[t], key=lambda w: (-idf[w], -len(w), w))
         top = [idf[w] for w in ranked[:3]] + [0.0] * max(0, 3 - len(ranked))
         rarity = min(sum(top) / 3 / idf_once, 1.0) if idf_once > 0 else 0.0
-        n_words = sum(1 for tok in tokenize(t) if any(c.isalnum() for c in tok.word))
+        n_words = len(alnum[t])
         content_share = len(content[t]) / n_words if n_words else 0.0
         marks = len(_LATIN_OR_DIGIT.findall(t)) + sum(t.count(m) for m in CONCRETE_MARKERS)
         per_text[t] = (0.5 * rarity + 0.25 * content_share + 0.25 * min(marks / 3, 1.0), tuple(ranked[:3]))
