@@ -108,6 +108,8 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=2000, help="distinct point texts checked by brute force")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--max-per-text", type=int, default=50,
+                    help="lexical candidates kept per text (0: all — exact near-copy recall, more alignment)")
     args = ap.parse_args()
     n_points = 1_000_000 if args.million else args.points
 
@@ -117,7 +119,8 @@ def main() -> int:
     from svcsim.synth import generate_points_corpus
     from svcsim.text.normalize import match_key
 
-    print(f"dupes_scale: {n_points:,} points, seed {args.seed}, HashEncoder(dim=384) vectors", flush=True)
+    print(f"dupes_scale: {n_points:,} points, seed {args.seed}, HashEncoder(dim=384) vectors, "
+          f"max_per_text={args.max_per_text or 'all'}", flush=True)
     st = Stages()
     corpus = generate_points_corpus(n_points, seed=args.seed)
     st.mark("generate (ingest stand-in)", f"{corpus.n_points:,} points, {len(corpus.plans):,} plans")
@@ -131,7 +134,7 @@ def main() -> int:
     del enc, pos
     st.mark("embed (distinct texts only)", f"{len(texts):,} distinct texts")
     t = Thresholds()
-    result = analyse(entries, x, min_label="near_copy", k=args.k)
+    result = analyse(entries, x, min_label="near_copy", k=args.k, max_per_text=args.max_per_text or None)
     pairs = result.pairs
     st.mark("analyse (candidates+align+groups)",
             f"{len(pairs):,} copy/near_copy entry pairs (not built), {len(pairs.cross_u):,} near-copy text pairs")

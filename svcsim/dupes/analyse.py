@@ -60,6 +60,7 @@ def analyse(
     template_rule: TemplateRule = TemplateRule(),
     k: int = 10,
     max_df: int = 500,
+    max_per_text: int | None = 50,
     exact_below: int | None = None,
     random_state: int = 0,
 ) -> DupesResult:
@@ -81,7 +82,8 @@ def analyse(
         raise InputError("min_label", f"got {min_label!r}; use one of {', '.join(LABELS)}")
     entries, x = check_inputs(entries, vectors)
     scan = scan_pairs(entries, x, thresholds=thresholds, template_rule=template_rule, k=k,
-                      max_df=max_df, exact_below=exact_below, random_state=random_state,
+                      max_df=max_df, max_per_text=max_per_text, exact_below=exact_below,
+                      random_state=random_state,
                       min_label=min_label)
     return DupesResult(
         pairs=scan.at_least(min_label),

@@ -54,6 +54,7 @@ def find_pairs(
     template_rule: TemplateRule = TemplateRule(),
     k: int = 10,
     max_df: int = 500,
+    max_per_text: int | None = 50,
     exact_below: int | None = None,
     random_state: int = 0,
 ) -> list[DupePair]:
@@ -71,6 +72,9 @@ def find_pairs(
         template_rule: when a copy group is template text.
         k: semantic neighbours per distinct text.
         max_df: shingles in more distinct texts than this are not used to pair texts.
+        max_per_text: keep a lexical candidate only if it is among the best this many of one of its
+            texts (see :func:`svcsim.dupes.candidates.lexical_candidates`); ``None`` keeps them all,
+            which finds every near copy of a densely reused sentence at the cost of aligning them.
         exact_below: exact kNN below this many texts (default: the index's threshold).
         random_state: seeds the approximate kNN above ``exact_below``.
 
@@ -82,7 +86,8 @@ def find_pairs(
     """
     return sorted(iter_pairs(entries, vectors, min_label=min_label, cross_agency_only=cross_agency_only,
                              thresholds=thresholds, template_rule=template_rule, k=k, max_df=max_df,
-                             exact_below=exact_below, random_state=random_state), key=sort_key)
+                             max_per_text=max_per_text, exact_below=exact_below,
+                             random_state=random_state), key=sort_key)
 
 
 def iter_pairs(
@@ -95,6 +100,7 @@ def iter_pairs(
     template_rule: TemplateRule = TemplateRule(),
     k: int = 10,
     max_df: int = 500,
+    max_per_text: int | None = 50,
     exact_below: int | None = None,
     random_state: int = 0,
 ) -> Iterator[DupePair]:
@@ -108,7 +114,8 @@ def iter_pairs(
         raise InputError("min_label", f"got {min_label!r}; use one of {', '.join(LABELS)}")
     entries, x = check_inputs(entries, vectors)
     pairs = scan_pairs(entries, x, thresholds=thresholds, template_rule=template_rule, k=k,
-                       max_df=max_df, exact_below=exact_below, random_state=random_state, min_label=min_label)
+                       max_df=max_df, max_per_text=max_per_text, exact_below=exact_below,
+                       random_state=random_state, min_label=min_label)
     return _stream(pairs, min_label, cross_agency_only)
 
 

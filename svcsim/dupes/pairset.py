@@ -223,6 +223,7 @@ def scan_pairs(
     template_rule: TemplateRule,
     k: int,
     max_df: int,
+    max_per_text: int | None = 50,
     exact_below: int | None,
     random_state: int,
     min_label: Label = "related",
@@ -258,7 +259,7 @@ def scan_pairs(
         if len(kind_keys) < 2:
             continue
         rep = x[[units[base + i][0] for i in range(len(kind_keys))]]
-        lexical = lexical_candidates(kind_keys, max_df=max_df)
+        lexical = lexical_candidates(kind_keys, max_df=max_df, max_per_text=max_per_text)
         semantic = semantic_candidates(rep, k=k, min_similarity=t.min_semantic - 0.02,
                                        exact_below=exact_below, random_state=random_state)
         both = np.unique(np.concatenate([lexical, semantic]), axis=0) if len(lexical) + len(semantic) else lexical
