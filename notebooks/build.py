@@ -184,53 +184,40 @@ def innovation() -> list:
                           "most likely to be new ideas."),
         new_code_cell(SETUP),
         new_code_cell(ENCODER),
-        new_code_cell(r'''from svcsim.clusters import PointClusterer, cluster_sizes_by_year, cluster_spans, label_clusters, plot_map
+        new_code_cell(r'''from svcsim.clusters import (cluster_corpus, cluster_sizes_by_year, clusters_frame,
+                             innovations_frame, plot_map, score_innovation)
+from svcsim.dupes import analyse
 
-# e5 cosines of any two sentences of this genre crowd into 0.8–1.0: cut the average-linkage tree at
-# cosine distance 0.07 (cos ≥ 0.93). At 0.10 one cluster swallows 85 % of the examples, at 0.25 all of them.
-DISTANCE = 0.07 if MODEL != "hash" else 0.5
-px = vectors[[i for i, e in enumerate(entries) if e.kind == "point"]]
-model = PointClusterer(distance_threshold=DISTANCE, random_state=0).fit(px, keys=[e.text for e in points])
-labels = label_clusters(points, model.labels_, px)
-spans = cluster_spans(points, model.labels_, labels)
-print(f"{model.n_clusters_} clusters, {int((model.labels_ < 0).sum())} points in none")
-spans.head(15)'''),
+rows = [i for i, e in enumerate(entries) if e.kind == "point"]
+px = vectors[rows]
+dupes = analyse(points, px)                         # template / copy signal for the innovation score
+scores = score_innovation(points, px, dupes=dupes)  # best first, each with its reasons
+result = cluster_corpus(points, px, scores=scores, dupes=dupes, random_state=0)  # threshold "auto"
+labels = np.asarray(result.labels)
+print(f"{len(result.clusters)} clusters at cosine distance {result.threshold:.3f}; "
+      f"{len(result.outliers)} of {len(points)} points in none")
+clusters_frame(result).head(15)'''),
         new_markdown_cell("## Cluster sizes by year"),
-        new_code_cell(r'''by_year = cluster_sizes_by_year(points, model.labels_)
+        new_code_cell(r'''by_year = cluster_sizes_by_year(list(result.entries), labels)
 top = by_year.loc[by_year.sum(axis=1).sort_values(ascending=False).index[:12]]
-names = {cl.id: f"{cl.id}: {'、'.join(cl.keywords[:2])}" for cl in labels}
+names = {cl.id: f"{cl.id}: {'、'.join(cl.keywords[:2])}" for cl in result.clusters}
 ax = top.rename(index=names).plot.barh(stacked=True, figsize=(8, 5), title="largest clusters, points per year")
 ax.invert_yaxis()
 plt.tight_layout()
 plt.show()
 top'''),
-        new_markdown_cell("## Innovation ranking\n\nA point ranks high when it is far from every other "
-                          "agency's points (novelty = 1 − the highest cosine to another agency's point), "
-                          "is concrete (`svcsim.suggest.specificity`: names, numbers, partners, detail), and "
-                          "its cluster stays within one agency."),
-        new_code_cell(r'''from svcsim.suggest import specificity
-
-agency = np.array([e.agency for e in points])
-sims = px @ px.T
-sims[agency[:, None] == agency[None, :]] = -1.0          # compare with other agencies only
-novelty = 1.0 - sims.max(axis=1).clip(-1, 1)
-span_agencies = spans["n_agencies"].to_dict()
-n_agencies = np.array([span_agencies.get(int(c), 1) if c >= 0 else 1 for c in model.labels_])
-total = len(set(agency))
-spec = np.array([specificity(e.text, n_agencies=int(a), total_agencies=total) for e, a in zip(points, n_agencies)])
-rank = pd.DataFrame({"agency": agency, "year": [e.year for e in points], "measure": [e.item + e.measure for e in points],
-                     "text": [e.text for e in points], "novelty": novelty, "specificity": spec,
-                     "cluster": model.labels_})
-rank["score"] = rank["novelty"].rank(pct=True) * 0.5 + rank["specificity"].rank(pct=True) * 0.5
-rank = rank.sort_values(["score", "text"], ascending=[False, True])
+        new_markdown_cell("## Innovation ranking\n\n`svcsim.clusters.score_innovation`: high when a point has no "
+                          "close counterpart in other agencies' plans (novelty), is not template or copied text "
+                          "(boilerplate, from `svcsim.dupes`), and is specific (rare words, named systems, "
+                          "numbers, partners). Each score comes with its reasons."),
+        new_code_cell(r'''rank = innovations_frame(scores)
 rank.head(15)'''),
         new_code_cell(r'''ax = rank.plot.scatter(x="novelty", y="specificity", c="score", cmap="viridis", figsize=(6, 4),
-                       title="novelty vs specificity (colour: score)")
+                       title="novelty vs specificity (colour: innovation score)")
 plt.tight_layout()
 plt.show()'''),
-        new_markdown_cell("## Map of the points\n\nLast on purpose: `plot_map` switches matplotlib to the Agg backend, "
-                          "after which inline figures stop showing."),
-        new_code_cell(r'''map_png = plot_map(px, model.labels_, Path(tempfile.mkdtemp()) / "map.png", cluster_labels=labels,
+        new_markdown_cell("## Map of the points\n\nA 2-D PCA projection of the embeddings, coloured by cluster."),
+        new_code_cell(r'''map_png = plot_map(px, labels, Path(tempfile.mkdtemp()) / "map.png", cluster_labels=list(result.clusters),
                    title="points by cluster (PCA)")
 display(Image(filename=str(map_png)))'''),
     ]
