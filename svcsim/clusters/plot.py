@@ -113,10 +113,11 @@ def plot_map(
     if out.suffix.lower() != ".png":
         raise InputError(str(out), "plot_map writes PNG; give a path ending in .png")
 
+    # A bare Figure with an Agg canvas: no pyplot, so the caller's backend (e.g. inline figures in
+    # a notebook) and pyplot's figure registry are left untouched.
     import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     font = find_cjk_font()
     if font is None:
@@ -132,12 +133,14 @@ def plot_map(
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         if font is None:  # already warned once above; one "Glyph … missing" per character is noise
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        fig, ax = plt.subplots(figsize=(10, 8), dpi=110)
+        fig = Figure(figsize=(10, 8), dpi=110)
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
         try:
             out_mask = lab < 0
             ax.scatter(z[out_mask, 0], z[out_mask, 1], s=6, c="#c8c8c8", label="outliers", linewidths=0)
             ids = np.unique(lab[~out_mask])
-            cmap = plt.get_cmap("tab20")
+            cmap = matplotlib.colormaps["tab20"]
             for i, c in enumerate(ids):
                 m = lab == c
                 ax.scatter(z[m, 0], z[m, 1], s=12, color=cmap(i % 20), linewidths=0)
@@ -157,5 +160,5 @@ def plot_map(
             fig.savefig(tmp, format="png", bbox_inches="tight")
             os.replace(tmp, out)  # a crash never leaves half a PNG under the final name
         finally:
-            plt.close(fig)
+            fig.clear()
     return out

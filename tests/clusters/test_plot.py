@@ -66,3 +66,19 @@ def test_bad_arguments(tmp_path, fitted):
         plot_map(vecs, labels, tmp_path / "x.svg")
     with pytest.raises(InputError, match="one label per row"):
         plot_map(vecs, labels[:-1], tmp_path / "x.png")
+
+
+def test_plot_map_leaves_the_backend_alone(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; matplotlib.use('svg')\n"
+        "import numpy as np\nfrom svcsim.clusters import plot_map\n"
+        "x = np.random.default_rng(0).normal(size=(30, 8)).astype('float32')\n"
+        f"plot_map(x, np.arange(30) % 3, r'{tmp_path / 'm.png'}')\n"
+        "import matplotlib.pyplot as plt\nassert matplotlib.get_backend() == 'svg', matplotlib.get_backend()\n"
+        "assert plt.get_fignums() == []\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert (tmp_path / "m.png").stat().st_size > 1000
