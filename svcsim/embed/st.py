@@ -32,8 +32,8 @@ from svcsim.errors import InputError, ModelError
 Quantize = Literal["int8"]
 
 _HOW_TO_FIX = (
-    "run `svcsim model install` for the default model, or point to a sentence-transformers "
-    "folder with --model PATH / SVCSIM_MODEL"
+    f"the bundled default is named {config.DEFAULT_MODEL!r} (`svcsim model install`); or point to a "
+    "sentence-transformers folder with --model PATH / SVCSIM_MODEL"
 )
 # files whose bytes decide the vectors: weights, tokenizer, prompts, pooling/normalisation
 _FINGERPRINT_FILES = (
