@@ -14,8 +14,11 @@ from svcsim.cli.common import db_option, load_encoder, model_option, open_corpus
 @click.option("--min-class", "min_class", type=click.Choice(("copy", "near_copy", "paraphrase", "related")),
               default="near_copy", show_default=True, help="Weakest class of pair to show side by side.")
 @click.option("--max-pairs", default=2000, show_default=True, help="At most this many pairs per table.")
-def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_pairs: int) -> None:
-    """Write an HTML report: plan originality, agency overlap, reused points side by side."""
+@click.option("--clusters/--no-clusters", default=True, show_default=True,
+              help="Add the innovation ranking, the cluster table and the 2-D map of points.")
+def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_pairs: int, clusters: bool) -> None:
+    """Write an HTML report: plan originality, agency overlap, reused points side by side,
+    innovative points and clusters of themes with a 2-D map."""
     from svcsim.dupes import analyse
     from svcsim.report import build_report, write_report
 
@@ -24,7 +27,13 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
         entries, vectors = corpus.embedded_entries(encoder, show_progress=progress_enabled())
         n_plans = len(corpus.plans())
     result = analyse(entries, vectors, min_label=min_class)
+    extra = []
+    if clusters:
+        from svcsim.clusters import report_sections
+
+        rows = [i for i, e in enumerate(entries) if e.kind == "point"]
+        extra = report_sections([entries[i] for i in rows], vectors[rows])
     page = build_report(result, subtitle=f"{n_plans} 份計畫、{len(entries)} 則文字；模型 {encoder.name}",
-                        max_pairs=max_pairs)
+                        max_pairs=max_pairs, extra_sections=extra)
     path = write_report(out, page)
     click.echo(f"report: {len(result.pairs)} pairs, {len(result.originality)} plans → {path.resolve()}", err=True)
