@@ -9,9 +9,13 @@ Two corpora:
   retrieval + ranking cost does not depend on which vectors are indexed, so this corpus uses
   ``--big-model`` (default ``hash-384``: the lexical test encoder at e5-small's dimension).
 
-Target: p50 ≤ 50 ms for retrieval + ranking (the ``rank`` column).
+The draft is embedded by the benchmark and ranked with ``Suggester.suggest_vector``, so the two
+stages are timed apart, each in wall and CPU time (the machine is shared: CPU time is the steadier
+figure). On the big corpus a few drafts are also embedded with the seed corpus's (real) encoder.
 
-    python benchmarks/suggest_latency.py [--queries 200] [--points 100000] [--skip-big]
+Target: p50 ≤ 50 ms for retrieval + ranking (the ``rank`` rows); the table says met/MISSED.
+
+    python benchmarks/suggest_latency.py [--queries 200] [--points 100000] [--skip-big] [--real-drafts 20]
 """
 
 from __future__ import annotations
@@ -32,11 +36,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from suggest_hit import SHARED, get_encoder, load_gold_plans  # noqa: E402
 
 
+TARGET_MS = 50.0
+MODES = ("draft", "draft+measure", "measure only")
+
+
 def pct(xs: list[float], p: float) -> float:
     return float(np.percentile(np.asarray(xs), p)) if xs else float("nan")
 
 
-def run(name: str, plans, encoder, n_queries: int, workdir: Path, rng: random.Random) -> list[tuple]:
+def timed(fn):
+    """``fn()``, its wall and CPU (all threads of this process) milliseconds."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, (time.perf_counter() - w0) * 1e3, (time.process_time() - c0) * 1e3
+
+
+def stage_row(corpus: str, stage: str, mode: str, wall: list[float], cpu: list[float], target: bool) -> dict:
+    return {"corpus": corpus, "stage": stage, "mode": mode, "n": len(wall), "p50": pct(wall, 50),
+            "p95": pct(wall, 95), "cpu_p50": pct(cpu, 50), "target": target}
+
+
+def run(name: str, plans, encoder, n_queries: int, workdir: Path, rng: random.Random,
+        real_encoder=None, n_real: int = 0) -> list[dict]:
+    """Embedding and retrieval + ranking timed apart: the draft is embedded here, then ranked with
+    :meth:`Suggester.suggest_vector` (which resolves the measure code, retrieves and ranks)."""
     from svcsim.store import Corpus
     from svcsim.suggest import Suggester
 
@@ -56,22 +79,52 @@ def run(name: str, plans, encoder, n_queries: int, workdir: Path, rng: random.Ra
     drafts = [points[rng.randrange(len(points))] for _ in range(n_queries)]
     sug.suggest(drafts[0][2], agency=drafts[0][0])  # first call pays lazy imports
     rows = []
-    for mode in ("draft", "draft+measure", "measure only"):
-        emb, rank = [], []
+    emb_wall, emb_cpu = [], []
+    vec = {}
+    for _, _, text in drafts:
+        v, w, c = timed(lambda: encoder.encode([text], kind="query")[0])
+        vec[text] = v
+        emb_wall.append(w)
+        emb_cpu.append(c)
+    rows.append(stage_row(name, f"embed ({encoder.name})", "draft", emb_wall, emb_cpu, False))
+    for mode in MODES:
+        wall, cpu = [], []
         for agency, code, text in drafts:
             measure = code if mode != "draft" and "(" in code else None
             draft = "" if mode == "measure only" else text
-            if mode == "measure only" and measure is None:
+            if mode != "draft" and measure is None:
                 continue
             try:
-                r = sug.suggest(draft, measure=measure, agency=agency, k=5)
+                _, w, c = timed(lambda: sug.suggest_vector(draft, vec[text] if draft else None, measure=measure,
+                                                           agency=agency, k=5))
             except Exception:  # a code only that plan uses
                 continue
-            emb.append(r.embed_ms)
-            rank.append(r.rank_ms)
-        rows.append((name, mode, len(rank), pct(emb, 50), pct(emb, 95), pct(rank, 50), pct(rank, 95)))
+            wall.append(w)
+            cpu.append(c)
+        rows.append(stage_row(name, "rank", mode, wall, cpu, True))
+    if real_encoder is not None and n_real:
+        # The big corpus is indexed with a stand-in; the drafter's real cost of embedding one draft
+        # with the default model does not depend on the corpus, so it is measured here, warm.
+        real_encoder.encode([drafts[0][2]], kind="query")
+        w_, c_ = [], []
+        for _, _, text in drafts[:n_real]:
+            _, w, c = timed(lambda: real_encoder.encode([text], kind="query"))
+            w_.append(w)
+            c_.append(c)
+        rows.append(stage_row(name, f"embed ({real_encoder.name})", "draft", w_, c_, False))
     corpus.close()
     return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"\nsuggestion latency, warm (ms; cpu = process CPU, all threads; target: rank p50 <= {TARGET_MS:.0f} ms)")
+    head = f"{'corpus':<8}{'stage':<40}{'mode':<15}{'n':>5}{'p50':>9}{'p95':>9}{'cpu p50':>9}  target"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        verdict = ("met" if r["p50"] <= TARGET_MS else "MISSED") if r["target"] else "-"
+        print(f"{r['corpus']:<8}{r['stage']:<40}{r['mode']:<15}{r['n']:>5}{r['p50']:>9.2f}{r['p95']:>9.2f}"
+              f"{r['cpu_p50']:>9.2f}  {verdict}")
 
 
 def main() -> int:
@@ -80,13 +133,16 @@ def main() -> int:
     ap.add_argument("--big-model", default="hash-384", help="encoder for the generated corpus")
     ap.add_argument("--points", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--real-drafts", type=int, default=20,
+                    help="drafts of the big corpus also embedded with the seed encoder (0 to skip)")
     ap.add_argument("--skip-big", action="store_true")
     args = ap.parse_args()
     rng = random.Random(0)
     rows = []
+    seed_encoder = get_encoder(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         if (SHARED / "gold").is_dir():
-            rows += run("seed", load_gold_plans(), get_encoder(args.model), args.queries, Path(tmp), rng)
+            rows += run("seed", load_gold_plans(), seed_encoder, args.queries, Path(tmp), rng)
         else:
             print("skip seed corpus: ../shared/gold not found beside the project", file=sys.stderr)
         if not args.skip_big:
@@ -97,10 +153,8 @@ def main() -> int:
             print(f"[{args.points // 1000}k] generated {synth.n_points} points in {time.perf_counter() - t0:.1f}s",
                   file=sys.stderr)
             rows += run(f"{args.points // 1000}k", synth.plans, get_encoder(args.big_model), args.queries,
-                        Path(tmp), rng)
-    print(f"\n{'corpus':<8}{'mode':<15}{'n':>5}{'embed p50':>11}{'embed p95':>11}{'rank p50':>10}{'rank p95':>10}   (ms)")
-    for name, mode, n, e50, e95, r50, r95 in rows:
-        print(f"{name:<8}{mode:<15}{n:>5}{e50:>11.2f}{e95:>11.2f}{r50:>10.2f}{r95:>10.2f}")
+                        Path(tmp), rng, real_encoder=seed_encoder, n_real=args.real_drafts)
+    print_table(rows)
     return 0
 
 
