@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
 from fixture_plans import SPECIFIC, WINDOW
@@ -115,3 +116,29 @@ def test_measures_list_is_in_code_order(suggester):
     codes = [m.code for m in suggester.measures()]
     assert codes == ["一(一)", "一(二)", "二(一)", "二(二)", "三(一)"]
     assert [m.n_agencies for m in suggester.measures()] == [5, 5, 5, 4, 2]
+
+
+def test_suggest_vector_matches_suggest_for_drafts_and_measure_browsing(suggester):
+    for draft, measure in (("設置服務窗口受理申請", None), ("標準作業流程公布網站", "一(一)"), ("", "一(二)")):
+        r = suggester.suggest(draft, measure=measure, agency=ME)
+        vec = suggester.encoder.encode([draft], kind="query")[0] if draft else None
+        sugg, warning = suggester.suggest_vector(draft, vec, measure=measure, agency=ME)
+        assert [s.to_dict() for s in sugg] == [s.to_dict() for s in r.suggestions]
+        assert (warning.to_dict() if warning else None) == (r.warning.to_dict() if r.warning else None)
+    with pytest.raises(InputError, match="empty draft and a measure"):
+        suggester.suggest_vector("設置服務窗口", None)
+
+
+def test_without_agency_every_agency_can_be_suggested(suggester):
+    # The precomputed row owners must not drop rows when no drafter agency is given.
+    r = suggester.suggest("", measure="一(二)", k=10)
+    assert ME in {a for s in r.suggestions for a in (s.entry.agency, *(e.agency for e in s.copies))}
+
+
+def test_top_stable_is_the_head_of_a_stable_argsort():
+    from svcsim.suggest.suggester import _top_stable
+
+    rng = np.random.default_rng(0)
+    for n, m in ((1, 1), (10, 3), (50, 50), (60, 100), (200, 17)):
+        x = rng.integers(0, 5, n).astype(np.float32)  # many ties
+        assert _top_stable(x, m).tolist() == np.argsort(-x, kind="stable")[:m].tolist()
