@@ -107,8 +107,8 @@ class CopyWarning:
 class SuggestResult:
     """What :meth:`Suggester.suggest` returns.
 
-    ``embed_ms`` is the time spent embedding the draft, ``rank_ms`` retrieval + ranking + the copy
-    check, so the two can be reported apart.
+    ``embed_ms`` is the time spent embedding the draft (and a measure given by its title), ``rank_ms``
+    resolving a measure code, retrieval, ranking and the copy check, so the two can be reported apart.
     """
 
     draft: str
