@@ -201,16 +201,20 @@ def run_size(n: int, args, timer: StageTimer, work: Path) -> dict:
 
 
 def run_dupes(entries, x, args, timer, tag: str) -> dict:
-    from svcsim.dupes import find_pairs
+    # analyse = every copy/near_copy pair (streamed as a PairSet, not built N² objects), boilerplate
+    # counts, reuse clusters, originality, overlap and self-reuse: what `svcsim report` computes.
+    # near_copy+, because with stand-in vectors the paraphrase/related classes mean nothing.
+    from svcsim.dupes import analyse
 
     res: dict = {}
-    with timer.stage(f"{tag} all pairs (find_pairs)") as st:
+    with timer.stage(f"{tag} all pairs (analyse, near_copy+)") as st:
         _alarm(args.dupes_budget)
         try:
-            pairs = find_pairs(entries, x, min_label="related", k=args.k)
+            result = analyse(entries, x, min_label="near_copy", k=args.k)
             signal.alarm(0)
-            c = Counter(p.label for p in pairs)
-            st.figures.update(pairs=len(pairs), **{k: c.get(k, 0) for k in ("copy", "near_copy", "paraphrase", "related")})
+            pairs = result.pairs
+            st.figures.update(pairs=len(pairs), **{k: pairs.count(k) for k in ("copy", "near_copy")},
+                              reuse_clusters=len(result.clusters), plans=len(result.originality))
             res["dupes_done"] = True
         except Budget as exc:
             st.note = f"did NOT finish: {exc} (--dupes-budget)"
