@@ -33,8 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from suggest_hit import SHARED, get_encoder, load_gold_plans  # noqa: E402
-
+from suggest_hit import SHARED, get_encoder, load_gold_plans
 
 TARGET_MS = 50.0
 MODES = ("draft", "draft+measure", "measure only")
@@ -44,10 +43,10 @@ def pct(xs: list[float], p: float) -> float:
     return float(np.percentile(np.asarray(xs), p)) if xs else float("nan")
 
 
-def timed(fn):
-    """``fn()``, its wall and CPU (all threads of this process) milliseconds."""
+def timed(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, its wall and CPU (all threads of this process) milliseconds."""
     w0, c0 = time.perf_counter(), time.process_time()
-    out = fn()
+    out = fn(*args, **kwargs)
     return out, (time.perf_counter() - w0) * 1e3, (time.process_time() - c0) * 1e3
 
 
@@ -60,6 +59,7 @@ def run(name: str, plans, encoder, n_queries: int, workdir: Path, rng: random.Ra
         real_encoder=None, n_real: int = 0) -> list[dict]:
     """Embedding and retrieval + ranking timed apart: the draft is embedded here, then ranked with
     :meth:`Suggester.suggest_vector` (which resolves the measure code, retrieves and ranks)."""
+    from svcsim.errors import InputError
     from svcsim.store import Corpus
     from svcsim.suggest import Suggester
 
@@ -82,8 +82,8 @@ def run(name: str, plans, encoder, n_queries: int, workdir: Path, rng: random.Ra
     emb_wall, emb_cpu = [], []
     vec = {}
     for _, _, text in drafts:
-        v, w, c = timed(lambda: encoder.encode([text], kind="query")[0])
-        vec[text] = v
+        v, w, c = timed(encoder.encode, [text], kind="query")
+        vec[text] = v[0]
         emb_wall.append(w)
         emb_cpu.append(c)
     rows.append(stage_row(name, f"embed ({encoder.name})", "draft", emb_wall, emb_cpu, False))
@@ -95,9 +95,9 @@ def run(name: str, plans, encoder, n_queries: int, workdir: Path, rng: random.Ra
             if mode != "draft" and measure is None:
                 continue
             try:
-                _, w, c = timed(lambda: sug.suggest_vector(draft, vec[text] if draft else None, measure=measure,
-                                                           agency=agency, k=5))
-            except Exception:  # a code only that plan uses
+                _, w, c = timed(sug.suggest_vector, draft, vec[text] if draft else None, measure=measure,
+                                agency=agency, k=5)
+            except InputError:  # a code only that plan uses
                 continue
             wall.append(w)
             cpu.append(c)
@@ -108,7 +108,7 @@ def run(name: str, plans, encoder, n_queries: int, workdir: Path, rng: random.Ra
         real_encoder.encode([drafts[0][2]], kind="query")
         w_, c_ = [], []
         for _, _, text in drafts[:n_real]:
-            _, w, c = timed(lambda: real_encoder.encode([text], kind="query"))
+            _, w, c = timed(real_encoder.encode, [text], kind="query")
             w_.append(w)
             c_.append(c)
         rows.append(stage_row(name, f"embed ({real_encoder.name})", "draft", w_, c_, False))

@@ -37,7 +37,12 @@ import numpy as np
 from svcsim.errors import InputError
 from svcsim.model import Entry
 from svcsim.suggest.copying import copy_relation
-from svcsim.suggest.measures import MeasureCatalogue, MeasureInfo, MeasureSlot, parse_code
+from svcsim.suggest.measures import (
+    MeasureCatalogue,
+    MeasureInfo,
+    MeasureSlot,
+    parse_code,
+)
 from svcsim.suggest.results import CopyWarning, MeasureRef, Suggestion, SuggestResult
 from svcsim.suggest.specificity import specificity
 
