@@ -49,27 +49,13 @@ from typing import Literal
 
 import numpy as np
 
+from svcsim.embed.base import unit_rows
+
 from svcsim.errors import InputError
 
-__all__ = ["PointClusterer", "as_unit_rows"]
+__all__ = ["PointClusterer"]
 
 Method = Literal["hdbscan", "agglomerative"]
-
-
-def as_unit_rows(vectors: object, where: str = "vectors") -> np.ndarray:
-    """Validate a 2-D numeric matrix and return it as contiguous float32 with unit rows."""
-    try:
-        x = np.asarray(vectors, dtype=np.float32)
-    except (TypeError, ValueError) as e:
-        raise InputError(where, f"expected a 2-D numeric array (n_points × dim), could not convert: {e}") from None
-    if x.ndim != 2:
-        raise InputError(where, f"expected a 2-D array (n_points × dim), got shape {x.shape}; "
-                                "for one vector use vectors[None, :]")
-    if not np.isfinite(x).all():
-        raise InputError(where, "contains NaN or infinite values; re-encode the texts")
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return np.ascontiguousarray(x / norms, dtype=np.float32)
 
 
 class PointClusterer:
@@ -132,7 +118,7 @@ class PointClusterer:
     def fit(self, vectors: object, keys: Sequence[str] | None = None) -> "PointClusterer":
         """Cluster ``vectors`` (n × dim); ``keys`` (e.g. entry texts) fix the canonical order."""
         self._check_params()
-        x = as_unit_rows(vectors)
+        x = unit_rows(vectors)
         n = x.shape[0]
         if keys is not None:
             if isinstance(keys, str):

@@ -45,9 +45,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from svcsim.clusters.cluster import as_unit_rows
 from svcsim.errors import InputError
 from svcsim.model import Entry
+from svcsim.embed.base import check_entries_vectors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,12 +135,7 @@ def score_innovation(
         One :class:`InnovationScore` per entry, best first (ties: text, then entry id), identical
         for any order of the input.
     """
-    if isinstance(entries, (str, bytes)):
-        raise InputError("entries", "expected a sequence of Entry, got a str")
-    entries = list(entries)
-    x = as_unit_rows(vectors)
-    if len(entries) != x.shape[0]:
-        raise InputError("vectors", f"got {x.shape[0]} rows for {len(entries)} entries; pass one vector per entry")
+    entries, x = check_entries_vectors(entries, vectors)
     total = weights.novelty + weights.not_boilerplate + weights.specificity
     if min(weights.novelty, weights.not_boilerplate, weights.specificity) < 0 or not math.isclose(total, 1.0):
         raise InputError("weights", f"got {weights}; use non-negative weights summing to 1")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from svcsim.clusters.cluster import as_unit_rows
 from svcsim.errors import InputError
 from svcsim.model import Entry
+from svcsim.embed.base import unit_rows
 
 __all__ = ["ClusterLabel", "label_clusters"]
 
@@ -67,7 +67,7 @@ def label_clusters(
         raise InputError("entries", "expected a sequence of Entry, got a str")
     entries = list(entries)
     lab = np.asarray(labels, dtype=np.int64).reshape(-1)
-    x = as_unit_rows(vectors)
+    x = unit_rows(vectors)
     if not (len(entries) == lab.size == x.shape[0]):
         raise InputError("label_clusters",
                          f"entries ({len(entries)}), labels ({lab.size}) and vectors ({x.shape[0]} rows) "

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from svcsim.clusters.cluster import Method, PointClusterer, as_unit_rows
+from svcsim.clusters.cluster import Method, PointClusterer
 from svcsim.clusters.innovation import InnovationScore, score_innovation
 from svcsim.clusters.labels import ClusterLabel, label_clusters
 from svcsim.errors import InputError
 from svcsim.model import Entry
+from svcsim.embed.base import check_entries_vectors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,12 +128,7 @@ def cluster_corpus(
     Returns:
         A :class:`ClusteringResult`.
     """
-    if isinstance(entries, (str, bytes)):
-        raise InputError("entries", "expected a sequence of Entry, got a str")
-    entries = list(entries)
-    x = as_unit_rows(vectors)
-    if len(entries) != x.shape[0]:
-        raise InputError("vectors", f"got {x.shape[0]} rows for {len(entries)} entries; pass one vector per entry")
+    entries, x = check_entries_vectors(entries, vectors)
     used: tuple[InnovationScore, ...] = ()
     if innovative_only is not None:
         if isinstance(innovative_only, bool) or not isinstance(innovative_only, (int, float)) \

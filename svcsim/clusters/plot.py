@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from svcsim.clusters.cluster import as_unit_rows
 from svcsim.errors import InputError
+from svcsim.embed.base import unit_rows
 
 if TYPE_CHECKING:
     from svcsim.clusters.labels import ClusterLabel
@@ -103,7 +103,7 @@ def plot_map(
     """
     if method not in ("pca", "tsne"):
         raise InputError("method", f"got {method!r}; use 'pca' or 'tsne'")
-    x = as_unit_rows(vectors)
+    x = unit_rows(vectors)
     lab = np.asarray(labels, dtype=np.int64).reshape(-1)
     if lab.size != x.shape[0]:
         raise InputError("labels", f"got {lab.size} labels for {x.shape[0]} vectors; pass one label per row")

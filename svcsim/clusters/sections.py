@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from svcsim.clusters.cluster import as_unit_rows
 from svcsim.clusters.innovation import InnovationScore, score_innovation
 from svcsim.clusters.pipeline import ClusteringResult, cluster_corpus
-from svcsim.errors import InputError
 from svcsim.model import Entry
+from svcsim.embed.base import check_entries_vectors
 
 if TYPE_CHECKING:
     from svcsim.dupes import DupesResult
@@ -55,12 +54,7 @@ def report_sections(
     """
     from svcsim.report import ReportSection, png_data_uri
 
-    if isinstance(entries, (str, bytes)):
-        raise InputError("entries", "expected a sequence of Entry, got a str")
-    entries = list(entries)
-    x = as_unit_rows(vectors)
-    if len(entries) != x.shape[0]:
-        raise InputError("vectors", f"got {x.shape[0]} rows for {len(entries)} entries; pass one vector per entry")
+    entries, x = check_entries_vectors(entries, vectors)
     if scores is None:
         scores = score_innovation(entries, x, dupes=dupes, random_state=random_state)
     if result is None:

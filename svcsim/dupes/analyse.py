@@ -15,7 +15,8 @@ from svcsim.dupes.boilerplate import (
     reuse_clusters,
 )
 from svcsim.dupes.classify import LABELS, Label, Thresholds
-from svcsim.dupes.pairs import PairSet, check_inputs, scan_pairs
+from svcsim.dupes.pairs import PairSet, scan_pairs
+from svcsim.embed.base import check_entries_vectors
 from svcsim.dupes.plans import (
     AgencyOverlap,
     PlanOriginality,
@@ -80,7 +81,7 @@ def analyse(
     """
     if min_label not in LABELS:
         raise InputError("min_label", f"got {min_label!r}; use one of {', '.join(LABELS)}")
-    entries, x = check_inputs(entries, vectors)
+    entries, x = check_entries_vectors(entries, vectors)
     scan = scan_pairs(entries, x, thresholds=thresholds, template_rule=template_rule, k=k,
                       max_df=max_df, max_per_text=max_per_text, exact_below=exact_below,
                       random_state=random_state,

@@ -19,29 +19,11 @@ import numpy as np
 from svcsim.dupes.boilerplate import TemplateRule
 from svcsim.dupes.classify import LABELS, Label, Thresholds, at_least
 from svcsim.dupes.pairset import DupePair, PairSet, scan_pairs, sort_key
-from svcsim.embed.base import normalise_rows
 from svcsim.errors import InputError
 from svcsim.model import Entry
+from svcsim.embed.base import check_entries_vectors
 
-__all__ = ["DupePair", "PairSet", "check_inputs", "find_pairs", "iter_pairs", "scan_pairs"]
-
-
-def check_inputs(entries: Sequence[Entry], vectors: np.ndarray) -> tuple[list[Entry], np.ndarray]:
-    """Validate at the edge: a list of entries and a row-aligned 2-D matrix, returned normalised."""
-    if isinstance(entries, (str, Entry)):
-        raise InputError("entries", f"expected a sequence of Entry, got a single {type(entries).__name__}")
-    entries = list(entries)
-    for i, e in enumerate(entries):
-        if not isinstance(e, Entry):
-            raise InputError("entries", f"item {i} is {type(e).__name__}, expected svcsim.model.Entry")
-    x = np.asarray(vectors)
-    if x.ndim != 2 or len(x) != len(entries):
-        raise InputError(
-            "vectors",
-            f"expected a (n_entries, dim) matrix with n_entries={len(entries)}, got shape {x.shape}; "
-            "embed the entries' texts in the same order",
-        )
-    return entries, normalise_rows(x) if len(x) else x.astype(np.float32)
+__all__ = ["DupePair", "PairSet", "find_pairs", "iter_pairs", "scan_pairs"]
 
 
 def find_pairs(
@@ -112,7 +94,7 @@ def iter_pairs(
     """
     if min_label not in LABELS:
         raise InputError("min_label", f"got {min_label!r}; use one of {', '.join(LABELS)}")
-    entries, x = check_inputs(entries, vectors)
+    entries, x = check_entries_vectors(entries, vectors)
     pairs = scan_pairs(entries, x, thresholds=thresholds, template_rule=template_rule, k=k,
                        max_df=max_df, max_per_text=max_per_text, exact_below=exact_below,
                        random_state=random_state, min_label=min_label)

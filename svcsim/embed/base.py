@@ -101,3 +101,42 @@ class HashEncoder:
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalise_rows(np.stack([self._vec(t, kind) for t in items]))
+
+
+def unit_rows(vectors: object, where: str = "vectors") -> np.ndarray:
+    """Validate a 2-D numeric matrix and return it as contiguous float32 with unit rows."""
+    from svcsim.errors import InputError
+
+    try:
+        x = np.asarray(vectors, dtype=np.float32)
+    except (TypeError, ValueError) as e:
+        raise InputError(where, f"expected a 2-D numeric array (n × dim), could not convert: {e}") from None
+    if x.ndim != 2:
+        raise InputError(where, f"expected a 2-D array (n × dim), got shape {x.shape}; "
+                                "for one vector use vectors[None, :]")
+    if not np.isfinite(x).all():
+        raise InputError(where, "contains NaN or infinite values; re-encode the texts")
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(x / norms, dtype=np.float32)
+
+
+def check_entries_vectors(entries, vectors) -> "tuple[list, np.ndarray]":
+    """Validate at the edge of every analysis: a sequence of Entry and a row-aligned 2-D matrix.
+
+    Returns the entries as a list and the vectors as float32 unit rows.
+    """
+    from svcsim.errors import InputError
+    from svcsim.model import Entry
+
+    if isinstance(entries, (str, bytes, Entry)):
+        raise InputError("entries", f"expected a sequence of Entry, got a single {type(entries).__name__}")
+    entries = list(entries)
+    for i, e in enumerate(entries):
+        if not isinstance(e, Entry):
+            raise InputError("entries", f"item {i} is {type(e).__name__}, expected svcsim.model.Entry")
+    x = unit_rows(vectors)
+    if len(x) != len(entries):
+        raise InputError("vectors", f"got {x.shape[0]} rows for {len(entries)} entries; "
+                                    "pass one vector per entry, in the same order")
+    return entries, x

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from svcsim.ingest.cells import Chunk, Heading, headings, normalise_ws, point_chunks, segments
+from svcsim.ingest.cells import Chunk, headings, normalise_ws, point_chunks, segments
 from svcsim.ingest.rows import Row
 from svcsim.model import Item, Measure, Point
 

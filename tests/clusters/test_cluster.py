@@ -8,7 +8,7 @@ import pytest
 from svcsim.clusters import PointClusterer
 from svcsim.errors import InputError
 
-from conftest import ODD, THEMES
+from cluster_fixtures import ODD, THEMES
 
 
 def _sets(labels, keys):

@@ -14,7 +14,7 @@ from svcsim.clusters import (
 )
 from svcsim.errors import InputError
 
-from conftest import AGENCIES
+from cluster_fixtures import AGENCIES
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from svcsim.clusters import InnovationScore, Weights, innovations_frame, score_innovation
 from svcsim.errors import InputError
 
-from conftest import ODD
+from cluster_fixtures import ODD
 
 
 def test_one_off_points_rank_first_and_scores_are_explained(corpus):
@@ -74,7 +74,7 @@ def test_bad_inputs_say_how_to_fix(corpus):
     entries, vecs = corpus
     with pytest.raises(InputError, match="one vector per entry"):
         score_innovation(entries, vecs[:-1])
-    with pytest.raises(InputError, match="got a str"):
+    with pytest.raises(InputError, match="got a single str"):
         score_innovation("設置單一窗口", vecs)
     with pytest.raises(InputError, match="summing to 1"):
         score_innovation(entries, vecs, weights=Weights(novelty=0.9))

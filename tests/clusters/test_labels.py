@@ -10,7 +10,7 @@ from svcsim.errors import InputError
 from svcsim.model import Entry
 from svcsim.text import STOPWORDS
 
-from conftest import THEMES
+from cluster_fixtures import THEMES
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from svcsim.clusters import cluster_corpus, cluster_members_frame, clusters_frame, score_innovation
 from svcsim.errors import InputError
 
-from conftest import ODD, THEMES
+from cluster_fixtures import ODD, THEMES
 
 
 @pytest.mark.parametrize("method", ["agglomerative", "hdbscan"])

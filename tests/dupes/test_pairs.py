@@ -97,7 +97,7 @@ def test_semantic_classes_follow_cosine_thresholds():
 
 def test_bad_inputs_say_what_to_do(corpus):
     entries, vectors = corpus
-    with pytest.raises(InputError, match="n_entries"):
+    with pytest.raises(InputError, match="one vector per entry"):
         find_pairs(entries, vectors[:-1])
     with pytest.raises(InputError, match="min_label"):
         find_pairs(entries, vectors, min_label="similar")
