@@ -36,7 +36,7 @@ import numpy as np
 
 from svcsim.errors import InputError
 from svcsim.model import Entry
-from svcsim.suggest.copying import copy_relation
+from svcsim.suggest.copying import copy_relation, could_copy, is_copy
 from svcsim.suggest.measures import (
     MeasureCatalogue,
     MeasureInfo,
@@ -361,7 +361,7 @@ class Suggester:
             if g is None and heads:
                 for gi in np.flatnonzero(maybe[pos[r], heads]).tolist():
                     head = groups[gi].rows[0]
-                    if copy_relation(self.texts[r], self.texts[head]).label is not None:
+                    if is_copy(self.texts[r], self.texts[head]):
                         g = groups[gi]
                         break
             if g is None:
@@ -404,7 +404,7 @@ class Suggester:
         title is as common as the title itself, i.e. the whole slot."""
         rep = g.rows[0]
         e = self._points[rep][0]
-        if e.measure_title and copy_relation(self.texts[rep], e.measure_title).label is not None:
+        if e.measure_title and is_copy(self.texts[rep], e.measure_title):
             return len(self.agencies)
         return len(used_by)
 
@@ -465,7 +465,7 @@ class Suggester:
         cand = [r for r in dict.fromkeys(cand) if self._other_points(r, agency)]
         maybe = self._copy_candidates(cand, [_shingles(text)])[-1] if cand else []
         for i, r in enumerate(cand):
-            if not maybe[i]:
+            if not maybe[i] or not could_copy(text, self.texts[r]):
                 continue
             sources = self._other_points(r, agency)
             rel = copy_relation(text, self.texts[r])

@@ -1,0 +1,36 @@
+"""The cheap copy prefilter never rejects a pair the full svcsim.dupes rule calls a copy."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fixture_plans import SOP, SPECIFIC, T11, T12, T21, T22, T31, WINDOW
+from svcsim.suggest.copying import copy_relation, could_copy, is_copy
+
+TEXTS = [SOP.format(ag=a) for a in ("本局", "本處", "衛生局")] + [WINDOW.format(self=s) for s in ("本局", "本所")]
+TEXTS += [T11, T12, T21, T22, T31, *SPECIFIC.values(), "提供多元便捷申辦管道並簡化申辦程序", "１９９９專線", "1999專線",
+          "設置單一窗口", "設置單一窗口，提供便民服務。", "本所設置單一窗口提供便民服務", "", "窗口"]
+
+
+def test_prefilter_keeps_every_copy_among_template_texts():
+    for a, b in itertools.product(TEXTS, repeat=2):
+        if copy_relation(a, b).label is not None:
+            assert could_copy(a, b), (a, b)
+        assert is_copy(a, b) == (copy_relation(a, b).label is not None), (a, b)
+
+
+def test_prefilter_rejects_unrelated_texts():
+    assert not could_copy(SPECIFIC["甲局"], SPECIFIC["乙處"])
+    assert not is_copy(T21, T31)
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=st.sampled_from(TEXTS[:12]), cut=st.integers(0, 30), insert=st.text("的之與及和區里市", max_size=4),
+       at=st.integers(0, 40))
+def test_prefilter_keeps_edited_copies(base, cut, insert, at):
+    edited = base[:at] + insert + base[at + cut // 10:]
+    if copy_relation(base, edited).label is not None:
+        assert could_copy(base, edited) and could_copy(edited, base)
