@@ -22,6 +22,12 @@ Ranking, for a draft ``d`` (and/or a measure ``m``) — every number below is a 
 
 The copy warning compares the draft with its nearest texts of other agencies (and any text with
 the same match key) using :func:`svcsim.suggest.copying.copy_relation`.
+
+Speed: a query's work is proportional to its pool, not to the corpus. Row owners, copy groups by
+match key, each measure's rows and their order by the measure's centroid are computed once when the
+suggester is built; the pool comes from the FAISS index (IVF above 50k texts); copy checks go through
+a sparse 4-gram gate and a 4-gram window bound before any alignment. ``benchmarks/suggest_latency.py``
+shows retrieval + ranking p50 ≈ 10–40 ms at 100k points.
 """
 
 from __future__ import annotations
