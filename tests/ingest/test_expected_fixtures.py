@@ -20,11 +20,12 @@ Decisions beyond ../shared/gold/NOTES.md, which the expected files follow:
 
 from __future__ import annotations
 
-import difflib
 import json
 from pathlib import Path
 
 import pytest
+
+from plan_compare import assert_plan_matches
 
 from svcsim.ingest import parse_file
 
@@ -39,32 +40,11 @@ def plan_for(expected: Path) -> Path:
     return found[0]
 
 
-def comparable(d: dict) -> dict:
-    """The expected-file shape: no provenance keys, and no ``units`` key on a point without units."""
-    d = {k: v for k, v in json.loads(json.dumps(d)).items() if k not in ("file", "content_hash")}
-    for it in d["items"]:
-        for m in it["measures"]:
-            for p in m["points"]:
-                if not p.get("units"):
-                    p.pop("units", None)
-    return d
-
-
 def test_there_are_enough_expected_fixtures():
     assert len(EXPECTED) >= 8
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.name[: -len(".expected.json")])
 def test_fixture_parses_to_expected(expected):
-    got = comparable(parse_file(plan_for(expected)).to_dict())
-    want = comparable(json.loads(expected.read_text(encoding="utf-8")))
-    if got != want:
-        diff = difflib.unified_diff(
-            json.dumps(want, ensure_ascii=False, indent=1).splitlines(),
-            json.dumps(got, ensure_ascii=False, indent=1).splitlines(),
-            "expected",
-            "parsed",
-            lineterm="",
-            n=2,
-        )
-        pytest.fail("parse differs from expected:\n" + "\n".join(list(diff)[:80]))
+    want = json.loads(expected.read_text(encoding="utf-8"))
+    assert_plan_matches(parse_file(plan_for(expected)), want, ignore=("file", "content_hash"))
