@@ -30,7 +30,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -171,18 +170,10 @@ def run_size(n: int, args, timer: StageTimer, work: Path) -> dict:
     del by_key, vecs
     keys, ux = point_units(entries, x)
 
-    from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
+    from svcsim.dupes.candidates import semantic_candidates
 
     with timer.stage(f"{n:,} svcsim candidates") as st:
-        t = time.perf_counter()
-        lex = lexical_candidates(keys)
-        t_lex = time.perf_counter() - t
-        t = time.perf_counter()
-        sem = semantic_candidates(ux, k=args.k, random_state=0)
-        t_sem = time.perf_counter() - t
-        cand = {(int(a), int(b)) for a, b in np.concatenate([lex, sem]).tolist()}
-        st.figures.update({"units": len(keys), "lexical s": t_lex, "lexical pairs": len(lex),
-                           "semantic s": t_sem, "semantic pairs": len(sem), "union": len(cand)})
+        lex, sem, cand = svcsim_candidates(keys, ux, args.k, st)
     res["candidates_s"] = timer.stages[-1].seconds
     res["units"] = len(keys)
     sem_ivf = None
@@ -198,6 +189,22 @@ def run_size(n: int, args, timer: StageTimer, work: Path) -> dict:
     res.update(run_suggest(corpus, encoder, args, timer, f"{n:,}"))
     corpus.close()
     return res
+
+
+def svcsim_candidates(keys, ux, k: int, st):
+    """svcsim's two candidate sources and their union, timed separately into the stage's figures."""
+    from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
+
+    t = time.perf_counter()
+    lex = lexical_candidates(keys)
+    t_lex = time.perf_counter() - t
+    t = time.perf_counter()
+    sem = semantic_candidates(ux, k=k, random_state=0)
+    t_sem = time.perf_counter() - t
+    cand = {(int(a), int(b)) for a, b in np.concatenate([lex, sem]).tolist()}
+    st.figures.update({"units": len(keys), "lexical s": t_lex, "lexical pairs": len(lex),
+                       "semantic s": t_sem, "semantic pairs": len(sem), "union": len(cand)})
+    return lex, sem, cand
 
 
 def run_dupes(entries, x, args, timer, tag: str) -> dict:
@@ -241,7 +248,7 @@ def run_baselines(keys, ux, cand, sem, args, timer, tag: str, *, sem_ivf=None, l
         rec[name] = bl.recall(d, cand)
     res["recall"] = rec
     res["recall_sem_only"] = {name: bl.recall(d, sem)[0] for name, d in truth.items()}
-    print(f"  recall of svcsim candidates vs exact: "
+    print("  recall of svcsim candidates vs exact: "
           + ", ".join(f"{k} {v[0]:.4f} (of {v[1]})" for k, v in rec.items()), flush=True)
     print("  recall of the semantic side alone: "
           + ", ".join(f"{k} {v:.4f}" for k, v in res["recall_sem_only"].items()), flush=True)
@@ -351,20 +358,11 @@ def run_million(args, timer: StageTimer, rate: float | None, dupes_hopeless: boo
         st.figures.update({"distinct texts": len(texts),
                            "projected real-model embed s": res.get("projected_embed_s", float("nan"))})
     keys, ux = point_units(entries, x)
-    from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
 
     with timer.stage("1M svcsim candidates") as st:
         _alarm(TARGET_1M_S)
         try:
-            t = time.perf_counter()
-            lex = lexical_candidates(keys)
-            t_lex = time.perf_counter() - t
-            t = time.perf_counter()
-            sem = semantic_candidates(ux, k=args.k, random_state=0)
-            t_sem = time.perf_counter() - t
-            cand = {(int(a), int(b)) for a, b in np.concatenate([lex, sem]).tolist()}
-            st.figures.update({"units": len(keys), "lexical s": t_lex, "lexical pairs": len(lex),
-                               "semantic s": t_sem, "semantic pairs": len(sem), "union": len(cand)})
+            lex, sem, cand = svcsim_candidates(keys, ux, args.k, st)
         except Budget as exc:
             st.note = f"did NOT finish: {exc}"
             return res
