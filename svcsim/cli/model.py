@@ -38,6 +38,7 @@ def info_cmd(model: str | None, int8: bool, as_json: bool) -> None:
         "max_tokens": enc.max_tokens,
         "prompts": enc.prompts,
         "quantize": enc.quantize,
+        "precision": enc.precision,
     }
     if as_json:
         echo_json(info)

@@ -54,7 +54,7 @@ def e5_dir(tmp_path_factory, checkpoint) -> Path:
 def e5_encoder(e5_dir):
     from svcsim.embed.st import load_encoder
 
-    return load_encoder(str(e5_dir))
+    return load_encoder(str(e5_dir), precision="fp32")  # fidelity tests measure the conversion itself
 
 
 @pytest.fixture(scope="session")
@@ -71,4 +71,4 @@ def minilm_dir() -> Path:
 def minilm(minilm_dir):
     from svcsim.embed.st import load_encoder
 
-    return load_encoder(str(minilm_dir))
+    return load_encoder(str(minilm_dir), precision="fp32")

@@ -132,3 +132,22 @@ def test_int8_quantisation_close_to_fp32_with_own_fingerprint(minilm, minilm_dir
     assert cos.min() > 0.98 and q8.fingerprint != minilm.fingerprint and q8.quantize == "int8"
     with pytest.raises(InputError, match="quantize"):
         load_encoder(str(minilm_dir), quantize="int4")
+
+
+def test_precision_choice_and_errors(monkeypatch):
+    from svcsim.embed import st
+
+    monkeypatch.setattr(st, "native_bf16", lambda: True)
+    assert st.resolve_precision("auto", None, "cpu") == "bf16"
+    assert st.resolve_precision("auto", "int8", "cpu") == "fp32"  # int8 replaces the bf16 speed-up
+    assert st.resolve_precision("auto", None, "cuda") == "fp32"
+    monkeypatch.setattr(st, "native_bf16", lambda: False)
+    assert st.resolve_precision("auto", None, "cpu") == "fp32"  # emulated bf16 would be slower
+    assert st.resolve_precision("bf16", None, "cpu") == "bf16"  # asked for explicitly
+    monkeypatch.setenv("SVCSIM_PRECISION", "FP32")
+    assert st.resolve_precision(None, None, "cpu") == "fp32"
+    monkeypatch.setenv("SVCSIM_PRECISION", "half")
+    with pytest.raises(InputError, match="SVCSIM_PRECISION"):
+        st.resolve_precision(None, None, "cpu")
+    with pytest.raises(InputError, match="int8"):
+        st.resolve_precision("bf16", "int8", "cpu")
