@@ -117,7 +117,6 @@ def main() -> int:
     from svcsim.embed import HashEncoder
     from svcsim.model import entries_from_plans
     from svcsim.synth import generate_points_corpus
-    from svcsim.text.normalize import match_key
 
     print(f"dupes_scale: {n_points:,} points, seed {args.seed}, HashEncoder(dim=384) vectors, "
           f"max_per_text={args.max_per_text or 'all'}", flush=True)

@@ -115,7 +115,7 @@ def main() -> None:
     def z(m):
         return (m - m.mean(axis=1, keepdims=True)) / (m.std(axis=1, keepdims=True) + 1e-9)
 
-    rows.append((f"hybrid e5 + char TF-IDF", evaluate(lambda qs, c: z(p[qs] @ p[c].T) + z(sims_tf[np.ix_(qs, c)]),
+    rows.append(("hybrid e5 + char TF-IDF", evaluate(lambda qs, c: z(p[qs] @ p[c].T) + z(sims_tf[np.ix_(qs, c)]),
                                                        entries, partners), t_embed))
 
     print(f"retrieval on {len(plans)} seed plans, {len(entries)} points, {len(partners)} points with labelled partners")

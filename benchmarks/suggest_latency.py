@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from suggest_hit import SHARED, get_encoder, load_gold_plans
+from suggest_hit import SHARED, get_encoder, load_gold_plans  # noqa: E402 - after the sys.path lines above
 
 TARGET_MS = 50.0
 MODES = ("draft", "draft+measure", "measure only")

@@ -112,7 +112,7 @@ class MeasureCatalogue:
                                                                              self.measures[i].measure), i))
         for i in order:
             m = self.measures[i]
-            best, best_lift = -1, -np.inf
+            best = -1
             if centroids:
                 c = np.stack(centroids)
                 lifts = self.lift(c @ self._vecs[i]) if m.title_row >= 0 else np.full(len(centroids), -np.inf)
@@ -122,7 +122,7 @@ class MeasureCatalogue:
                     same_code = m.measure and slot_codes[s].most_common(1)[0][0] == (m.item, m.measure)
                     need = SAME_CODE_LIFT if same_code else SAME_LIFT
                     if lifts[s] >= need or (m.title_row < 0 and same_code):
-                        best, best_lift = int(s), float(lifts[s])
+                        best = int(s)
                         break
                 if best < 0 and m.title_row < 0 and m.measure:
                     for s in range(len(centroids)):

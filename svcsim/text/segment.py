@@ -27,7 +27,7 @@ from typing import Any
 from svcsim.errors import InputError
 from svcsim.text.normalize import fold_width, match_key
 
-__all__ = ["Token", "tokenize", "words", "STOPWORDS"]
+__all__ = ["Token", "tokenize", "words", "STOPWORDS"]  # noqa: F822 - STOPWORDS is a lazy module attribute
 
 _CACHE_NAME = "svcsim-jieba.cache"
 

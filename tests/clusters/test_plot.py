@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
 import pytest
 
 from svcsim.clusters import PointClusterer, label_clusters, plot_map

@@ -14,8 +14,7 @@ Agencies 甲局 (2023, 2024), 乙所 (2024), 丙局 (2024), 丁處 (2024). Plant
 
 from __future__ import annotations
 
-from svcsim.embed import HashEncoder
-from svcsim.model import Item, Measure, Plan, Point, entries_from_plans
+from svcsim.model import Item, Measure, Plan, Point
 
 OPENING = "依據市府提升服務實施計畫，訂定本機關年度提升服務計畫，並據以執行及自我檢核。"
 TITLE_1 = "建立標準作業流程，簡化申辦程序與書表"

@@ -6,7 +6,7 @@ from svcsim.dupes.align import align
 from svcsim.errors import InputError
 from svcsim.text.normalize import match_key
 
-from dupes_corpus import C_COPY, C_SRC, N_COPY, R_SRC, R_SWAP, SCRIPT, TITLE_1, V_COPY, V_SRC, Y_KEEP, Y_SRC, find
+from dupes_corpus import C_COPY, C_SRC, N_COPY, R_SRC, R_SWAP, SCRIPT, TITLE_1, V_COPY, V_SRC, Y_KEEP, Y_SRC
 
 # HashEncoder cosines are not e5 cosines: switch the semantic classes off so these tests are lexical.
 LEXICAL = Thresholds(paraphrase=2.0, paraphrase_same_measure=2.0, related=2.0, related_with_overlap=2.0)

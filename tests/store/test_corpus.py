@@ -1,5 +1,4 @@
 import dataclasses
-import sqlite3
 
 import numpy as np
 import pytest
