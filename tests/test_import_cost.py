@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-HEAVY = ["torch", "faiss", "sentence_transformers", "jieba", "opencc", "sklearn", "transformers", "pandas", "matplotlib"]
+HEAVY = ["torch", "numba", "faiss", "sentence_transformers", "jieba", "opencc", "sklearn", "transformers", "pandas", "matplotlib"]
 
 
 def _loaded_after(code: str) -> set[str]:

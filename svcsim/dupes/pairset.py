@@ -26,6 +26,7 @@ from svcsim.dupes.align import Span, alignment_from_tiles, tiles
 from svcsim.dupes.boilerplate import CopyGroups, TemplateRule, copy_groups, plan_order
 from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
 from svcsim.dupes.classify import LABELS, Label, Thresholds, copy_key
+from svcsim.dupes.tiling import codes_of, covered_batch
 from svcsim.model import Entry
 from svcsim.text.normalize import NormText, normalize_for_match
 
@@ -230,8 +231,8 @@ def scan_pairs(
 ) -> PairSet:
     """Every labelled pair and the copy groups, as a :class:`PairSet`; inputs already validated.
 
-    With ``min_label`` copy or near_copy the weaker classes are not computed at all, so candidate
-    pairs that cannot be near copies are never aligned (see :func:`_near_copy_possible`).
+    Every candidate pair is aligned by the compiled tiler (:mod:`svcsim.dupes.tiling`); with
+    ``min_label`` copy or near_copy the weaker classes are not computed at all.
     """
     t = thresholds
     weak_wanted = min_label not in ("copy", "near_copy")
@@ -263,33 +264,27 @@ def scan_pairs(
         semantic = semantic_candidates(rep, k=k, min_similarity=t.min_semantic - 0.02,
                                        exact_below=exact_below, random_state=random_state)
         both = np.unique(np.concatenate([lexical, semantic]), axis=0) if len(lexical) + len(semantic) else lexical
-        grams: dict[int, tuple[list[str], set[str]]] = {}  # cut once per text
-
-        def cut(i: int) -> tuple[list[str], set[str]]:
-            g = grams.get(i)
-            if g is None:
-                lst = _grams(kind_keys[i], t.min_run)
-                g = grams[i] = (lst, set(lst))
-            return g
-
-        for iu, iv in both.tolist():
-            a, b = kind_keys[iu], kind_keys[iv]
-            if not a or not b:
-                continue
-            (ga, sa), (gb, sb) = cut(iu), cut(iv)
-            near = _near_copy_possible(ga, sa, gb, sb, len(a), len(b), t)
-            if not near and not (weak_wanted and _any_cosine(x, units[base + iu], units[base + iv], t.min_semantic)):
-                continue  # neither a near copy nor close in meaning: aligning it cannot give a label
-            found = tiles(a, b, min_run=t.min_run)
-            covered = sum(n for _, _, n in found)
-            short, long_ = covered / min(len(a), len(b)), covered / max(len(a), len(b))
-            if short >= t.near_copy_short and long_ >= t.near_copy_long:
-                cross_u.append(base + iu)
-                cross_v.append(base + iv)
-                cross_lex.append(round(short, 4))
-            elif weak_wanted:
-                weak.extend(_weak_pairs(entries, x, units[base + iu], units[base + iv], found, short,
-                                        title_row, t))
+        both = both[[bool(kind_keys[i]) and bool(kind_keys[j]) for i, j in both.tolist()]] if len(both) else both
+        if not len(both):
+            continue
+        # Align every candidate pair in one compiled call; only the covered count decides near_copy.
+        codes, starts = codes_of(kind_keys)
+        covered = covered_batch(codes, starts, both[:, 0], both[:, 1], t.min_run)
+        lengths = np.diff(starts)
+        la, lb = lengths[both[:, 0]], lengths[both[:, 1]]
+        short = covered / np.minimum(la, lb)
+        near = (short >= t.near_copy_short) & (covered / np.maximum(la, lb) >= t.near_copy_long)
+        cross_u.extend((both[near, 0] + base).tolist())
+        cross_v.extend((both[near, 1] + base).tolist())
+        cross_lex.extend(round(v, 4) for v in short[near].tolist())
+        if not weak_wanted:
+            continue
+        for (iu, iv), cover in zip(both[~near].tolist(), short[~near].tolist()):
+            rows_u, rows_v = units[base + iu], units[base + iv]
+            if not _any_cosine(x, rows_u, rows_v, t.min_semantic):
+                continue  # not a near copy and not close in meaning: no label to give
+            found = tiles(kind_keys[iu], kind_keys[iv], min_run=t.min_run)
+            weak.extend(_weak_pairs(entries, x, rows_u, rows_v, found, cover, title_row, t))
     cu, cv = np.asarray(cross_u, dtype=np.int64), np.asarray(cross_v, dtype=np.int64)
     cl = np.asarray(cross_lex, dtype=np.float64)
     order = np.lexsort((cv, cu, -cl))
@@ -301,31 +296,6 @@ def scan_pairs(
     weak = [w for w in weak if w[2] is not None]
     weak.sort(key=lambda w: (LABELS.index(w[2]), -round(w[3], 6), -round(w[4], 6), entries[w[0]].id, entries[w[1]].id))
     return PairSet(entries, x, units, keys, unit_of, cross, weak, groups, t.min_run)
-
-
-def _grams(key: str, k: int) -> list[str]:
-    return [key[i : i + k] for i in range(len(key) - k + 1)]
-
-
-def _window_cover(grams: list[str], other: set[str], k: int) -> int:
-    """An upper bound on the characters a tiling of runs ≥ k can cover, from shared k-gram windows.
-
-    Every covered character lies in a window whose k-gram the other text also has; a run of m
-    consecutive shared windows spans m + k − 1 characters, so the count below (shared windows plus
-    k − 1 per run of them) bounds the coverage from above. A pair whose bound misses the near_copy
-    bar need not be aligned.
-    """
-    flags = "".join(["1" if g in other else "0" for g in grams])
-    if not flags:
-        return 0
-    runs = flags.count("01") + (flags[0] == "1")
-    return flags.count("1") + (k - 1) * runs
-
-
-def _near_copy_possible(ga: list[str], sa: set[str], gb: list[str], sb: set[str], la: int, lb: int,
-                        t: Thresholds) -> bool:
-    bound = min(_window_cover(ga, sb, t.min_run), _window_cover(gb, sa, t.min_run))
-    return bound >= t.near_copy_short * min(la, lb) and bound >= t.near_copy_long * max(la, lb)
 
 
 def _any_cosine(x: np.ndarray, rows_u: list[int], rows_v: list[int], at_least: float) -> bool:

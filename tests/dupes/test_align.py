@@ -51,12 +51,15 @@ def test_window_cover_bounds_what_tiling_covers():
     import random
 
     from svcsim.dupes.align import tiles
-    from svcsim.dupes.pairset import _grams, _window_cover
+    from svcsim.suggest.copying import _window_cover
+
+    def _grams(s, k):
+        return tuple(s[i : i + k] for i in range(len(s) - k + 1))
 
     rng = random.Random(0)
     for _ in range(2000):
         a = "".join(rng.choice("甲乙丙丁戊") for _ in range(rng.randint(0, 30)))
         b = "".join(rng.choice("甲乙丙丁戊") for _ in range(rng.randint(0, 30)))
         covered = sum(n for _, _, n in tiles(a, b, min_run=4))
-        assert covered <= _window_cover(_grams(a, 4), set(_grams(b, 4)), 4)
-        assert covered <= _window_cover(_grams(b, 4), set(_grams(a, 4)), 4)
+        assert covered <= _window_cover(_grams(a, 4), frozenset(_grams(b, 4)), 4)
+        assert covered <= _window_cover(_grams(b, 4), frozenset(_grams(a, 4)), 4)
