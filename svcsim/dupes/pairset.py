@@ -26,7 +26,7 @@ from svcsim.dupes.align import Span, alignment_from_tiles, tiles
 from svcsim.dupes.boilerplate import CopyGroups, TemplateRule, copy_groups, plan_order
 from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
 from svcsim.dupes.classify import LABELS, Label, Thresholds, copy_key
-from svcsim.dupes.tiling import codes_of, covered_batch
+from svcsim.dupes.tiling import codes_of, covered_batch, near_copy_pairs
 from svcsim.model import Entry
 from svcsim.text.normalize import NormText, normalize_for_match
 
@@ -239,9 +239,9 @@ def scan_pairs(
     keys: list[str] = []
     units: list[list[int]] = []
     unit_of = np.full(len(entries), -1, dtype=np.int64)
-    cross_u: list[int] = []
-    cross_v: list[int] = []
-    cross_lex: list[float] = []
+    cross_u: list[np.ndarray] = []
+    cross_v: list[np.ndarray] = []
+    cross_lex: list[np.ndarray] = []
     weak: list[tuple] = []
     title_row = {(e.file, e.plan_id, e.item, e.measure): r for r, e in enumerate(entries) if e.kind == "measure_title"}
     for kind in ("point", "measure_title"):
@@ -259,34 +259,39 @@ def scan_pairs(
             keys.append(key)
         if len(kind_keys) < 2:
             continue
+        # Near copies: an exact all-pairs join (prefix-filtered, compiled alignment), no top-k cut-off.
+        nu, nv, ncov, _ = near_copy_pairs(kind_keys, k=t.min_run, short_min=t.near_copy_short,
+                                          long_min=t.near_copy_long)
+        lengths = np.fromiter((len(key) for key in kind_keys), dtype=np.int64, count=len(kind_keys))
+        cross_u.append(nu + base)
+        cross_v.append(nv + base)
+        cross_lex.append(np.round(ncov / np.minimum(lengths[nu], lengths[nv]), 4))
+        if not weak_wanted:
+            continue
+        # Paraphrase/related: candidates that share shingles or are semantic neighbours, minus the
+        # near copies, aligned only when some pair of their entries is close in meaning.
         rep = x[[units[base + i][0] for i in range(len(kind_keys))]]
         lexical = lexical_candidates(kind_keys, max_df=max_df, max_per_text=max_per_text)
         semantic = semantic_candidates(rep, k=k, min_similarity=t.min_semantic - 0.02,
                                        exact_below=exact_below, random_state=random_state)
-        both = np.unique(np.concatenate([lexical, semantic]), axis=0) if len(lexical) + len(semantic) else lexical
-        both = both[[bool(kind_keys[i]) and bool(kind_keys[j]) for i, j in both.tolist()]] if len(both) else both
+        both = np.unique(np.concatenate([lexical, semantic]), axis=0)
+        n_keys = len(kind_keys)
+        both = both[~np.isin(both[:, 0] * n_keys + both[:, 1], nu * n_keys + nv)]
+        both = both[(lengths[both[:, 0]] > 0) & (lengths[both[:, 1]] > 0)]
         if not len(both):
             continue
-        # Align every candidate pair in one compiled call; only the covered count decides near_copy.
         codes, starts = codes_of(kind_keys)
-        covered = covered_batch(codes, starts, both[:, 0], both[:, 1], t.min_run)
-        lengths = np.diff(starts)
-        la, lb = lengths[both[:, 0]], lengths[both[:, 1]]
-        short = covered / np.minimum(la, lb)
-        near = (short >= t.near_copy_short) & (covered / np.maximum(la, lb) >= t.near_copy_long)
-        cross_u.extend((both[near, 0] + base).tolist())
-        cross_v.extend((both[near, 1] + base).tolist())
-        cross_lex.extend(round(v, 4) for v in short[near].tolist())
-        if not weak_wanted:
-            continue
-        for (iu, iv), cover in zip(both[~near].tolist(), short[~near].tolist()):
+        short = covered_batch(codes, starts, both[:, 0], both[:, 1], t.min_run) / np.minimum(
+            lengths[both[:, 0]], lengths[both[:, 1]])
+        for (iu, iv), cover in zip(both.tolist(), short.tolist()):
             rows_u, rows_v = units[base + iu], units[base + iv]
             if not _any_cosine(x, rows_u, rows_v, t.min_semantic):
                 continue  # not a near copy and not close in meaning: no label to give
             found = tiles(kind_keys[iu], kind_keys[iv], min_run=t.min_run)
             weak.extend(_weak_pairs(entries, x, rows_u, rows_v, found, cover, title_row, t))
-    cu, cv = np.asarray(cross_u, dtype=np.int64), np.asarray(cross_v, dtype=np.int64)
-    cl = np.asarray(cross_lex, dtype=np.float64)
+    cu = np.concatenate(cross_u) if cross_u else np.zeros(0, np.int64)
+    cv = np.concatenate(cross_v) if cross_v else np.zeros(0, np.int64)
+    cl = np.concatenate(cross_lex) if cross_lex else np.zeros(0, np.float64)
     order = np.lexsort((cv, cu, -cl))
     cross = (cu[order], cv[order], cl[order])
     del cross_u, cross_v, cross_lex
