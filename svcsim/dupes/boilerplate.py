@@ -62,23 +62,23 @@ class CopyGroups:
         return out
 
 
-def copy_groups(entries: Sequence[Entry], edges: Sequence[tuple[int, int]], rule: TemplateRule = TemplateRule()) -> CopyGroups:
-    """Components of the copy graph and the template flag of each (rows index ``entries``)."""
+def copy_groups(entries: Sequence[Entry], edges: Sequence[tuple[int, int]] | np.ndarray,
+                rule: TemplateRule = TemplateRule()) -> CopyGroups:
+    """Components of the copy graph and the template flag of each (rows index ``entries``).
+
+    ``edges`` may be a list of row pairs or an ``(m, 2)`` int array (a million-point corpus has
+    ~10⁸ of them). Component ids follow the smallest row of each component, so they are stable.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = len(entries)
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, j in edges:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)  # smallest row is the root: ids stay deterministic
-    roots = [find(i) for i in range(n)]
-    _, group = np.unique(np.asarray(roots, dtype=np.int64), return_inverse=True)
+    e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix((np.ones(len(e), dtype=np.int8), (e[:, 0], e[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False) if n else (0, np.zeros(0, np.int64))
+    smallest = np.full(int(labels.max()) + 1 if n else 0, n, dtype=np.int64)
+    np.minimum.at(smallest, labels, np.arange(n, dtype=np.int64))
+    _, group = np.unique(smallest[labels], return_inverse=True)
     group = group.astype(np.int64)
     n_agencies = len({e.agency for e in entries})
     need = max(rule.min_agencies, math.ceil(rule.min_share * n_agencies))

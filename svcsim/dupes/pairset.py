@@ -207,13 +207,35 @@ class PairSet:
 
     # ------------------------------------------------------------------ the unit copy graph
 
-    def copy_neighbours(self) -> list[list[int]]:
-        """For every unit, the units it has a copy/near_copy block with (the unit itself excluded)."""
-        adj: list[list[int]] = [[] for _ in self.units]
-        for u, v in zip(self.cross_u.tolist(), self.cross_v.tolist()):
-            adj[u].append(v)
-            adj[v].append(u)
+    def copy_neighbours(self) -> "Adjacency":
+        """For every unit, the units it has a copy/near_copy block with (the unit itself excluded).
+
+        Built once per scan as compressed arrays (10⁸ blocks at 1M points would not fit as lists).
+        """
+        adj = self.__dict__.get("_adjacency")
+        if adj is None:
+            adj = self.__dict__["_adjacency"] = Adjacency(self.cross_u, self.cross_v, len(self.units))
         return adj
+
+
+class Adjacency:
+    """Neighbour lists of an undirected graph in CSR arrays; ``adj[u]`` is a list of ints."""
+
+    def __init__(self, u: np.ndarray, v: np.ndarray, n: int) -> None:
+        src = np.concatenate([u, v])
+        dst = np.concatenate([v, u])
+        order = np.lexsort((dst, src))
+        self._nbr = dst[order]
+        self._ptr = np.r_[0, np.cumsum(np.bincount(src, minlength=n))].astype(np.int64)
+
+    def __len__(self) -> int:
+        return len(self._ptr) - 1
+
+    def __getitem__(self, u: int) -> list[int]:
+        return self._nbr[self._ptr[u] : self._ptr[u + 1]].tolist()
+
+    def degree(self, u: int) -> int:
+        return int(self._ptr[u + 1] - self._ptr[u])
 
 
 def scan_pairs(
@@ -295,8 +317,12 @@ def scan_pairs(
     order = np.lexsort((cv, cu, -cl))
     cross = (cu[order], cv[order], cl[order])
     del cross_u, cross_v, cross_lex
-    edges = [(rs[0], r) for rs, key in zip(units, keys) if key for r in rs[1:]]
-    edges += [(units[u][0], units[v][0]) for u, v in zip(cross[0].tolist(), cross[1].tolist())]
+    first = np.fromiter((rs[0] for rs in units), dtype=np.int64, count=len(units))
+    has_key = np.fromiter((bool(key) for key in keys), dtype=bool, count=len(keys))
+    rows = np.flatnonzero(unit_of >= 0)
+    rows = rows[has_key[unit_of[rows]]]
+    edges = np.concatenate([np.stack([first[unit_of[rows]], rows], axis=1),
+                            np.stack([first[cross[0]], first[cross[1]]], axis=1)])
     groups = copy_groups(entries, edges, template_rule)
     weak = [w for w in weak if w[2] is not None]
     weak.sort(key=lambda w: (LABELS.index(w[2]), -round(w[3], 6), -round(w[4], 6), entries[w[0]].id, entries[w[1]].id))

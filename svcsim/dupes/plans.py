@@ -37,7 +37,7 @@ def _partners(entries: Sequence[Entry], pairs: PairSet):
     for u, rows in enumerate(pairs.units):
         if not pairs.keys[u] or entries[rows[0]].kind != "point":
             continue
-        if len(rows) < 2 and not adj[u]:
+        if len(rows) < 2 and not adj.degree(u):
             continue
         if g.template[g.group[rows[0]]]:
             continue
