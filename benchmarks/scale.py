@@ -12,7 +12,7 @@ What "exact" means (recall): on a random sample of ``--sample`` distinct point t
 :func:`svcsim.dupes.find_pairs` pairs), every other text whose cosine is ≥ 0.93 (paraphrase) or ≥ 0.90
 (the lowest cosine any class accepts), by brute force against all texts, and every text meeting the
 copy criterion (near_copy alignment; see :mod:`benchmarks.scale_baselines`). Recall is the share of
-those pairs present in svcsim's candidate pairs (lexical shingles ∪ semantic kNN).
+those pairs present in svcsim's pairs (the exact near-copy join ∪ semantic kNN).
 
 ``--million``: 1M points through the approximate path. File writing and ingest are not repeated at
 1M (their per-plan rates are linear and measured at the smaller sizes); vectors come from the
@@ -173,7 +173,7 @@ def run_size(n: int, args, timer: StageTimer, work: Path) -> dict:
     from svcsim.dupes.candidates import semantic_candidates
 
     with timer.stage(f"{n:,} svcsim candidates") as st:
-        lex, sem, cand = svcsim_candidates(keys, ux, args.k, st)
+        near, sem, cand = svcsim_candidates(keys, ux, args.k, st)
     res["candidates_s"] = timer.stages[-1].seconds
     res["units"] = len(keys)
     sem_ivf = None
@@ -185,26 +185,38 @@ def run_size(n: int, args, timer: StageTimer, work: Path) -> dict:
             st.figures.update({"semantic pairs": len(sem_ivf)})
 
     res.update(run_dupes(entries, x, args, timer, f"{n:,}"))
-    res.update(run_baselines(keys, ux, cand, sem, args, timer, f"{n:,}", sem_ivf=sem_ivf, lex=lex))
+    res.update(run_baselines(keys, ux, cand, sem, args, timer, f"{n:,}", sem_ivf=sem_ivf, near=near))
     res.update(run_suggest(corpus, encoder, args, timer, f"{n:,}"))
     corpus.close()
     return res
 
 
 def svcsim_candidates(keys, ux, k: int, st):
-    """svcsim's two candidate sources and their union, timed separately into the stage's figures."""
-    from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
+    """svcsim's two pair sources, timed separately into the stage's figures, as ``(m, 2)`` arrays:
+    the exact near-copy join (copy/near_copy) and semantic kNN (what paraphrase/related start from)."""
+    from svcsim.dupes.candidates import semantic_candidates
+    from svcsim.dupes.classify import Thresholds
+    from svcsim.dupes.tiling import near_copy_pairs
 
-    t = time.perf_counter()
-    lex = lexical_candidates(keys)
-    t_lex = time.perf_counter() - t
-    t = time.perf_counter()
+    t = Thresholds()
+    t0 = time.perf_counter()
+    u, v, _, aligned = near_copy_pairs(keys, k=t.min_run, short_min=t.near_copy_short, long_min=t.near_copy_long)
+    near = np.stack([np.minimum(u, v), np.maximum(u, v)], axis=1)
+    t_near = time.perf_counter() - t0
+    t0 = time.perf_counter()
     sem = semantic_candidates(ux, k=k, random_state=0)
-    t_sem = time.perf_counter() - t
-    cand = {(int(a), int(b)) for a, b in np.concatenate([lex, sem]).tolist()}
-    st.figures.update({"units": len(keys), "lexical s": t_lex, "lexical pairs": len(lex),
-                       "semantic s": t_sem, "semantic pairs": len(sem), "union": len(cand)})
-    return lex, sem, cand
+    t_sem = time.perf_counter() - t0
+    st.figures.update({"units": len(keys), "near-copy join s": t_near, "aligned": aligned,
+                       "near-copy pairs": len(near), "semantic s": t_sem, "semantic pairs": len(sem)})
+    return near, sem, np.concatenate([near, sem])
+
+
+def touching(pairs: np.ndarray, rows: np.ndarray) -> set[tuple[int, int]]:
+    """The pairs with an end in ``rows``, as a set (recall is checked on a sample: 10⁸ pairs would not fit)."""
+    if not len(pairs):
+        return set()
+    hit = np.isin(pairs[:, 0], rows) | np.isin(pairs[:, 1], rows)
+    return {(int(a), int(b)) for a, b in pairs[hit].tolist()}
 
 
 def run_dupes(entries, x, args, timer, tag: str) -> dict:
@@ -232,7 +244,7 @@ def run_dupes(entries, x, args, timer, tag: str) -> dict:
     return res
 
 
-def run_baselines(keys, ux, cand, sem, args, timer, tag: str, *, sem_ivf=None, lex=None) -> dict:
+def run_baselines(keys, ux, cand, sem, args, timer, tag: str, *, sem_ivf=None, near=None) -> dict:
     from svcsim.dupes.classify import Thresholds
 
     res: dict = {}
@@ -243,6 +255,7 @@ def run_baselines(keys, ux, cand, sem, args, timer, tag: str, *, sem_ivf=None, l
     with timer.stage(f"{tag} exact truth (sample {len(sample)})") as st:
         truth = bl.exact_partners(keys, ux, sample, thresholds=(t.paraphrase, t.min_semantic))
         st.figures.update({k: sum(len(v) for v in d.values()) for k, d in truth.items()})
+    cand, sem = touching(cand, sample), touching(sem, sample)
     rec = {}
     for name, d in truth.items():
         rec[name] = bl.recall(d, cand)
@@ -253,9 +266,9 @@ def run_baselines(keys, ux, cand, sem, args, timer, tag: str, *, sem_ivf=None, l
     print("  recall of the semantic side alone: "
           + ", ".join(f"{k} {v:.4f}" for k, v in res["recall_sem_only"].items()), flush=True)
     if sem_ivf is not None:
-        both = {(int(a), int(b)) for a, b in np.concatenate([lex, sem_ivf]).tolist()}
+        both = touching(np.concatenate([near, sem_ivf]), sample)
         res["recall_ivf"] = {name: bl.recall(d, both)[0] for name, d in truth.items()}
-        print("  recall with the IVF path forced (lexical ∪ IVF kNN): "
+        print("  recall with the IVF path forced (near-copy join ∪ IVF kNN): "
               + ", ".join(f"{k} {v:.4f}" for k, v in res["recall_ivf"].items()), flush=True)
 
     with timer.stage(f"{tag} baseline numpy brute force") as st:
@@ -362,7 +375,7 @@ def run_million(args, timer: StageTimer, rate: float | None, dupes_hopeless: boo
     with timer.stage("1M svcsim candidates") as st:
         _alarm(TARGET_1M_S)
         try:
-            lex, sem, cand = svcsim_candidates(keys, ux, args.k, st)
+            near, sem, cand = svcsim_candidates(keys, ux, args.k, st)
         except Budget as exc:
             st.note = f"did NOT finish: {exc}"
             return res
@@ -379,7 +392,7 @@ def run_million(args, timer: StageTimer, rate: float | None, dupes_hopeless: boo
         res.update(run_dupes(entries, x, argparse.Namespace(**{**vars(args), "dupes_budget": TARGET_1M_S}),
                              timer, "1M"))
     args2 = argparse.Namespace(**{**vars(args), "mining_max": 0, "minhash_max": 0, "sample": min(args.sample, 150)})
-    res.update(run_baselines(keys, ux, cand, sem, args2, timer, "1M", lex=lex))
+    res.update(run_baselines(keys, ux, cand, sem, args2, timer, "1M", near=near))
     return res
 
 
