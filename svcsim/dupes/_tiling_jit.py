@@ -218,12 +218,17 @@ def _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, stamp, nxt, ri, rj, rn,
 
 @_jit
 def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref_tok, post_ptr, post_doc,
-                    docs_todo):
+                    docs_todo, tok_at, n_tok):
     """Every pair (s, r), s < r, r in ``docs_todo``, whose greedy tiling meets both near-copy bars.
 
     Candidates: docs sharing at least one *prefix* token with r (tokens ordered rarest first; the
     prefix is long enough that any pair able to reach the bars shares one), each once, after a length
-    filter. Returns (s, r, covered) arrays and the number of candidates aligned.
+    filter and a coverage bound. Returns (s, r, covered) arrays and the number of candidates aligned.
+
+    The bound: every character a tiling covers lies in a k-window of s whose k-gram r also has,
+    so the characters covered by such windows (shared windows + (k − 1) per run of them) bound the
+    coverage from above; a candidate whose bound misses either bar is not aligned. ``tok_at`` holds
+    the k-gram id of the window starting at each position (-1 where no full window starts).
     """
     n_docs = starts.shape[0] - 1
     max_len = 0
@@ -234,6 +239,7 @@ def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref
     hstamp = np.full(n_chars, -1, np.int64)
     nxt = np.empty(max_len + 1, np.int64)
     seen = np.full(n_docs, -1, np.int64)
+    tstamp = np.full(n_tok, -1, np.int64)
     used_a = np.zeros(max_len + 1, np.bool_)
     used_b = np.zeros(max_len + 1, np.bool_)
     cap_runs = 256
@@ -251,6 +257,8 @@ def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref
         lb = starts[r + 1] - b0
         if lb < k:
             continue
+        for j in range(lb - k + 1):  # r's k-grams, for the coverage bound
+            tstamp[tok_at[b0 + j]] = r
         for j in range(lb - 1, -1, -1):  # r's characters → positions, ascending lists
             c = cid[b0 + j]
             if hstamp[c] != r:
@@ -273,6 +281,18 @@ def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref
                 hi = lb if la < lb else la
                 if lo < long_min * hi:
                     continue  # covered <= the shorter length can never reach the long bar
+                bound = 0
+                inside = False
+                for i in range(la - k + 1):
+                    if tstamp[tok_at[a0 + i]] == r:
+                        bound += 1
+                        if not inside:
+                            bound += k - 1
+                            inside = True
+                    else:
+                        inside = False
+                if bound < short_min * lo or bound < long_min * hi:
+                    continue
                 aligned += 1
                 cov = _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, r, nxt, ri, rj, rn, used_a, used_b)
                 while cov < 0:

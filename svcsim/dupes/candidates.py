@@ -1,6 +1,7 @@
-"""Cheap candidate pairs: the union of semantic neighbours and shared character 4-grams.
+"""Cheap candidate pairs for paraphrase/related: semantic neighbours and shared character 4-grams.
 
-Aligning every pair is quadratic, so two cheap filters propose pairs and only those are aligned:
+(Copies and near copies do not come from here: :func:`svcsim.dupes.tiling.near_copy_pairs` finds
+all of them exactly.) Aligning every pair is quadratic, so two cheap filters propose pairs:
 
 * **semantic** — the ``k`` nearest neighbours of every text by cosine
   (:func:`svcsim.index.neighbours`: exact below a size threshold, seeded IVF above). It finds

@@ -1,5 +1,10 @@
 """Find reused texts: candidates → character alignment → class → template flag.
 
+Copies and near copies are found *exactly*: every pair of distinct texts whose alignment meets the
+near-copy bars, however many texts repeat a sentence (a prefix-filtered all-pairs join, aligned in
+compiled code: :func:`svcsim.dupes.tiling.near_copy_pairs`). Paraphrase and related pairs start
+from cheaper candidates: semantic neighbours and texts sharing character 4-grams.
+
 >>> from svcsim.embed import HashEncoder
 >>> from svcsim.model import Entry
 >>> texts = ["設置單一服務窗口，提供民眾便捷服務。", "設置單一服務窗口，提供市民便捷服務。", "辦理志工教育訓練課程"]
@@ -52,11 +57,12 @@ def find_pairs(
         cross_agency_only: drop pairs within one agency (within-plan repeats and self-reuse).
         thresholds: class thresholds (the defaults suit the default e5 model).
         template_rule: when a copy group is template text.
-        k: semantic neighbours per distinct text.
-        max_df: shingles in more distinct texts than this are not used to pair texts.
-        max_per_text: keep a lexical candidate only if it is among the best this many of one of its
-            texts (see :func:`svcsim.dupes.candidates.lexical_candidates`); ``None`` keeps them all,
-            which finds every near copy of a densely reused sentence at the cost of aligning them.
+        k: semantic neighbours per distinct text (paraphrase/related candidates).
+        max_df: for paraphrase/related candidates, shingles in more distinct texts than this are
+            not used to pair texts (copies and near copies are found exactly regardless).
+        max_per_text: for paraphrase/related candidates, keep a lexical candidate only if it is
+            among the best this many of one of its texts
+            (:func:`svcsim.dupes.candidates.lexical_candidates`); ``None`` keeps them all.
         exact_below: exact kNN below this many texts (default: the index's threshold).
         random_state: seeds the approximate kNN above ``exact_below``.
 

@@ -126,9 +126,25 @@ class PairSet:
         return len(self) > 0
 
     def count(self, label: Label) -> int:
-        """Pairs of exactly ``label`` (expands within-unit blocks only to split copy from near_copy)."""
-        return sum(1 for _ in self.iter_label(label)) if label in ("copy", "near_copy") else \
-            sum(1 for w in self.weak if w[2] == label)
+        """Pairs of exactly ``label``, counted without producing them.
+
+        Within a unit, entries whose strict keys agree are copies and the others near copies.
+        """
+        if label not in ("copy", "near_copy"):
+            return sum(1 for w in self.weak if w[2] == label)
+        copies = self.__dict__.get("_n_copy")
+        if copies is None:
+            copies = 0
+            for rs, key in zip(self.units, self.keys):
+                if len(rs) < 2 or not key:
+                    continue
+                sizes: dict[str, int] = {}
+                for r in rs:
+                    sk = self.strict(r)
+                    sizes[sk] = sizes.get(sk, 0) + 1
+                copies += sum(m * (m - 1) // 2 for m in sizes.values())
+            self.__dict__["_n_copy"] = copies
+        return copies if label == "copy" else self._n_copyish - copies
 
     def iter_label(self, label: Label) -> Iterator[DupePair]:
         """The pairs of one label, in stream order."""

@@ -64,6 +64,27 @@ def tiles_fast(a: str, b: str, k: int) -> list[tuple[int, int, int]]:
     return [(int(i), int(j), int(n)) for i, j, n in out[:c]]
 
 
+def _window_tokens(codes: np.ndarray, starts: np.ndarray, k: int, uniq_hashes: np.ndarray) -> np.ndarray:
+    """The k-gram id (index into ``uniq_hashes``) of the window starting at every position; -1 where
+    the window would cross into the next text. Same rolling hash as the shingle index."""
+    from svcsim.dupes.candidates import _PRIME
+
+    n = len(codes)
+    out = np.full(n, -1, dtype=np.int64)
+    n_start = n - k + 1
+    if n_start <= 0:
+        return out
+    c = codes.astype(np.uint64)
+    h = np.zeros(n_start, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            h = h * _PRIME + c[t : t + n_start]
+    doc_of = np.repeat(np.arange(len(starts) - 1), np.diff(starts))[:n_start]
+    valid = np.arange(n_start) + k <= starts[1:][doc_of]
+    out[:n_start][valid] = np.searchsorted(uniq_hashes, h[valid])
+    return out
+
+
 def near_copy_pairs(
     keys: Sequence[str],
     *,
@@ -104,6 +125,7 @@ def near_copy_pairs(
         return empty, empty, empty, 0
     tid = np.cumsum(np.r_[False, h[1:] != h[:-1]]).astype(np.int64)
     n_tok = int(tid[-1]) + 1
+    tok_at = _window_tokens(codes, starts, k, h[np.r_[True, h[1:] != h[:-1]]])
     df = np.bincount(tid, minlength=n_tok)
     lengths = np.diff(starts)
     n_distinct = np.bincount(docs, minlength=n)
@@ -132,7 +154,7 @@ def near_copy_pairs(
 
     def run(part: np.ndarray):
         return join(cid, starts, len(uniq), int(k), float(short_min), float(long_min),
-                    pref_ptr, pref_tok, post_ptr, post_doc, part)
+                    pref_ptr, pref_tok, post_ptr, post_doc, part, tok_at, n_tok)
 
     if threads == 1:
         results = [run(parts[0])]

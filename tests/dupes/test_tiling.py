@@ -36,3 +36,64 @@ def test_astral_characters_and_edge_lengths():
     assert tiles_fast(a, b, 4) == _greedy_tiles(a, b, 4) == [(0, 1, 6)]
     assert tiles_fast("", "abcd", 4) == [] and tiles_fast("abcd", "abcd", 4) == [(0, 0, 4)]
     assert covered_batch(*codes_of(["abc"]), np.array([], np.int64), np.array([], np.int64), 4).shape == (0,)
+
+
+def _brute_near_copies(keys, short_min=0.7, long_min=0.35):
+    import itertools
+
+    out = {}
+    for i, j in itertools.combinations(range(len(keys)), 2):
+        a, b = keys[i], keys[j]
+        if not a or not b:
+            continue
+        cov = sum(t[2] for t in _greedy_tiles(a, b, 4))
+        if cov / min(len(a), len(b)) >= short_min and cov / max(len(a), len(b)) >= long_min:
+            out[(i, j)] = cov
+    return out
+
+
+def _pairs(keys, **kw):
+    from svcsim.dupes.tiling import near_copy_pairs
+
+    u, v, cov, _ = near_copy_pairs(keys, **kw)
+    assert (u < v).all()
+    return {(int(a), int(b)): int(c) for a, b, c in zip(u, v, cov)}
+
+
+def test_join_equals_brute_force_on_a_generated_corpus():
+    from svcsim.model import entries_from_plans
+    from svcsim.synth import generate_points_corpus
+    from svcsim.text.normalize import normalize_for_match
+
+    es = entries_from_plans(generate_points_corpus(600, seed=3).plans)
+    keys = sorted({normalize_for_match(e.text).text for e in es if e.kind == "point"})
+    truth = _brute_near_copies(keys)
+    assert len(truth) > 100  # the generator plants plenty of edited copies
+    assert _pairs(keys) == truth
+    assert _pairs(keys, threads=1) == truth  # the split across threads loses nothing
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(TEXT, min_size=2, max_size=14))
+def test_join_equals_brute_force_on_random_texts(keys):
+    assert _pairs(keys) == _brute_near_copies(keys)
+
+
+def test_dense_reuse_has_no_cap():
+    # 700 fills of one frame: every pair is a near copy (the old candidate caps kept 50 per text)
+    keys = [f"本機關辦理第{i:03d}號便民服務措施並定期檢討改善" for i in range(700)]
+    assert len(_pairs(keys)) == 700 * 699 // 2
+
+
+def test_pair_counts_are_arithmetic_and_match_the_stream():
+    from svcsim.dupes import analyse
+    from svcsim.embed import HashEncoder
+    from svcsim.model import entries_from_plans
+    from svcsim.synth import generate_points_corpus
+
+    es = entries_from_plans(generate_points_corpus(1500, seed=1).plans)
+    r = analyse(es, HashEncoder(dim=64).encode([e.text for e in es]), min_label="near_copy")
+    counts = {lab: sum(1 for _ in r.pairs.iter_label(lab)) for lab in ("copy", "near_copy")}
+    assert counts["copy"] > 0 and counts["near_copy"] > 0
+    assert {lab: r.pairs.count(lab) for lab in counts} == counts
+    assert len(r.pairs) == sum(counts.values())
