@@ -104,8 +104,9 @@ def minhash_lsh(keys: Sequence[str], *, threshold: float = 0.3, num_perm: int = 
 
 
 def exact_partners(keys: Sequence[str], x: np.ndarray, sample: np.ndarray, *, thresholds: Sequence[float],
-                   copy_share: float = 0.15) -> dict[str, dict[int, set[int]]]:
-    """For each sampled row, its exact partners: ``"cos>=T"`` for each T, and ``"copy"`` (copy criterion)."""
+                   copy_share: float = 0.15, topk: int | None = None) -> dict[str, dict[int, set[int]]]:
+    """For each sampled row, its exact partners: ``"cos>=T"`` for each T, ``"topK"`` (its K nearest
+    texts by brute-force cosine: what the semantic kNN approximates) and ``"copy"`` (copy criterion)."""
     from svcsim.dupes.align import align
     from svcsim.dupes.candidates import _shingle_hashes
     from svcsim.dupes.classify import Thresholds
@@ -113,6 +114,8 @@ def exact_partners(keys: Sequence[str], x: np.ndarray, sample: np.ndarray, *, th
 
     t = Thresholds()
     out: dict[str, dict[int, set[int]]] = {f"cos>={th}": {} for th in thresholds}
+    if topk:
+        out[f"top{topk}"] = {}
     out["copy"] = {}
     for s, e in _blocks(len(sample), _block_rows(len(x))):
         q = sample[s:e]
@@ -121,6 +124,10 @@ def exact_partners(keys: Sequence[str], x: np.ndarray, sample: np.ndarray, *, th
             for th in thresholds:
                 hit = np.flatnonzero(sims[r] >= th)
                 out[f"cos>={th}"][int(row)] = {int(j) for j in hit if j != row}
+            if topk:
+                sims[r, row] = -np.inf
+                top = np.argpartition(-sims[r], topk)[:topk]
+                out[f"top{topk}"][int(row)] = {int(j) for j in top}
     docs, h = _shingle_hashes(keys, 4)
     n_sh = np.bincount(docs, minlength=len(keys))
     for row in sample.tolist():

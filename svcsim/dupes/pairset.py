@@ -98,7 +98,7 @@ class PairSet:
         self._norm: dict[int, NormText] = {}
         n_within = sum(len(rs) * (len(rs) - 1) // 2 for rs, k in zip(units, keys) if k)
         sizes = np.fromiter((len(rs) for rs in units), dtype=np.int64, count=len(units))
-        n_cross = int((sizes[self.cross_u] * sizes[self.cross_v]).sum()) if len(self.cross_u) else 0
+        n_cross = int(np.dot(sizes[self.cross_u], sizes[self.cross_v])) if len(self.cross_u) else 0
         self._n_copyish = n_within + n_cross
         self.min_label: Label = "related"
 
@@ -152,8 +152,12 @@ class PairSet:
             yield from self._within(same_strict=True)
         elif label == "near_copy":
             yield from self._within(same_strict=False)
-            for u, v, lexical in zip(self.cross_u.tolist(), self.cross_v.tolist(), self.cross_lexical.tolist()):
-                yield from self._cross_pairs(u, v, round(lexical, 4))
+            step = 65536  # in slices: three Python lists of 10⁸ ints would not fit at 1M points
+            for s in range(0, len(self.cross_u), step):
+                sl = slice(s, s + step)
+                for u, v, lexical in zip(self.cross_u[sl].tolist(), self.cross_v[sl].tolist(),
+                                         self.cross_lexical[sl].tolist()):
+                    yield from self._cross_pairs(u, v, round(lexical, 4))
         else:
             for ra, rb, lab, lexical, semantic, spans in self.weak:
                 if lab == label:
@@ -240,8 +244,9 @@ class Adjacency:
     def __init__(self, u: np.ndarray, v: np.ndarray, n: int) -> None:
         src = np.concatenate([u, v])
         dst = np.concatenate([v, u])
-        order = np.lexsort((dst, src))
+        order = np.argsort(src, kind="stable")  # a radix sort for ints; rows keep pair order
         self._nbr = dst[order]
+        del dst, order
         self._ptr = np.r_[0, np.cumsum(np.bincount(src, minlength=n))].astype(np.int64)
 
     def __len__(self) -> int:
@@ -301,9 +306,10 @@ def scan_pairs(
         nu, nv, ncov, _ = near_copy_pairs(kind_keys, k=t.min_run, short_min=t.near_copy_short,
                                           long_min=t.near_copy_long)
         lengths = np.fromiter((len(key) for key in kind_keys), dtype=np.int64, count=len(kind_keys))
-        cross_u.append(nu + base)
-        cross_v.append(nv + base)
+        cross_u.append(nu.astype(np.int64) + base)
+        cross_v.append(nv.astype(np.int64) + base)
         cross_lex.append(np.round(ncov / np.minimum(lengths[nu], lengths[nv]), 4))
+        del ncov
         if not weak_wanted:
             continue
         # Paraphrase/related: candidates that share shingles or are semantic neighbours, minus the
@@ -327,12 +333,14 @@ def scan_pairs(
                 continue  # not a near copy and not close in meaning: no label to give
             found = tiles(kind_keys[iu], kind_keys[iv], min_run=t.min_run)
             weak.extend(_weak_pairs(entries, x, rows_u, rows_v, found, cover, title_row, t))
-    cu = np.concatenate(cross_u) if cross_u else np.zeros(0, np.int64)
-    cv = np.concatenate(cross_v) if cross_v else np.zeros(0, np.int64)
+    # unit ids fit int32 (one per distinct text); 10⁸ pairs at 1M points make the width matter
+    cu = np.concatenate(cross_u).astype(np.int32) if cross_u else np.zeros(0, np.int32)
+    cv = np.concatenate(cross_v).astype(np.int32) if cross_v else np.zeros(0, np.int32)
     cl = np.concatenate(cross_lex) if cross_lex else np.zeros(0, np.float64)
+    del cross_u, cross_v
     order = np.lexsort((cv, cu, -cl))
     cross = (cu[order], cv[order], cl[order])
-    del cross_u, cross_v, cross_lex
+    del cross_lex
     first = np.fromiter((rs[0] for rs in units), dtype=np.int64, count=len(units))
     has_key = np.fromiter((bool(key) for key in keys), dtype=bool, count=len(keys))
     rows = np.flatnonzero(unit_of >= 0)

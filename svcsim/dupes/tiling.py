@@ -105,8 +105,9 @@ def near_copy_pairs(
     k-grams can only add candidates, never lose a pair.
 
     Returns:
-        ``(u, v, covered, aligned)``: int64 arrays of pairs ``u < v`` (in no particular order),
-        the covered character count of each, and how many candidates were aligned.
+        ``(u, v, covered, aligned)``: int32 arrays of pairs ``u < v`` (in no particular order; int32
+        because a million-text corpus has ~10⁸ of them), the covered character count of each, and
+        how many candidates were aligned.
     """
     import os
     from concurrent.futures import ThreadPoolExecutor
@@ -114,7 +115,7 @@ def near_copy_pairs(
     from svcsim.dupes.candidates import _shingle_hashes
 
     n = len(keys)
-    empty = np.zeros(0, np.int64)
+    empty = np.zeros(0, np.int32)
     codes, starts = codes_of(keys)
     if n < 2 or not len(codes):
         return empty, empty, empty, 0
@@ -161,7 +162,7 @@ def near_copy_pairs(
     else:
         with ThreadPoolExecutor(max_workers=threads) as pool:  # the kernel releases the GIL
             results = list(pool.map(run, parts))
-    u = np.concatenate([r[0] for r in results]).astype(np.int64)
-    v = np.concatenate([r[1] for r in results]).astype(np.int64)
-    c = np.concatenate([r[2] for r in results]).astype(np.int64)
+    u = np.concatenate([r[0] for r in results])
+    v = np.concatenate([r[1] for r in results])
+    c = np.concatenate([r[2] for r in results])
     return u, v, c, int(sum(r[3] for r in results))
