@@ -218,7 +218,7 @@ def _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, stamp, nxt, ri, rj, rn,
 
 @_jit
 def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref_tok, post_ptr, post_doc,
-                    docs_todo, tok_at, n_tok):
+                    docs_todo, tok_at, n_tok, dup, suffix, pend):
     """Every pair (s, r), s < r, r in ``docs_todo``, whose greedy tiling meets both near-copy bars.
 
     Candidates: docs sharing at least one *prefix* token with r (tokens ordered rarest first; the
@@ -240,6 +240,8 @@ def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref
     nxt = np.empty(max_len + 1, np.int64)
     seen = np.full(n_docs, -1, np.int64)
     tstamp = np.full(n_tok, -1, np.int64)
+    cnt = np.zeros(n_docs, np.int32)
+    cand = np.empty(n_docs, np.int32)
     used_a = np.zeros(max_len + 1, np.bool_)
     used_b = np.zeros(max_len + 1, np.bool_)
     cap_runs = 256
@@ -266,53 +268,65 @@ def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref
                 head[c] = -1
             nxt[j] = head[c]
             head[c] = j
+        n_cand = 0
         for p in range(pref_ptr[r], pref_ptr[r + 1]):
             e = pref_tok[p]
             for q in range(post_ptr[e], post_ptr[e + 1]):
                 s = post_doc[q]
                 if s >= r:
                     break  # postings are sorted by doc: each pair is found from its later doc
-                if seen[s] == r:
-                    continue
-                seen[s] = r
-                a0 = starts[s]
-                la = starts[s + 1] - a0
-                lo = la if la < lb else lb
-                hi = lb if la < lb else la
-                if lo < long_min * hi:
-                    continue  # covered <= the shorter length can never reach the long bar
-                bound = 0
-                inside = False
-                for i in range(la - k + 1):
-                    if tstamp[tok_at[a0 + i]] == r:
-                        bound += 1
-                        if not inside:
-                            bound += k - 1
-                            inside = True
-                    else:
-                        inside = False
-                if bound < short_min * lo or bound < long_min * hi:
-                    continue
-                aligned += 1
+                if seen[s] != r:
+                    seen[s] = r
+                    cnt[s] = 0
+                    cand[n_cand] = s
+                    n_cand += 1
+                cnt[s] += 1
+        for x in range(n_cand):
+            s = cand[x]
+            a0 = starts[s]
+            la = starts[s + 1] - a0
+            lo = la if la < lb else lb
+            hi = lb if la < lb else la
+            if lo < long_min * hi:
+                continue  # covered <= the shorter length can never reach the long bar
+            # count filter: shared distinct k-grams >= what the bars demand; the prefixes' common
+            # tokens (cnt) miss at most the suffix of the doc whose prefix ends first in the order
+            need = np.ceil(max(short_min * lo, long_min * hi) / k - 1e-9) - min(dup[r], dup[s])
+            slack = suffix[r] if pend[r] <= pend[s] else suffix[s]
+            if cnt[s] + slack < need:
+                continue
+            bound = 0
+            inside = False
+            for i in range(la - k + 1):
+                if tstamp[tok_at[a0 + i]] == r:
+                    bound += 1
+                    if not inside:
+                        bound += k - 1
+                        inside = True
+                else:
+                    inside = False
+            if bound < short_min * lo or bound < long_min * hi:
+                continue
+            aligned += 1
+            cov = _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, r, nxt, ri, rj, rn, used_a, used_b)
+            while cov < 0:
+                cap_runs *= 4
+                ri = np.empty(cap_runs, np.int64)
+                rj = np.empty(cap_runs, np.int64)
+                rn = np.empty(cap_runs, np.int64)
                 cov = _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, r, nxt, ri, rj, rn, used_a, used_b)
-                while cov < 0:
-                    cap_runs *= 4
-                    ri = np.empty(cap_runs, np.int64)
-                    rj = np.empty(cap_runs, np.int64)
-                    rn = np.empty(cap_runs, np.int64)
-                    cov = _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, r, nxt, ri, rj, rn, used_a, used_b)
-                if cov / lo >= short_min and cov / hi >= long_min:
-                    if m == cap:
-                        cap *= 2
-                        o1 = np.empty(cap, np.int32)
-                        o2 = np.empty(cap, np.int32)
-                        o3 = np.empty(cap, np.int32)
-                        o1[:m] = out_s[:m]
-                        o2[:m] = out_r[:m]
-                        o3[:m] = out_c[:m]
-                        out_s, out_r, out_c = o1, o2, o3
-                    out_s[m] = s
-                    out_r[m] = r
-                    out_c[m] = cov
-                    m += 1
+            if cov / lo >= short_min and cov / hi >= long_min:
+                if m == cap:
+                    cap *= 2
+                    o1 = np.empty(cap, np.int32)
+                    o2 = np.empty(cap, np.int32)
+                    o3 = np.empty(cap, np.int32)
+                    o1[:m] = out_s[:m]
+                    o2[:m] = out_r[:m]
+                    o3[:m] = out_c[:m]
+                    out_s, out_r, out_c = o1, o2, o3
+                out_s[m] = s
+                out_r[m] = r
+                out_c[m] = cov
+                m += 1
     return out_s[:m].copy(), out_r[:m].copy(), out_c[:m].copy(), aligned

@@ -139,6 +139,14 @@ def near_copy_pairs(
     rank = np.arange(len(d_sorted)) - doc_start[d_sorted]
     keep = rank < prefix[d_sorted]
     p_doc, p_tok = d_sorted[keep], t_sorted[keep]
+    # for the count filter: each doc's repeated k-grams, tokens after its prefix, and the global
+    # rank of its prefix's last token (-1 for an empty prefix)
+    grank = np.empty(n_tok, dtype=np.int64)
+    grank[np.lexsort((np.arange(n_tok), df))] = np.arange(n_tok)
+    dup = (windows - n_distinct).astype(np.int64)
+    suffix = (n_distinct - prefix).astype(np.int64)
+    pend = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(pend, p_doc, grank[p_tok])
     pref_ptr = np.r_[0, np.cumsum(np.bincount(p_doc, minlength=n))].astype(np.int64)
     by_tok = np.lexsort((p_doc, p_tok))
     post_doc = p_doc[by_tok].astype(np.int64)
@@ -155,7 +163,7 @@ def near_copy_pairs(
 
     def run(part: np.ndarray):
         return join(cid, starts, len(uniq), int(k), float(short_min), float(long_min),
-                    pref_ptr, pref_tok, post_ptr, post_doc, part, tok_at, n_tok)
+                    pref_ptr, pref_tok, post_ptr, post_doc, part, tok_at, n_tok, dup, suffix, pend)
 
     if threads == 1:
         results = [run(parts[0])]
