@@ -1,15 +1,18 @@
 """Copy-paste and boilerplate detection between service plans.
 
-Layers: cheap candidates (:mod:`~svcsim.dupes.candidates`) → character alignment
-(:mod:`~svcsim.dupes.align`) → class (:mod:`~svcsim.dupes.classify`) → template and reuse groups
-(:mod:`~svcsim.dupes.boilerplate`) → plan-level measures (:mod:`~svcsim.dupes.plans`).
+Layers: pairs — every near copy exactly, by a prefix-filtered all-pairs join aligned in compiled
+code (:mod:`~svcsim.dupes.tiling`), and cheap candidates for paraphrase/related
+(:mod:`~svcsim.dupes.candidates`) → character alignment (:mod:`~svcsim.dupes.align`) → class
+(:mod:`~svcsim.dupes.classify`) → template and reuse groups (:mod:`~svcsim.dupes.boilerplate`) →
+plan-level measures (:mod:`~svcsim.dupes.plans`).
 :func:`analyse` runs them all; :mod:`~svcsim.dupes.frames` turns the results into DataFrames.
 
 Pairs are kept per distinct text (:class:`~svcsim.dupes.pairset.PairSet`) and expanded on demand:
 :func:`find_pairs` returns the sorted list (fine for a city's plans), :func:`iter_pairs` streams
 the same pairs for corpora where one sentence carried by N plans means N² pairs.
 
-Importing this package loads numpy only; faiss loads when candidates are searched.
+Importing this package loads numpy only; numba loads when pairs are aligned, faiss when semantic
+candidates are searched.
 """
 
 from svcsim.dupes.align import Alignment, Span, align
