@@ -15,7 +15,7 @@ figure). On the big corpus a few drafts are also embedded with the seed corpus's
 
 Target: p50 ≤ 50 ms warm; the table says met/MISSED for retrieval + ranking (``rank``) and for
 ``end to end`` (``Suggester.suggest``: the draft embedded and ranked in one call, what a drafter waits
-for). ``--big-model default`` indexes the generated corpus with the real model (~5 min of embedding).
+for). ``--big-model multilingual-e5-small`` indexes the generated corpus with the real model (~5 min of embedding).
 
     python benchmarks/suggest_latency.py [--queries 200] [--points 100000] [--skip-big] [--real-drafts 20]
 """
