@@ -18,6 +18,64 @@ except RuntimeError:  # no writable cache location: compile in memory on every r
 
 
 @_jit
+def _run_order(ri, rj, rn, m, la, lb):
+    """Indices of the m runs, longest first, then by (i, j) — the order the tiler takes them in."""
+    order = np.empty(m, np.int64)
+    if m > 48:
+        key = np.empty(m, np.int64)
+        for r in range(m):  # one int64 key per run (lengths are far below 2**20)
+            key[r] = ((1 << 20) - rn[r]) * (la + 1) * (lb + 1) + ri[r] * (lb + 1) + rj[r]
+        return np.argsort(key)
+    for r in range(m):  # insertion sort: real text has few runs
+        order[r] = r
+    for x in range(1, m):
+        cur = order[x]
+        y = x - 1
+        while y >= 0:
+            o = order[y]
+            if rn[o] < rn[cur] or (rn[o] == rn[cur] and (ri[o] > ri[cur] or (ri[o] == ri[cur] and rj[o] > rj[cur]))):
+                order[y + 1] = o
+                y -= 1
+            else:
+                break
+        order[y + 1] = cur
+    return order
+
+
+@_jit
+def _take(ri, rj, rn, order, m, k, used_a, used_b, out):
+    """Greedy choice: each run in ``order`` keeps its longest stretch still unused on both sides,
+    if that is >= k; the chosen tiles go to ``out`` (rows i, j, n). Returns how many."""
+    count = 0
+    for x in range(m):
+        r = order[x]
+        i = ri[r]
+        j = rj[r]
+        n = rn[r]
+        best_s = 0
+        best_len = 0
+        s = -1
+        for t in range(n + 1):
+            free = t < n and not used_a[i + t] and not used_b[j + t]
+            if free and s < 0:
+                s = t
+            elif (not free) and s >= 0:
+                if t - s > best_len:
+                    best_s = s
+                    best_len = t - s
+                s = -1
+        if best_len >= k:
+            for t in range(best_s, best_s + best_len):
+                used_a[i + t] = True
+                used_b[j + t] = True
+            out[count, 0] = i + best_s
+            out[count, 1] = j + best_s
+            out[count, 2] = best_len
+            count += 1
+    return count
+
+
+@_jit
 def _tile(codes, a0, la, b0, lb, k, out):
     """Tiles of codes[a0:a0+la] vs codes[b0:b0+lb] into ``out`` (rows i, j, n); returns the count."""
     if la < k or lb < k:
@@ -65,39 +123,8 @@ def _tile(codes, a0, la, b0, lb, k, out):
             m += 1
     if m == 0:
         return 0
-    # longest first, then by (i, j): one int64 key per run (lengths are far below 2**20)
-    key = np.empty(m, np.int64)
-    for r in range(m):
-        key[r] = ((1 << 20) - rn[r]) * (la + 1) * (lb + 1) + ri[r] * (lb + 1) + rj[r]
-    order = np.argsort(key)
-    used_a = np.zeros(la, np.bool_)
-    used_b = np.zeros(lb, np.bool_)
-    count = 0
-    for r in order:
-        i = ri[r]
-        j = rj[r]
-        n = rn[r]
-        best_s = 0
-        best_len = 0
-        s = -1
-        for t in range(n + 1):
-            free = t < n and not used_a[i + t] and not used_b[j + t]
-            if free and s < 0:
-                s = t
-            elif (not free) and s >= 0:
-                if t - s > best_len:
-                    best_s = s
-                    best_len = t - s
-                s = -1
-        if best_len >= k:
-            for t in range(best_s, best_s + best_len):
-                used_a[i + t] = True
-                used_b[j + t] = True
-            out[count, 0] = i + best_s
-            out[count, 1] = j + best_s
-            out[count, 2] = best_len
-            count += 1
-    return count
+    order = _run_order(ri, rj, rn, m, la, lb)
+    return _take(ri, rj, rn, order, m, k, np.zeros(la, np.bool_), np.zeros(lb, np.bool_), out)
 
 @_jit
 def _covered_batch(codes, starts, us, vs, k):
@@ -125,7 +152,7 @@ def _covered_batch(codes, starts, us, vs, k):
 
 
 @_jit
-def _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, stamp, nxt, ri, rj, rn, used_a, used_b):
+def _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, stamp, nxt, ri, rj, rn, used_a, used_b, out):
     """Characters the greedy tiling of a = cid[a0:a0+la] vs b = cid[b0:b0+lb] covers, -1 if the run
     buffers are too small (the caller grows them and retries).
 
@@ -165,54 +192,15 @@ def _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, stamp, nxt, ri, rj, rn,
             j = nxt[j]
     if m == 0:
         return 0
-    # order runs by (-n, i, j): insertion sort on an index (m is small for real text)
-    order = np.empty(m, np.int64)
-    for r in range(m):
-        order[r] = r
-    if m > 48:
-        key = np.empty(m, np.int64)
-        for r in range(m):
-            key[r] = ((1 << 20) - rn[r]) * (la + 1) * (lb + 1) + ri[r] * (lb + 1) + rj[r]
-        order = np.argsort(key)
-    else:
-        for x in range(1, m):
-            cur = order[x]
-            y = x - 1
-            while y >= 0:
-                o = order[y]
-                if rn[o] < rn[cur] or (rn[o] == rn[cur] and (ri[o] > ri[cur] or (ri[o] == ri[cur] and rj[o] > rj[cur]))):
-                    order[y + 1] = o
-                    y -= 1
-                else:
-                    break
-            order[y + 1] = cur
+    order = _run_order(ri, rj, rn, m, la, lb)
     for t in range(la):
         used_a[t] = False
     for t in range(lb):
         used_b[t] = False
+    count = _take(ri, rj, rn, order, m, k, used_a, used_b, out)
     covered = 0
-    for x in range(m):
-        r = order[x]
-        i = ri[r]
-        j = rj[r]
-        n = rn[r]
-        best_s = 0
-        best_len = 0
-        s = -1
-        for t in range(n + 1):
-            free = t < n and not used_a[i + t] and not used_b[j + t]
-            if free and s < 0:
-                s = t
-            elif (not free) and s >= 0:
-                if t - s > best_len:
-                    best_s = s
-                    best_len = t - s
-                s = -1
-        if best_len >= k:
-            for t in range(best_s, best_s + best_len):
-                used_a[i + t] = True
-                used_b[j + t] = True
-            covered += best_len
+    for x in range(count):
+        covered += out[x, 2]
     return covered
 
 
@@ -244,6 +232,7 @@ def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref
     cand = np.empty(n_docs, np.int32)
     used_a = np.zeros(max_len + 1, np.bool_)
     used_b = np.zeros(max_len + 1, np.bool_)
+    tiles = np.empty((max_len // k + 2, 3), np.int64)
     cap_runs = 256
     ri = np.empty(cap_runs, np.int64)
     rj = np.empty(cap_runs, np.int64)
@@ -308,13 +297,13 @@ def _near_copy_join(cid, starts, n_chars, k, short_min, long_min, pref_ptr, pref
             if bound < short_min * lo or bound < long_min * hi:
                 continue
             aligned += 1
-            cov = _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, r, nxt, ri, rj, rn, used_a, used_b)
+            cov = _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, r, nxt, ri, rj, rn, used_a, used_b, tiles)
             while cov < 0:
                 cap_runs *= 4
                 ri = np.empty(cap_runs, np.int64)
                 rj = np.empty(cap_runs, np.int64)
                 rn = np.empty(cap_runs, np.int64)
-                cov = _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, r, nxt, ri, rj, rn, used_a, used_b)
+                cov = _cover_indexed(cid, a0, la, b0, lb, k, head, hstamp, r, nxt, ri, rj, rn, used_a, used_b, tiles)
             if cov / lo >= short_min and cov / hi >= long_min:
                 if m == cap:
                     cap *= 2

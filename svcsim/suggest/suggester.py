@@ -51,6 +51,7 @@ from svcsim.suggest.measures import (
 )
 from svcsim.suggest.results import CopyWarning, MeasureRef, Suggestion, SuggestResult
 from svcsim.suggest.specificity import specificity
+from svcsim.suggest.threads import one_blas_thread
 
 MAX_DRAFT_CHARS = 5000
 MAX_K = 50
@@ -486,25 +487,6 @@ class Suggester:
         _, rel, r, source = best
         return CopyWarning(label=rel.label, source=source, spans=rel.spans, cover=rel.cover_a,
                            used_by=tuple(sorted(copied_by)))
-
-
-def one_blas_thread():
-    """Run numpy's BLAS on one thread while a query is answered.
-
-    A query's numpy products are small; with two BLAS threads, OpenBLAS leaves its worker spinning
-    after each call, and that spinning thread takes a core from the model's next forward pass.
-    Measured at 100k points with the real model: draft + measure p50 86 ms → 40 ms, query
-    embedding 56 ms → 19 ms. Scoped to the call: a notebook's own numpy keeps its threads.
-    """
-    global _BLAS
-    if _BLAS is None:
-        from threadpoolctl import ThreadpoolController
-
-        _BLAS = ThreadpoolController().select(user_api="blas")
-    return _BLAS.limit(limits=1)
-
-
-_BLAS = None
 
 
 def _top_stable(scores: np.ndarray, m: int) -> np.ndarray:
