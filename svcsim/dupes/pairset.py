@@ -274,8 +274,9 @@ def scan_pairs(
 ) -> PairSet:
     """Every labelled pair and the copy groups, as a :class:`PairSet`; inputs already validated.
 
-    Every candidate pair is aligned by the compiled tiler (:mod:`svcsim.dupes.tiling`); with
-    ``min_label`` copy or near_copy the weaker classes are not computed at all.
+    Near copies come from the exact join of :func:`svcsim.dupes.tiling.near_copy_pairs`; paraphrase
+    and related start from lexical/semantic candidates, and with ``min_label`` copy or near_copy
+    they are not computed at all.
     """
     t = thresholds
     weak_wanted = min_label not in ("copy", "near_copy")
