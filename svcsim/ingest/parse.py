@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import os
+import re
 from pathlib import Path
 
 from svcsim.errors import InputError, PlanParseError
 from svcsim.ingest.cells import LEVELS, level_mark, segments
 from svcsim.ingest.decode import decode_bytes, read_bytes
+from svcsim.ingest.document import POINT_HEADERS, UNIT_HEADERS, Document
 from svcsim.ingest.header import read_header
 from svcsim.ingest.rows import Row, find_header, space_separated_header, table_rows
 from svcsim.ingest.structure import PlanBuilder, decide_per_point
@@ -55,16 +58,65 @@ def _parse(text: str, *, file: str, content_hash: str, source: str) -> Plan:
             source,
             "no 執行重點 table found (looked for a header row with 執行重點/執行方法/工作重點/實施方法); is this a service plan?",
         )
+    return _build(rows, lines[: header.line_index], file=file, content_hash=content_hash, source=source,
+                  where=f"line {header.line_index + 1}")
+
+
+def parse_document(doc: Document, *, file: str, content_hash: str = "", source: str | None = None) -> Plan:
+    """Parse a :class:`~svcsim.ingest.document.Document` that a reader made of a native file.
+
+    The columns take their roles from the header row: the points column is the one named
+    執行重點 (or a synonym), the units column the first named 執行單位/單位 right of it, and the (up
+    to two) columns left of the points column hold the item and measure titles. Other columns
+    (期程, 備註, 項次…) are not part of the plan's structure and are left out.
+
+    Example:
+        >>> from svcsim.ingest.document import document_from_blocks
+        >>> doc = document_from_blocks(["範例局 113 年度提升服務計畫", [
+        ...     [["執行要項"], ["具體措施"], ["執行重點"], ["執行單位"]],
+        ...     [["一、便民"], ["(一)簡化流程"], ["1. 線上申辦", "2. 單一窗口"], ["資訊室"]]]], kind="docx")
+        >>> plan = parse_document(doc, file="plan.docx")
+        >>> plan.agency, [p.text for p in plan.items[0].measures[0].points]
+        ('範例局', ['線上申辦', '單一窗口'])
+    """
+    source = source or file
+    header = doc.rows[: doc.header_rows]
+    names = [_SQUASH.sub("", "".join(t)) for t in zip(*(r.texts() for r in header))]
+    p_idx = next((j for j, n in enumerate(names) if any(h in n for h in POINT_HEADERS)), None)
+    if p_idx is None:  # document_from_blocks guarantees one; a hand-made Document may not
+        raise PlanParseError(source, "the table has no 執行重點 column (looked for 執行重點/執行方法/工作重點/實施方法)")
+    u_idx = next((j for j, n in enumerate(names) if j > p_idx and any(h in n for h in UNIT_HEADERS)), None)
+    left_cols = [j for j in range(p_idx) if not _NOT_TITLE.search(names[j])][-2:]
+    rows = []
+    for k, r in enumerate(doc.rows[doc.header_rows :], start=doc.header_rows + 1):
+        cell = lambda j: _markup(r.cells[j]) if j is not None and j < len(r.cells) else ""  # noqa: E731
+        if not any(r.cells):
+            continue
+        rows.append(Row(k, tuple(cell(j) for j in left_cols), cell(p_idx), cell(u_idx), r.page_break))
+    if not rows:
+        raise PlanParseError(source, "the 執行重點 table has a header but no rows; is the plan table empty?")
+    return _build(rows, list(doc.before), file=file, content_hash=content_hash, source=source, where="table row 1")
+
+
+_SQUASH = re.compile(r"\s+")
+# Columns left of the points that hold no titles: a row number, a date, a note.
+_NOT_TITLE = re.compile(r"項次|序號|編號|^序$|^No\.?$", re.IGNORECASE)
+
+
+def _markup(cell: tuple[str, ...]) -> str:
+    """A cell's paragraphs in the cell markup the structure parser reads (one ``<p>`` each)."""
+    return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in cell)
+
+
+def _build(rows: list[Row], head: list[str], *, file: str, content_hash: str, source: str, where: str) -> Plan:
     item_level, measure_level, point_level = numbering(rows)
     builder = PlanBuilder(point_scheme=point_level, item_level=item_level, measure_level=measure_level)
     for row in rows:
         builder.add_row(row)
     items = builder.finish(per_point_units=decide_per_point(builder.results))
     if not any(m.points for it in items for m in it.measures):
-        raise PlanParseError(
-            source, f"the 執行重點 table (line {header.line_index + 1}) has no points; is the points column empty?"
-        )
-    info = read_header(lines[: header.line_index])
+        raise PlanParseError(source, f"the 執行重點 table ({where}) has no points; is the points column empty?")
+    info = read_header(head)
     return Plan(
         file=file,
         agency=info.agency,

@@ -19,13 +19,8 @@ import re
 from dataclasses import dataclass
 
 from svcsim.ingest.cells import cell_text, strip_tags
+from svcsim.ingest.document import POINT_HEADERS, UNIT_HEADERS
 
-POINT_HEADERS = (
-    "執行重點", "執行方法", "執行方式", "工作重點", "實施方法", "實施方式", "執行內容", "具體作法", "執行作法",
-    "辦理方式", "辦理方法", "實施內容",
-)
-ITEM_HEADERS = ("執行要項", "實施要項", "具體措施", "工作項目", "推動策略")
-UNIT_HEADERS = ("執行單位", "業務單位", "辦理單位", "主辦單位", "權責單位", "負責單位", "承辦單位", "單位")
 
 _SEPARATOR = re.compile(r"^[\s|:：\-—–=_+]*$")
 _CLOSING = re.compile(
