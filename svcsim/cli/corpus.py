@@ -37,42 +37,54 @@ def parse_cmd(file: str, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
 @json_option
-def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
+@click.option("--workers", type=int, default=None, envvar="SVCSIM_WORKERS",
+              help="Processes that parse files (default: every core for a batch).")
+def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool, workers: int | None) -> None:
     """Parse plan files (or folders of them) into the corpus database.
 
-    Each plan is written in its own transaction: a bad file is reported and skipped, the good ones
-    are kept. Exit code 2 when any file was rejected.
+    Reads converted text (.txt/.md), PDF, Word (.docx/.doc), ODF (.odt) and HTML pages, telling
+    the kind from each file's content. Each plan is written in its own transaction: a bad file is
+    reported and skipped, the good ones are kept. Exit code 2 when any file was rejected.
     """
-    from svcsim.config import db_path
-    from svcsim.errors import InputError
-    from svcsim.ingest import iter_plan_files, parse_file
+    from collections import Counter
 
-    files = iter_plan_files(paths)
+    from svcsim.config import db_path
+    from svcsim.ingest.batch import load_batch
+    from svcsim.ingest.files import PLAN_SUFFIXES, scan_plan_files
+
+    scan = scan_plan_files(paths)
+    for f in scan.ignored:
+        click.echo(f"svcsim: not read {f}: not a plan file kind (reads {' '.join(PLAN_SUFFIXES)})", err=True)
+    files = list(scan.files)
+    order = {f: i for i, f in enumerate(files)}
     target = db_path(db)
     created = not target.exists()
-    parsed, rejected = [], []
-    with click.progressbar(files, label="parsing", file=None if progress_enabled() else _Null()) as bar:
-        for f in bar:
-            try:
-                parsed.append((f, parse_file(f)))
-            except InputError as exc:
-                rejected.append((str(f), exc.problem))
+    results = []
+    with click.progressbar(length=len(files), label="parsing", file=None if progress_enabled() else _Null()) as bar:
+        for r in load_batch(files, workers=workers):
+            results.append(r)
+            bar.update(1)
+    results.sort(key=lambda r: order[r.path])
+    rejected = [(str(r.path), r.error) for r in results if r.error is not None]
+    parsed = [(r.path, r.plan, r.kind) for r in results if r.plan is not None]
     # one plan per agency and year: a second file claiming the same one in this batch is a conflict
     from svcsim.store.corpus import plan_key
 
     first: dict[str, str] = {}
     kept = []
-    for f, plan in parsed:
+    for f, plan, kind in parsed:
         k = plan_key(plan)
         if k in first:
             rejected.append((str(f), f"same agency and year as {first[k]} ({plan.agency} {plan.roc_year}); "
                                      "ingest it on its own to replace that plan"))
         else:
             first[k] = str(f)
-            kept.append((f, plan))
+            kept.append((f, plan, kind))
     parsed = kept
     if not parsed and rejected:
         for f, why in rejected:
+            if as_json:
+                echo_json({"file": f, "action": "rejected", "reason": why})
             click.echo(f"svcsim: rejected {f}: {why}", err=True)
         raise SystemExit(2)
     corpus = open_corpus(db, create=True)
@@ -80,10 +92,12 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
         click.echo(f"svcsim: created corpus {target}", err=True)
     counts = {"added": 0, "replaced": 0, "unchanged": 0}
     points = {"added": 0, "replaced": 0, "skipped": 0}
+    kinds: Counter[str] = Counter()
     with corpus:
-        for f, plan in parsed:
+        for f, plan, kind in parsed:
             out = corpus.add_plan(plan, path=str(f))
             counts[out.action] += 1
+            kinds[kind] += 1
             if out.action == "unchanged":
                 points["skipped"] += plan.n_points
             elif out.action == "replaced":
@@ -92,15 +106,17 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
                 points["added"] += plan.n_points
             if as_json:
                 echo_json({"file": str(f), "action": out.action, "plan_id": out.plan_id, "agency": plan.agency,
-                           "year": plan.year, "points": plan.n_points})
+                           "year": plan.year, "points": plan.n_points, "format": kind})
     for f, why in rejected:
         if as_json:
             echo_json({"file": f, "action": "rejected", "reason": why})
         click.echo(f"svcsim: rejected {f}: {why}", err=True)
+    by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     click.echo(
-        f"plans: {counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged; "
+        f"plans: {counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged"
+        f" (by format: {by_kind or 'none'}); "
         f"points: {points['added']} added, {points['replaced']} replaced, {points['skipped']} skipped; "
-        f"files rejected: {len(rejected)}  ({target})",
+        f"files rejected: {len(rejected)}, not read: {len(scan.ignored)}  ({target})",
         err=True,
     )
     if rejected:

@@ -153,36 +153,60 @@ def cell_text(cell: str) -> str:
 
 
 def cn_to_int(numeral: str) -> int:
-    """Value of a Chinese numeral up to 999, positional (``"十二"``, ``"一百一十三"``) or
-    digit by digit (``"一一三"``).
+    """Value of a Chinese numeral, positional (``"十二"``, ``"一百一十三"``) or digit by digit
+    (``"一一三"``). Any run of numeral characters has a value (``"十十"`` reads as 20), so a
+    strangely numbered heading never stops a parse.
 
     Example:
-        >>> cn_to_int("二十三"), cn_to_int("一一三"), cn_to_int("一百零五")
-        (23, 113, 105)
+        >>> cn_to_int("二十三"), cn_to_int("一一三"), cn_to_int("一百零五"), cn_to_int("十十")
+        (23, 113, 105, 20)
+
+    Raises:
+        ValueError: ``numeral`` is empty or holds a character that is no Chinese numeral.
     """
     numeral = numeral.translate(_BIG_TO_CN).replace("〇", "零").replace("○", "零")
-    if "十" not in numeral and "百" not in numeral:
+    if not numeral or any(ch not in CN_DIGITS and ch not in "十百千" for ch in numeral):
+        raise ValueError(f"not a Chinese numeral: {numeral!r}")
+    if not any(ch in "十百千" for ch in numeral):
         value = 0
         for ch in numeral:
             value = value * 10 + CN_DIGITS.index(ch)
         return value
-    hundreds, _, rest = numeral.rpartition("百")
-    value = (CN_DIGITS.index(hundreds) if hundreds else 1) * 100 if "百" in numeral else 0
-    rest = rest.lstrip("零")
-    if "十" in rest:
-        tens, _, ones = rest.partition("十")
-        value += (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
-    elif rest:
-        value += CN_DIGITS.index(rest)
-    return value
+    total = current = 0
+    for ch in numeral:
+        if ch in "十百千":
+            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            current = 0
+        else:
+            current = current * 10 + CN_DIGITS.index(ch)
+    return total + current
 
 
 def int_to_cn(value: int) -> str:
-    """The usual way to write 1–99 as a code (``11`` → ``"十一"``, ``20`` → ``"二十"``)."""
+    """The usual way to write a number as a code (``11`` → ``"十一"``, ``20`` → ``"二十"``,
+    ``111`` → ``"一百一十一"``); from 1000 on, digit by digit.
+
+    Example:
+        >>> int_to_cn(3), int_to_cn(11), int_to_cn(111), int_to_cn(105)
+        ('三', '十一', '一百一十一', '一百零五')
+    """
+    if value < 0:
+        raise ValueError(f"negative code number {value}")
     if value < 10:
         return CN_DIGITS[value]
-    tens, ones = divmod(value, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    if value < 1000:
+        hundreds, rest = divmod(value, 100)
+        if rest == 0:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + CN_DIGITS[rest]
+        else:
+            tail = CN_DIGITS[rest // 10] + "十" + (CN_DIGITS[rest % 10] if rest % 10 else "")
+        return CN_DIGITS[hundreds] + "百" + tail
+    return "".join(CN_DIGITS[int(d)] for d in str(value))
 
 
 def digit_value(digits: str) -> int:

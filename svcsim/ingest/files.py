@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from svcsim.errors import InputError
 
-PLAN_SUFFIXES = (".txt", ".md")
+# Converted text, and the native documents agencies publish.
+PLAN_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".doc", ".odt", ".html", ".htm")
+# Files a folder of plans commonly holds beside them that are not plans: not worth a line each.
+_QUIET = {".ds_store", "thumbs.db", "desktop.ini"}
 
 
-def iter_plan_files(paths: Sequence[str | os.PathLike]) -> list[Path]:
-    """Files as given, plus every ``*.txt``/``*.md`` under the given folders (recursively,
-    skipping hidden folders), sorted and without duplicates.
+@dataclass(frozen=True)
+class FileScan:
+    """What a folder walk found: the plan files to read, and the other files it passed over
+    (so the CLI can say so: no file is skipped silently)."""
 
-    Example:
-        >>> iter_plan_files(["plans/"])   # doctest: +SKIP
-        [PosixPath('plans/a局_112.txt'), PosixPath('plans/sub/b所_113.md')]
+    files: tuple[Path, ...]
+    ignored: tuple[Path, ...]
+
+
+def scan_plan_files(paths: Sequence[str | os.PathLike]) -> FileScan:
+    """Files as given, plus every plan file (:data:`PLAN_SUFFIXES`) under the given folders
+    (recursively, skipping hidden files and folders), sorted and without duplicates. Other files
+    inside the folders are listed in ``ignored``.
 
     Raises:
         InputError: a path does not exist, or ``paths`` is a single string.
@@ -27,15 +37,39 @@ def iter_plan_files(paths: Sequence[str | os.PathLike]) -> list[Path]:
             "paths", f"expected a list of files or folders, got the single path {str(paths)!r}; wrap it in a list"
         )
     found: dict[Path, Path] = {}
+    ignored: dict[Path, Path] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for sub in path.rglob("*"):
                 rel = sub.relative_to(path).parts
-                if sub.is_file() and sub.suffix.lower() in PLAN_SUFFIXES and not any(p.startswith(".") for p in rel):
+                if not sub.is_file() or any(p.startswith(".") for p in rel):
+                    continue
+                if sub.suffix.lower() in PLAN_SUFFIXES:
                     found.setdefault(sub.resolve(), sub)
+                elif sub.name.lower() not in _QUIET:
+                    ignored.setdefault(sub.resolve(), sub)
         elif path.is_file():
             found.setdefault(path.resolve(), path)
         else:
-            raise InputError(path, "no such file or folder; check the path (folders are searched for *.txt and *.md)")
-    return sorted(found.values(), key=lambda p: str(p))
+            raise InputError(
+                path, "no such file or folder; check the path (folders are searched for "
+                f"{', '.join('*' + s for s in PLAN_SUFFIXES)})"
+            )
+    return FileScan(
+        files=tuple(sorted(found.values(), key=str)),
+        ignored=tuple(sorted((p for k, p in ignored.items() if k not in found), key=str)),
+    )
+
+
+def iter_plan_files(paths: Sequence[str | os.PathLike]) -> list[Path]:
+    """The plan files among ``paths`` (see :func:`scan_plan_files`), sorted.
+
+    Example:
+        >>> iter_plan_files(["plans/"])   # doctest: +SKIP
+        [PosixPath('plans/a局_112.pdf'), PosixPath('plans/sub/b所_113.odt')]
+
+    Raises:
+        InputError: a path does not exist, or ``paths`` is a single string.
+    """
+    return list(scan_plan_files(paths).files)

@@ -40,7 +40,15 @@ def read_header(lines: list[str]) -> HeaderInfo:
     title line, or the line(s) above it when the title starts with the year (two-line titles).
     """
     cleaned = [_clean(line) for line in lines]
-    title_idx = next((i for i, c in enumerate(cleaned) if ("計畫" in c or "計劃" in c) and not _SECTION.match(c)), None)
+    titles = [i for i, c in enumerate(cleaned) if ("計畫" in c or "計劃" in c) and not _SECTION.match(c)]
+    # A web page or cover sheet names other 計畫 first (a breadcrumb "首頁 > 施政計畫", a menu): the plan's
+    # own title names the service plan, and usually its year.
+    title_idx = next(
+        (i for rank in (lambda c: "服務" in c and _find_year(c) is not None, lambda c: "服務" in c,
+                        lambda c: _find_year(c) is not None, lambda c: True)
+         for i in titles if rank(cleaned[i])),
+        None,
+    )
     agency, roc_year, title = "", None, ""
     if title_idx is not None:
         line = cleaned[title_idx]

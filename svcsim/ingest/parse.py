@@ -6,6 +6,7 @@ import hashlib
 import html
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from svcsim.errors import InputError, PlanParseError
@@ -158,8 +159,53 @@ def numbering(rows: list[Row]) -> tuple[str | None, str | None, str]:
     return item_level, measure_level, point_level
 
 
-def parse_file(path: str | os.PathLike) -> Plan:
-    """Read, decode and parse one plan file (``file`` = its name, ``content_hash`` = sha256 of its bytes)."""
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A plan read from a file, with the kind of file it came from (for summaries and errors)."""
+
+    plan: Plan
+    kind: str  # "text", "webtext", "pdf", "docx", "odt", "doc" or "html"
+    pages: int | None = None
+
+
+def load_plan(path: str | os.PathLike) -> LoadedPlan:
+    """Read one plan file of any supported kind: converted text (.txt/.md), PDF, .docx, .doc,
+    .odt or HTML. The kind comes from the file's content, not its extension.
+
+    Raises:
+        InputError: the file cannot be opened.
+        PlanParseError: the file is damaged, encrypted, a scan, or not a plan.
+    """
+    from svcsim.ingest.formats import read_document, sniff
+
     data = read_bytes(path)
-    text = decode_bytes(data, str(path))
-    return _parse(text, file=Path(path).name, content_hash=hashlib.sha256(data).hexdigest(), source=str(path))
+    source = str(path)
+    digest = hashlib.sha256(data).hexdigest()
+    kind = sniff(data, source)
+    if kind == "text":
+        text = decode_bytes(data, source)
+        try:
+            return LoadedPlan(_parse(text, file=Path(path).name, content_hash=digest, source=source), "text")
+        except PlanParseError:
+            doc = _webtext(text)
+            if doc is None:
+                raise
+        return LoadedPlan(parse_document(doc, file=Path(path).name, content_hash=digest, source=source), "webtext")
+    doc = read_document(data, source, kind)
+    plan = parse_document(doc, file=Path(path).name, content_hash=digest, source=source)
+    return LoadedPlan(plan, kind, doc.pages)
+
+
+def _webtext(text: str) -> Document | None:
+    from svcsim.ingest.formats.webtext import read_webtext
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if find_header(lines) is not None:  # a real tab table that failed for its own reason
+        return None
+    return read_webtext(lines)
+
+
+def parse_file(path: str | os.PathLike) -> Plan:
+    """Read, decode and parse one plan file of any supported kind (see :func:`load_plan`):
+    ``file`` = its name, ``content_hash`` = sha256 of its bytes."""
+    return load_plan(path).plan

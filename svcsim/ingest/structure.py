@@ -192,8 +192,10 @@ class PlanBuilder:
         carried = self.pending
         if any(s.measure is not None for s in own):
             # A measure left without points by an earlier row (its points cell was empty) does
-            # not take this row's points: the row brings its own measure for them.
-            carried = [s for s in carried if s.measure is None]
+            # not take this row's points: the row brings its own measure for them. Nor does an item
+            # heading that stood in a row of its own (a full-width item row): its measure is here.
+            own_items = [s.item for s in own if s.measure is not None]
+            carried = [s for s in carried if s.measure is None and all(s.item is not i for i in own_items)]
         available = carried + own
         prev = self.current.last_number if self.current else 0
         chunks = point_chunks(row.points, scheme=self.point_scheme, prev=prev)
