@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from svcsim.ingest.cells import cell_text, strip_tags
-from svcsim.ingest.document import POINT_HEADERS, UNIT_HEADERS
+from svcsim.ingest.document import POINT_HEADERS, UNIT_HEADERS, is_header_row
 
 
 _SEPARATOR = re.compile(r"^[\s|:：\-—–=_+]*$")
@@ -126,6 +126,10 @@ def table_rows(lines: list[str]) -> list[Row]:
             continue
         if _closing_section(cells):
             break
+        if is_header_row([_squash(c) for c in cells]):
+            # The header repeated at the top of a page (PDF exports do this) is not plan text.
+            after_break = True
+            continue
         rows.append(_row(i + 1, cells, header, after_break))
         after_break = False
     return rows
