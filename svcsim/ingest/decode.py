@@ -16,6 +16,8 @@ from svcsim.errors import PlanParseError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SAMPLE = 8192
+# Real plan PDFs with photos stay under ~30 MB; anything bigger is refused before it is read.
+MAX_FILE_BYTES = 200 * 2**20
 
 
 def read_text(path: str | os.PathLike) -> str:
@@ -33,6 +35,12 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
     try:
         with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(
+                    path, f"is {size / 2**20:,.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB a plan file can be; "
+                    "is this really one plan? (a PDF full of scans: compress it or export the text)"
+                )
             return fh.read()
     except FileNotFoundError:
         raise InputError(path, "no such file; check the path") from None

@@ -44,7 +44,18 @@ def parse_text(text: str, *, file: str = "<text>", content_hash: str = "") -> Pl
     return _parse(text, file=file, content_hash=content_hash, source=file)
 
 
+# The largest real plan we have seen is ~0.2 MB of text; parsing runs at ~0.5 M characters/s, so this keeps any
+# one file to a few seconds and refuses a runaway export (or an attack) with a clear message.
+MAX_TEXT_CHARS = 2_000_000
+
+
 def _parse(text: str, *, file: str, content_hash: str, source: str) -> Plan:
+    if len(text) > MAX_TEXT_CHARS:
+        raise PlanParseError(
+            source, f"has {len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} a plan can have "
+            "(real plans have well under 300,000); is this one plan, not several joined?"
+        )
+    _no_surrogates(text, source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     header = find_header(lines)
     rows = table_rows(lines)
@@ -81,6 +92,8 @@ def parse_document(doc: Document, *, file: str, content_hash: str = "", source: 
         ('範例局', ['線上申辦', '單一窗口'])
     """
     source = source or file
+    for paragraph in (*doc.before, *(p for r in doc.rows for c in r.cells for p in c)):
+        _no_surrogates(paragraph, source)
     header = doc.rows[: doc.header_rows]
     names = [_SQUASH.sub("", "".join(t)) for t in zip(*(r.texts() for r in header))]
     p_idx = next((j for j, n in enumerate(names) if any(h in n for h in POINT_HEADERS)), None)
@@ -100,6 +113,18 @@ def parse_document(doc: Document, *, file: str, content_hash: str = "", source: 
 
 
 _SQUASH = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str, source: str) -> None:
+    """A lone UTF-16 surrogate is no character: it cannot be stored or printed, so refuse it here."""
+    m = _SURROGATE.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise PlanParseError(
+            source, f"contains an unpaired UTF-16 surrogate (U+{ord(m.group()):04X}, line {line}), so the text is "
+            "damaged; re-export the plan as UTF-8"
+        )
 # Columns left of the points that hold no titles: a row number, a date, a note.
 _NOT_TITLE = re.compile(r"項次|序號|編號|^序$|^No\.?$", re.IGNORECASE)
 
@@ -117,6 +142,14 @@ def _build(rows: list[Row], head: list[str], *, file: str, content_hash: str, so
     items = builder.finish(per_point_units=decide_per_point(builder.results))
     if not any(m.points for it in items for m in it.measures):
         raise PlanParseError(source, f"the 執行重點 table ({where}) has no points; is the points column empty?")
+    for it in items:
+        for m in it.measures:
+            for p in m.points:
+                if not p.text:
+                    where_point = f"item {it.code or '(no code)'} measure {m.code or '(no code)'} point {p.n}"
+                    raise PlanParseError(
+                        source, f"{where_point} is a number with no text; fill it in or remove the number"
+                    )
     info = read_header(head)
     return Plan(
         file=file,

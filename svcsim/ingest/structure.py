@@ -51,6 +51,7 @@ class _ItemB:
     ordinal: int
     pieces: list[str]
     measures: list[_MeasureB] = field(default_factory=list)
+    max_ordinal: int = 0  # the highest measure number opened in it, for restart checks
 
 
 @dataclass
@@ -102,11 +103,14 @@ class PlanBuilder:
         item = _ItemB(code, ordinal, [text])
         if self.orphans:
             old = self.item
+            orphan_ids = {id(o) for o in self.orphans}
             if old is not None:
-                old.measures = [m for m in old.measures if all(m is not o for o in self.orphans)]
+                old.measures = [m for m in old.measures if id(m) not in orphan_ids]
+                old.max_ordinal = max((m.ordinal for m in old.measures), default=0)
             item.measures.extend(self.orphans)
+            item.max_ordinal = max((m.ordinal for m in item.measures), default=0)
             for slot in self.pending:
-                if slot.measure is not None and any(slot.measure is o for o in self.orphans):
+                if slot.measure is not None and id(slot.measure) in orphan_ids:
                     slot.item = item
             self.orphans = []
         self.items.append(item)
@@ -118,10 +122,10 @@ class PlanBuilder:
         if item is None:
             item = self._new_item(_uncoded_item_code(self.items, text), 0, "")
         measure = _MeasureB(code, ordinal, [text])
-        ordinals = [m.ordinal for m in item.measures if m.ordinal]
-        if self.orphans or (ordinal == 1 and ordinals and max(ordinals) >= 1):
+        if self.orphans or (ordinal == 1 and item.max_ordinal >= 1):
             self.orphans.append(measure)
         item.measures.append(measure)
+        item.max_ordinal = max(item.max_ordinal, ordinal)
         self.last_measure = measure
         self.last_heading = "measure"
         return measure
@@ -278,8 +282,9 @@ class PlanBuilder:
             # A restarted measure list whose item heading never came: keep it apart rather
             # than give the previous item two measures "(一)".
             old = self.item
+            orphan_ids = {id(o) for o in self.orphans}
             if old is not None:
-                old.measures = [m for m in old.measures if all(m is not o for o in self.orphans)]
+                old.measures = [m for m in old.measures if id(m) not in orphan_ids]
             self.items.append(_ItemB("", 0, [], list(self.orphans)))
             self.orphans = []
         return tuple(

@@ -88,3 +88,28 @@ def test_truncated_and_spliced_seeds(shared_dir):
             check(text[:cut], "seed.txt")
             check(text[cut:], "seed.txt")
             check(text[: cut // 2] + text[cut:], "seed.txt")
+
+
+def test_odd_numerals_parse_instead_of_crashing():
+    text = "範例局113年度提升服務計畫\n" + HEADER + "一一一、便民\t(十十)簡化\t1. 線上申辦。\t秘書室\n"
+    plan = parse_text(text)
+    assert [(it.code, m.code) for it in plan.items for m in it.measures] == [("一百一十一", "(二十)")]
+
+
+def test_an_empty_numbered_point_is_a_parse_error():
+    with pytest.raises(PlanParseError, match=r"^p\.txt: item 一 measure \(一\) point 2 is a number with no text"):
+        parse_text(HEADER + "一、便民\t(一)簡化\t1. 線上申辦。 2. \t秘書室\n", file="p.txt")
+
+
+def test_a_lone_surrogate_is_a_parse_error():
+    with pytest.raises(PlanParseError, match=r"^p\.txt: contains an unpaired UTF-16 surrogate \(U\+D800, line 2\)"):
+        parse_text(HEADER + "一、便民\t(一)簡化\t1. 線上\ud800申辦。\t秘書室\n", file="p.txt")
+
+
+def test_many_measures_parse_and_oversized_text_is_refused():
+    rows = "".join(f"{'一二三四五六七八九'[(i // 9) % 9] + '、便民' if i % 9 == 0 else ''}\t"
+                   f"({'一二三四五六七八九'[i % 9]})簡化流程\t1. 線上申辦第{i}件。\t秘書室\n" for i in range(20000))
+    plan = parse_text(HEADER + rows)  # 20,000 measures: quadratic code took minutes here
+    assert plan.n_points == 20000
+    with pytest.raises(PlanParseError, match=r"^big\.txt: has [\d,]+ characters of text, over the 2,000,000"):
+        parse_text(HEADER + rows * 4, file="big.txt")
