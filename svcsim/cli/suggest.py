@@ -87,7 +87,7 @@ def serve_cmd(db: str | None, model: str | None, host: str, port: int) -> None:
     from svcsim.web import create_app
 
     corpus = open_corpus(db)
-    app = create_app(_suggester(corpus, model), corpus=corpus)
+    app = create_app(_suggester(corpus, model), host=host)
     click.echo(f"svcsim: serving http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -8,65 +8,73 @@ Endpoints (all JSON; errors are ``{"error": message}``):
 * ``GET  /api/clusters``  — theme clusters (:mod:`svcsim.clusters`).
 
 Safety for a tool that holds other agencies' texts: it binds to 127.0.0.1 unless told otherwise
-(see ``svcsim serve``), request bodies over ``max_body_bytes`` get 413, drafts over 5,000
-characters 422, and the page's CSP forbids inline script, so plan text can only ever be text.
+(see ``svcsim serve``); :mod:`svcsim.web.guard` refuses foreign Host names (DNS rebinding), foreign
+origins, POST bodies that are not ``application/json`` (cross-site forms) and bodies over
+``max_body_bytes``; :mod:`svcsim.web.body` turns every malformed body into a 4xx; drafts over 5,000
+characters get 422; :mod:`svcsim.web.gate` queues model calls and answers 503 rather than letting a
+burst wait for seconds; and the page's CSP forbids inline script, so plan text can only ever be text.
 """
 
 # No `from __future__ import annotations`: FastAPI must see the real `Request` class in the handlers.
 
-import json
+from functools import partial
 from importlib import resources
-from typing import Any
+from typing import Iterable
 
 from svcsim.errors import SvcsimError
 from svcsim.web import MAX_BODY_BYTES
+from svcsim.web.body import BadBody, parse_suggest
+from svcsim.web.gate import Busy, ModelGate
+from svcsim.web.guard import RequestGuard, json_error
 
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+_SECURITY_HEADERS = {"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff",
+                     "Referrer-Policy": "no-referrer"}
 
 
-def create_app(suggester, *, max_body_bytes: int = MAX_BODY_BYTES, title: str = "svcsim 撰寫助手"):
+def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
+               max_body_bytes: int = MAX_BODY_BYTES, max_inflight: int | None = 1, max_waiting: int = 256,
+               max_wait: float = 1.0, title: str = "svcsim 撰寫助手"):
     """A FastAPI app serving the drafting page for ``suggester``.
 
     Args:
         suggester: a built :class:`svcsim.suggest.Suggester` (kept warm for the app's lifetime).
+        host: the address the server binds; besides the loopback names, requests must name it in
+            their Host header (a wildcard such as ``0.0.0.0`` adds nothing: see :mod:`svcsim.web.guard`).
+        hosts: further host names to answer for, e.g. a machine name users type.
         max_body_bytes: larger request bodies are refused with 413.
+        max_inflight, max_waiting, max_wait: the queue in front of the model (:class:`ModelGate`);
+            ``max_inflight=None`` removes it (for benchmarks that measure what it buys).
         title: the page title shown in ``/api/measures`` for the page header.
     """
     from fastapi import FastAPI, Request
-    from fastapi.responses import FileResponse, JSONResponse
+    from fastapi.responses import FileResponse
     from fastapi.staticfiles import StaticFiles
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from svcsim.web.views import LazyViews
 
     static = resources.files("svcsim.web") / "static"
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(RequestGuard, hosts=[host, *hosts], max_body_bytes=max_body_bytes,
+                       headers=_SECURITY_HEADERS)
     views = LazyViews(suggester)
+    gate = ModelGate(max_inflight=max_inflight, max_waiting=max_waiting, max_wait=max_wait) if max_inflight else None
+    app.state.gate = gate
 
-    def error(status: int, message: str) -> JSONResponse:
-        return JSONResponse({"error": message}, status_code=status)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return json_error(exc.status_code, f"{request.method} {request.url.path}: {exc.detail}", exc.headers)
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > max_body_bytes):
-            return error(413, f"request body of {length} bytes is over the {max_body_bytes}-byte limit")
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = _CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
-
-    async def read_json(request: Request) -> Any:
+    async def read_body(request: Request) -> bytes:
         body = bytearray()
         async for chunk in request.stream():  # chunked bodies carry no length: count as they come
             body += chunk
             if len(body) > max_body_bytes:
-                raise _TooLarge()
-        try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise _BadRequest(f"body is not UTF-8 JSON ({exc}); send e.g. {{\"draft\": \"設置單一窗口\"}}") from None
+                raise BadBody(413, f"request body is over the {max_body_bytes}-byte limit")
+        return bytes(body)
 
     @app.get("/", include_in_schema=False)
     def index():
@@ -82,28 +90,23 @@ def create_app(suggester, *, max_body_bytes: int = MAX_BODY_BYTES, title: str = 
     @app.post("/api/suggest")
     async def suggest(request: Request):
         try:
-            data = await read_json(request)
-        except _TooLarge:
-            return error(413, f"request body is over the {max_body_bytes}-byte limit")
-        except _BadRequest as exc:
-            return error(400, str(exc))
-        if not isinstance(data, dict):
-            return error(422, "expected a JSON object such as {\"draft\": \"設置單一窗口\", \"measure\": \"一(二)\"}")
-        draft, measure, agency, k = data.get("draft", ""), data.get("measure") or None, data.get("agency") or None, data.get("k", 5)
-        for name, v in (("draft", draft), ("measure", measure), ("agency", agency)):
-            if v is not None and not isinstance(v, str):
-                return error(422, f"{name} must be a string, got {type(v).__name__}")
-        if isinstance(k, bool) or not isinstance(k, int):
-            return error(422, f"k must be an integer, got {k!r}")
-        if not draft.strip() and measure is None:
-            return {"draft": draft, "measure": None, "agency": agency, "suggestions": [], "warning": None}
+            req = parse_suggest(await read_body(request))
+        except BadBody as exc:
+            return json_error(exc.status, str(exc))
+        if not req.draft.strip() and req.measure is None:
+            return {"draft": req.draft, "measure": None, "agency": req.agency, "suggestions": [], "warning": None}
+        call = partial(suggester.suggest, req.draft, measure=req.measure, agency=req.agency, k=req.k)
         try:
-            # The suggester is synchronous and CPU-bound; run it off the event loop.
-            from starlette.concurrency import run_in_threadpool
-
-            result = await run_in_threadpool(suggester.suggest, draft, measure=measure, agency=agency, k=k)
+            # The suggester is synchronous and CPU-bound: run it off the event loop, one turn at a time.
+            if gate is None:
+                result = await run_in_threadpool(call)
+            else:
+                async with gate.slot():
+                    result = await run_in_threadpool(call)
+        except Busy as exc:
+            return json_error(503, str(exc), headers={"Retry-After": str(exc.retry_after)})
         except SvcsimError as exc:
-            return error(422, str(exc))
+            return json_error(422, str(exc))
         return result.to_dict()
 
     @app.get("/api/dupes")
@@ -115,11 +118,3 @@ def create_app(suggester, *, max_body_bytes: int = MAX_BODY_BYTES, title: str = 
         return views.get("clusters")
 
     return app
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _BadRequest(Exception):
-    pass

@@ -12,7 +12,8 @@ from fixture_plans import SPECIFIC, WINDOW
 
 @pytest.fixture(scope="module")
 def client(app):
-    return TestClient(app)
+    # A loopback name, as a browser on this machine sends it; TestClient's default "testserver" is refused.
+    return TestClient(app, base_url="http://127.0.0.1:8765")
 
 
 def test_page_and_static_assets_are_served_with_a_strict_csp(client):

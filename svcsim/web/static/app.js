@@ -67,6 +67,13 @@ async function refresh() {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       signal: pending.signal,
     });
+    if (res.status === 503) {  // the server's queue is full: ask again when it says, unless the draft changes first
+      const wait = Math.min(Number(res.headers.get("Retry-After")) || 1, 30);
+      setStatus(`伺服器忙碌中，${wait} 秒後自動重試…`);
+      clearTimeout(timer);
+      timer = setTimeout(refresh, wait * 1000);
+      return;
+    }
     const data = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
     if (!res.ok) throw new Error(data.error || `HTTP ${res.status}`);
     render(data, draft);
