@@ -34,5 +34,9 @@ class IndexMismatchError(SvcsimError):
     """The on-disk index disagrees with the model or the store; rebuild with ``svcsim index --rebuild``."""
 
 
+class IndexDamagedError(IndexMismatchError):
+    """The on-disk index is truncated, edited, or belongs to another corpus; ``svcsim index`` rebuilds it."""
+
+
 class StoreError(SvcsimError):
     """The SQLite corpus is missing, locked, of a newer format, or otherwise unusable."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled
+from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, say
 
 
 def _points(db: str | None, model: str | None):
     encoder = load_encoder(model)
-    with open_corpus(db) as corpus:
+    with open_corpus(db) as corpus, corpus.snapshot():
         return corpus.embedded_entries(encoder, "point", show_progress=progress_enabled())
 
 
@@ -33,9 +33,9 @@ def innovations_cmd(db: str | None, model: str | None, top: int, as_json: bool) 
             echo_json(s.to_dict())
         else:
             e = s.entry
-            click.echo(f"{rank:>3}. {s.score:.3f}  {e.agency} {e.year} {e.item}{e.measure}-{e.n}\n"
+            say(f"{rank:>3}. {s.score:.3f}  {e.agency} {e.year} {e.item}{e.measure}-{e.n}\n"
                        f"     {e.text}\n     " + "; ".join(s.reasons))
-    click.echo(f"innovations: top {min(top, len(scores))} of {len(scores)} points", err=True)
+    say(f"innovations: top {min(top, len(scores))} of {len(scores)} points", err=True)
 
 
 @click.command("clusters")
@@ -69,17 +69,17 @@ def clusters_cmd(db: str | None, model: str | None, method: str, innovative_only
     else:
         for obj in result.to_dicts():
             head = "outliers" if obj["id"] == -1 else f"#{obj['id']} {'、'.join(obj['keywords'])}"
-            click.echo(f"{head}  ({obj['size']} points, {len(obj['agencies'])} agencies, "
+            say(f"{head}  ({obj['size']} points, {len(obj['agencies'])} agencies, "
                        f"years {', '.join(map(str, obj['years'])) or '?'})")
             if obj["representative"]:
-                click.echo(f"    {obj['representative']}")
+                say(f"    {obj['representative']}")
     if map_path:
         from svcsim.clusters import plot_map
 
         rows = {e.id: i for i, e in enumerate(entries)}
         sub = vectors[[rows[e.id] for e in result.entries]]
         written = plot_map(sub, list(result.labels), Path(map_path), cluster_labels=result.clusters)
-        click.echo(f"clusters: map written to {written.resolve()}", err=True)
-    click.echo(f"clusters: {len(result.clusters)} clusters, {len(result.outliers)} outliers"
+        say(f"clusters: map written to {written.resolve()}", err=True)
+    say(f"clusters: {len(result.clusters)} clusters, {len(result.outliers)} outliers"
                f"{' (assigned)' if assign_outliers else ''} among {len(result.entries)} points "
                f"({method}, threshold {result.threshold:.3f})", err=True)

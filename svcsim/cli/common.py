@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -19,15 +20,47 @@ model_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object per line (Chinese unescaped).")
 
 
+# Terminal escape sequences (CSI, OSC, DCS/PM/APC strings, two-byte ESC x, 8-bit CSI), then any other
+# C0/C1 control, DEL, and the bidi embeddings/overrides/isolates that reorder what a line shows.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """``text`` with terminal control and escape sequences removed (newlines and tabs kept).
+
+    Plan text is untrusted: ``ESC ] 0 ; … BEL`` retitles the window, ``ESC [ 2 J`` clears it, a
+    bidi override makes a line read differently from what it holds.
+
+    >>> clean("設置單一窗口\x1b[2J\x1b]0;pwned\x07。")
+    '設置單一窗口。'
+    """
+    return _ESCAPES.sub("", text)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print one human-readable message, with control and escape sequences removed."""
+    click.echo(clean(text), err=err)
+
+
 def echo_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    """One JSON line, Chinese unescaped; C1 controls and bidi overrides escaped (the value is unchanged)."""
+    line = json.dumps(obj, ensure_ascii=False)
+    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line))
 
 
-def open_corpus(db: str | None, *, create: bool = False):
+def open_corpus(db: str | None, *, create: bool = False, readonly: bool = False):
+    """The corpus at --db / SVCSIM_DB; ``readonly`` for commands that only read (opened ``mode=ro``)."""
     from svcsim.config import db_path
     from svcsim.store import Corpus
 
-    return Corpus.open(db_path(db), create=create)
+    return Corpus.open(db_path(db), create=create, readonly=readonly)
 
 
 def load_encoder(model: str | None):
@@ -35,14 +68,29 @@ def load_encoder(model: str | None):
     from svcsim.config import model_name
 
     name = model_name(model)
-    if name == "hash" or name.startswith("hash-"):
+    if name == "hash" or (name.startswith("hash-") and not _is_folder(name)):
         from svcsim.embed import HashEncoder
+        from svcsim.errors import InputError
 
-        dim = int(name.split("-", 1)[1]) if "-" in name else 256
+        digits = name[5:]
+        dim = int(digits) if digits.isascii() and digits.isdigit() else 256 if name == "hash" else 0
+        if not 8 <= dim <= 4096:
+            raise InputError("--model/SVCSIM_MODEL", f"{name!r} is not a model: the test encoder is 'hash' or "
+                             "'hash-DIM' with DIM a whole number from 8 to 4096 (e.g. hash-256); "
+                             "otherwise give a model name or folder")
         return HashEncoder(dim=dim)
     from svcsim.embed import load_encoder as _load
 
     return _load(name)
+
+
+def _is_folder(name: str) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(name).expanduser().is_dir()
+    except OSError:
+        return False
 
 
 def progress_enabled() -> bool:

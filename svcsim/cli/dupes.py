@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, load_encoder, model_option, open_corpus, progress_enabled
+from svcsim.cli.common import db_option, echo_json, load_encoder, model_option, open_corpus, progress_enabled, say
 
 _LABELS = ("copy", "near_copy", "paraphrase", "related")
 _CSV_COLUMNS = ("label", "template", "lexical", "semantic",
@@ -32,7 +32,7 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     from svcsim.dupes import iter_pairs
 
     encoder = load_encoder(model)
-    with open_corpus(db) as corpus:
+    with open_corpus(db) as corpus, corpus.snapshot():
         entries, vectors = corpus.embedded_entries(encoder, show_progress=progress_enabled())
     pairs = iter_pairs(entries, vectors, min_label=min_class, cross_agency_only=cross_agency_only)
     n = 0
@@ -44,9 +44,9 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     else:
         for n, p in enumerate(pairs, 1):
             tag = f"{p.label}{' (template)' if p.template else ''}"
-            click.echo(f"{tag:<20} lex {p.lexical:.2f} sem {p.semantic:.3f}  "
+            say(f"{tag:<20} lex {p.lexical:.2f} sem {p.semantic:.3f}  "
                        f"{_where(p.a)}  ~  {_where(p.b)}\n    {p.a.text}\n    {p.b.text}")
-    click.echo(f"dupes: {n} pairs ({min_class} or stronger) among {len(entries)} texts", err=True)
+    say(f"dupes: {n} pairs ({min_class} or stronger) among {len(entries)} texts", err=True)
 
 
 def _where(e) -> str:
@@ -64,7 +64,20 @@ def _write_csv(pairs) -> int:
     n = 0
     for n, p in enumerate(pairs, 1):
         d = p.to_dict()
-        w.writerow([d["label"], d["template"], d["lexical"], d["semantic"],
-                    *(d[s][f] for s in "ab" for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")),
-                    json.dumps(d["spans"])])
+        w.writerow([csv_cell(v) for v in (
+            d["label"], d["template"], d["lexical"], d["semantic"],
+            *(d[s][f] for s in "ab" for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")),
+            json.dumps(d["spans"]))])
     return n
+
+
+def csv_cell(value):
+    """A CSV value a spreadsheet shows as text: a string starting with = + - @ (or tab/CR, which
+    some strip before them) would run as a formula, e.g. =HYPERLINK(...), so it gets a leading '.
+
+    >>> csv_cell("=HYPERLINK(\"http://x\")"), csv_cell("設置單一窗口"), csv_cell(0.5)
+    ('\'=HYPERLINK("http://x")', '設置單一窗口', 0.5)
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -50,13 +50,36 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
+        import sqlite3
+
         from svcsim.errors import SvcsimError
 
         try:
             return super().invoke(ctx)
         except SvcsimError as exc:
-            click.echo(f"svcsim: error: {exc}", err=True)
-            sys.exit(2)
+            _fail(str(exc))
+        except sqlite3.Error as exc:  # the store converts its own; this is the net under everything else
+            _fail(f"SQLite error: {exc}; check the corpus file (--db / SVCSIM_DB): is it svcsim's, "
+                  "on a disk with free space, and not locked by another program?")
+        except BrokenPipeError:  # `svcsim plans | head`: the reader left, nothing to report
+            sys.stderr.close()
+            sys.exit(1)
+        except OSError as exc:
+            where = " → ".join(str(f) for f in (exc.filename, exc.filename2) if f) or "a file"
+            _fail(f"{where}: {exc.strerror or exc}; check that the path exists, that folders on it are folders, "
+                  "and that the disk is writable and not full")
+        except RuntimeError as exc:
+            if "faiss" not in str(exc):
+                raise
+            last = str(exc).strip().splitlines()[-1][:200]
+            _fail(f"the FAISS index could not be used ({last}); run `svcsim index` to rebuild it")
+
+
+def _fail(message: str) -> None:
+    from svcsim.cli.common import clean
+
+    click.echo(f"svcsim: error: {clean(message)}".replace("\n", " "), err=True)
+    sys.exit(2)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import echo_json, json_option, model_option
+from svcsim.cli.common import echo_json, json_option, model_option, say
 
 
 @click.group("model")
@@ -18,7 +18,7 @@ def install_cmd(force: bool) -> None:
     """Convert the bundled default model into $SVCSIM_HOME/models and print its folder."""
     from svcsim.embed.default_model import ensure_default_model
 
-    click.echo(str(ensure_default_model(progress=True, force=force)))
+    say(str(ensure_default_model(progress=True, force=force)))
 
 
 @model_cmd.command("info")
@@ -46,4 +46,4 @@ def info_cmd(model: str | None, int8: bool, as_json: bool) -> None:
     for key, value in info.items():
         if key == "prompts":
             value = ", ".join(f"{k}={v!r}" for k, v in value.items()) or "(none)"
-        click.echo(f"{key:<12} {value}")
+        say(f"{key:<12} {value}")

@@ -23,7 +23,7 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
     from svcsim.report import build_report, write_report
 
     encoder = load_encoder(model)
-    with open_corpus(db) as corpus:
+    with open_corpus(db) as corpus, corpus.snapshot():
         entries, vectors = corpus.embedded_entries(encoder, show_progress=progress_enabled())
         n_plans = len(corpus.plans())
     result = analyse(entries, vectors, min_label=min_class)

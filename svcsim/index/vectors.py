@@ -7,20 +7,23 @@ the same index and the same results run to run; faiss builds HNSW graphs in para
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import math
 import os
-import tempfile
+import secrets
+import shutil
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from svcsim.errors import IndexMismatchError, InputError
+from svcsim.errors import IndexDamagedError, IndexMismatchError, InputError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 APPROXIMATE_ABOVE = 50_000
 """Below this many vectors search is exact (IndexFlatIP); above it, IVF-Flat with ``nprobe`` probes."""
 
@@ -49,23 +52,67 @@ def _ivf_params(n: int) -> tuple[int, int]:
     return nlist, nprobe
 
 
-@dataclass(frozen=True)
-class IndexManifest:
-    format_version: int
-    kind: IndexKind
-    model: str
-    fingerprint: str
-    dim: int
-    metric: str
-    count: int
-    nlist: int
-    nprobe: int
-    faiss_version: str
-    numpy_version: str
-    created: str
+MANIFEST = "manifest.json"
+_MANIFEST_FIELDS = {"format_version": int, "kind": str, "model": str, "fingerprint": str, "dim": int,
+                    "metric": str, "count": int, "nlist": int, "nprobe": int, "file": str, "bytes": int,
+                    "sha256": str, "extra": dict, "faiss_version": str, "numpy_version": str, "created": str,
+                    "checksum": str}
 
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__, ensure_ascii=False, indent=1)
+
+def _checksum(fields: dict) -> str:
+    body = {k: v for k, v in fields.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _damaged(d: Path, what: str) -> IndexDamagedError:
+    return IndexDamagedError(f"{d}: the index is damaged ({what}); run `svcsim index` to rebuild it")
+
+
+def read_manifest(d: Path) -> dict:
+    """The manifest of the index in ``d``, validated field by field and against its own checksum.
+
+    Raises:
+        IndexMismatchError: there is no index in ``d``.
+        IndexDamagedError: the manifest is unreadable, edited, or from another svcsim format.
+    """
+    mpath = d / MANIFEST
+    try:
+        raw = mpath.read_bytes()
+    except FileNotFoundError:
+        raise IndexMismatchError(f"{d}: no index here ({MANIFEST} missing); run `svcsim index`") from None
+    except OSError as exc:
+        raise _damaged(d, f"{MANIFEST} unreadable: {exc.strerror or exc}") from exc
+    try:
+        m = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _damaged(d, f"{MANIFEST} is not valid JSON: {exc}") from exc
+    if not isinstance(m, dict):
+        raise _damaged(d, f"{MANIFEST} is not a JSON object")
+    if m.get("format_version") != FORMAT_VERSION:
+        raise _damaged(d, f"index format {m.get('format_version')!r} is not this svcsim's {FORMAT_VERSION}")
+    for key, typ in _MANIFEST_FIELDS.items():
+        if not isinstance(m.get(key), typ) or (typ is int and isinstance(m.get(key), bool)):
+            raise _damaged(d, f"{MANIFEST} field {key!r} is missing or not a {typ.__name__}")
+    if m["checksum"] != _checksum(m):
+        raise _damaged(d, f"{MANIFEST} was edited or garbled (its checksum does not match)")
+    if m["kind"] not in ("flat", "ivf") or m["dim"] < 1 or m["count"] < 0 or "/" in m["file"] or m["file"].startswith("."):
+        raise _damaged(d, f"{MANIFEST} holds impossible values")
+    return m
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock; each save still writes files of its own and renames the manifest
+        yield
+        return
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class VectorIndex:
@@ -76,8 +123,9 @@ class VectorIndex:
     """
 
     def __init__(self, index, *, kind: IndexKind, model: str, fingerprint: str, dim: int,
-                 nlist: int = 0, nprobe: int = 0) -> None:
+                 nlist: int = 0, nprobe: int = 0, extra: dict | None = None) -> None:
         self._index = index
+        self.extra: dict = dict(extra or {})  # caller's metadata, kept in the manifest (e.g. the corpus's identity)
         self.kind: IndexKind = kind
         self.model = model
         self.fingerprint = fingerprint
@@ -156,65 +204,113 @@ class VectorIndex:
         return scores, found.astype(np.int64)
 
     # -- persistence --------------------------------------------------------------------------
-    def manifest(self) -> IndexManifest:
-        faiss = _faiss()
-        return IndexManifest(
-            format_version=FORMAT_VERSION, kind=self.kind, model=self.model, fingerprint=self.fingerprint,
-            dim=self.dim, metric="inner_product", count=self.count, nlist=self.nlist, nprobe=self.nprobe,
-            faiss_version=faiss.__version__, numpy_version=np.__version__,
-            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        )
-
     def save(self, directory: str | os.PathLike[str]) -> Path:
-        """Write ``index.faiss`` + ``manifest.json`` into ``directory`` atomically (temp dir + rename)."""
+        """Write the index into ``directory``: ``index-<token>.faiss`` plus ``manifest.json``.
+
+        The vectors go to a file of their own and the manifest, which names that file and holds its
+        size and sha256, is renamed over the old one last: a reader sees the old index or the new
+        one, and a crash at any point leaves the old one usable. Saves are serialised by a lock file,
+        and each removes what earlier killed saves left behind.
+        """
         faiss = _faiss()
         target = Path(directory)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        faiss.write_index(self._index, str(tmp / "index.faiss"))
-        (tmp / "manifest.json").write_text(self.manifest().to_json(), encoding="utf-8")
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.rename(target, old)
-        os.rename(tmp, target)
-        if old is not None:
-            for f in old.iterdir():
-                f.unlink()
-            old.rmdir()
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise IndexMismatchError(f"{target}: cannot hold the index (it, or a folder above it, is a file); "
+                                     "move that file away or keep the corpus elsewhere") from exc
+        data = faiss.serialize_index(self._index).tobytes()
+        token = secrets.token_hex(8)
+        name = f"index-{token}.faiss"
+        fields = {
+            "format_version": FORMAT_VERSION, "kind": self.kind, "model": self.model, "fingerprint": self.fingerprint,
+            "dim": self.dim, "metric": "inner_product", "count": self.count, "nlist": self.nlist,
+            "nprobe": self.nprobe, "file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+            "extra": self.extra, "faiss_version": faiss.__version__, "numpy_version": np.__version__,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        fields["checksum"] = _checksum(fields)
+        with _locked(target / ".lock"):
+            _write_durably(target / f".{name}.tmp", data)
+            os.replace(target / f".{name}.tmp", target / name)
+            _write_durably(target / f".{MANIFEST}.{token}.tmp", json.dumps(fields, ensure_ascii=False, indent=1).encode())
+            os.replace(target / f".{MANIFEST}.{token}.tmp", target / MANIFEST)
+            _remove_leftovers(target, keep=name)
         return target
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str], *, fingerprint: str | None = None,
              dim: int | None = None) -> "VectorIndex":
-        """Load an index, checking it was built with the expected model (fingerprint, dimension)."""
+        """Load an index, checking its files are intact and it was built with the expected model.
+
+        Raises:
+            IndexMismatchError: no index, or one built with another model (fingerprint, dimension).
+            IndexDamagedError: a truncated or changed vectors file, an edited or garbled manifest.
+        """
         faiss = _faiss()
         d = Path(directory)
-        mpath = d / "manifest.json"
-        if not mpath.is_file() or not (d / "index.faiss").is_file():
-            raise IndexMismatchError(f"{d}: no index here (manifest.json/index.faiss missing); run `svcsim index`")
-        try:
-            m = json.loads(mpath.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise IndexMismatchError(f"{mpath}: unreadable manifest ({exc}); run `svcsim index --rebuild`") from exc
-        if m.get("format_version") != FORMAT_VERSION:
+        for attempt in range(5):
+            m = read_manifest(d)
+            try:
+                data = (d / m["file"]).read_bytes()
+            except FileNotFoundError:
+                data = None
+            except OSError as exc:
+                raise _damaged(d, f"{m['file']} unreadable: {exc.strerror or exc}") from exc
+            ok = data is not None and len(data) == m["bytes"] and hashlib.sha256(data).hexdigest() == m["sha256"]
+            if ok:
+                break
+            if read_manifest(d) == m:  # not a concurrent save replacing the files under us
+                what = "missing" if data is None else (
+                    f"{len(data)} bytes, expected {m['bytes']}" if len(data) != m["bytes"] else "contents changed")
+                raise _damaged(d, f"{m['file']} is {what}")
+            time.sleep(0.05 * (attempt + 1))
+        else:
+            raise _damaged(d, "it kept changing while being read; is `svcsim index` running in a loop?")
+        if fingerprint is not None and m["fingerprint"] != fingerprint:
             raise IndexMismatchError(
-                f"{d}: index format {m.get('format_version')} is not {FORMAT_VERSION}; run `svcsim index --rebuild`"
-            )
-        if fingerprint is not None and m.get("fingerprint") != fingerprint:
-            raise IndexMismatchError(
-                f"{d}: index was built with model {m.get('model')!r} (fingerprint {str(m.get('fingerprint'))[:12]}), "
+                f"{d}: index was built with model {m['model']!r} (fingerprint {m['fingerprint'][:12]}), "
                 f"not the model in use (fingerprint {fingerprint[:12]}); run `svcsim index --rebuild` or pass the same --model"
             )
-        if dim is not None and m.get("dim") != dim:
-            raise IndexMismatchError(f"{d}: index dimension {m.get('dim')} != model dimension {dim}; run `svcsim index --rebuild`")
-        index = faiss.read_index(str(d / "index.faiss"))
-        if m.get("kind") == "ivf":
-            index.nprobe = int(m.get("nprobe", 16))
-        if int(index.ntotal) != int(m.get("count", -1)):
-            raise IndexMismatchError(f"{d}: index holds {index.ntotal} vectors but its manifest says {m.get('count')}; run `svcsim index --rebuild`")
-        return cls(index, kind=m["kind"], model=m.get("model", ""), fingerprint=m.get("fingerprint", ""),
-                   dim=int(m["dim"]), nlist=int(m.get("nlist", 0)), nprobe=int(m.get("nprobe", 0)))
+        if dim is not None and m["dim"] != dim:
+            raise IndexMismatchError(f"{d}: index dimension {m['dim']} != model dimension {dim}; run `svcsim index --rebuild`")
+        try:
+            index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        except RuntimeError as exc:
+            raise _damaged(d, f"faiss cannot read {m['file']}: {str(exc).splitlines()[-1][:120]}") from exc
+        if int(index.ntotal) != m["count"] or int(index.d) != m["dim"]:
+            raise _damaged(d, f"{m['file']} holds {index.ntotal} vectors of dimension {index.d}, "
+                              f"its manifest says {m['count']} of {m['dim']}")
+        if m["kind"] == "ivf":
+            if not 1 <= m["nprobe"] <= max(m["nlist"], 1):
+                raise _damaged(d, f"nprobe {m['nprobe']} is outside 1..{m['nlist']}")
+            index.nprobe = m["nprobe"]
+        return cls(index, kind=m["kind"], model=m["model"], fingerprint=m["fingerprint"], dim=m["dim"],
+                   nlist=m["nlist"], nprobe=m["nprobe"], extra=m["extra"])
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _remove_leftovers(target: Path, *, keep: str) -> None:
+    """Delete older vector files and temporary files of killed saves, in ``target`` and beside it.
+
+    Runs under the save lock, so no other save is using them. Earlier svcsim versions saved
+    through hidden ``.NAME.xxxx`` folders beside the index; a killed save left one behind for good.
+    """
+    for f in target.iterdir():
+        if f.name in (keep, MANIFEST, ".lock"):
+            continue
+        if f.is_file() and (f.suffix in (".faiss", ".tmp") or f.name.startswith(".")):
+            with contextlib.suppress(OSError):
+                f.unlink()
+    for f in target.parent.iterdir():
+        if f.name.startswith(f".{target.name}.") and f.is_dir() and not f.is_symlink():
+            shutil.rmtree(f, ignore_errors=True)
 
 
 def neighbours(vectors: np.ndarray, *, k: int = 10, exact_below: int = APPROXIMATE_ABOVE,

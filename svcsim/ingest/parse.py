@@ -185,10 +185,17 @@ def numbering(rows: list[Row]) -> tuple[str | None, str | None, str]:
     measure_level = next((lv for lv in below if lv in ("cn", "cnparen", "dot") and used(lv)), None)
     start = LEVELS.index(measure_level or item_level or "cn") + 1
     candidates = [lv for lv in LEVELS[start:] if lv in ("cnparen", "dot", "paren")]
+    if measure_level in ("cnparen", "dot"):
+        # Titles and points sit in different columns, so a plan may number both the same way
+        # (measures auto-numbered "1." once their Chinese format is lost in an export): the
+        # measure level numbers the points too when it opens more points cells than any other.
+        candidates.append(measure_level)
     opened = {
         lv: sum(1 for r in rows if any(level_mark(lv).match(s.text) for s in segments(r.points))) for lv in candidates
     }
     point_level = max(candidates, key=lambda lv: (opened[lv], -candidates.index(lv))) if candidates else "dot"
+    if not opened.get(point_level):
+        point_level = candidates[0] if candidates else "dot"
     return item_level, measure_level, point_level
 
 

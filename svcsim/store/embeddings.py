@@ -19,20 +19,66 @@ class EmbedStats:
     cached: int       # taken from the cache
 
 
-def vectors_for_texts(corpus, encoder, items: list[tuple[str, str]], *, show_progress: bool = False
-                      ) -> tuple[dict[str, np.ndarray], EmbedStats]:
-    """Vectors for (key, text) pairs; computes and stores the missing ones. Keys must be unique."""
+CHUNK = 1024
+"""Texts embedded and committed together: an interrupted run keeps every finished chunk."""
+
+
+def vectors_for_texts(corpus, encoder, items: list[tuple[str, str]], *, show_progress: bool = False,
+                      chunk_size: int = CHUNK) -> tuple[dict[str, np.ndarray], EmbedStats]:
+    """Vectors for (key, text) pairs; computes and stores the missing ones. Keys must be unique.
+
+    The missing texts are embedded ``chunk_size`` at a time and each chunk is committed to the cache
+    at once, so a Ctrl-C or kill keeps the finished chunks and the next run resumes after them.
+
+    Raises:
+        ModelError: the encoder returned NaN/infinite values or vectors of the wrong shape.
+    """
     keys = [k for k, _ in items]
-    cached = corpus.cached_vectors(encoder.fingerprint, keys)
-    out = {k: np.frombuffer(v, dtype=np.float32) for k, v in cached.items()}
+    dim = encoder.dim
+    out: dict[str, np.ndarray] = {}
+    for k, v in corpus.cached_vectors(encoder.fingerprint, keys).items():
+        vec = np.frombuffer(v, dtype=np.float32) if len(v) == 4 * dim else None
+        if vec is not None and np.isfinite(vec).all():
+            out[k] = vec  # a damaged cache row (wrong length, NaN) is embedded again below
     missing = [(k, t) for k, t in items if k not in out]
-    if missing:
-        vecs = encoder.encode([t for _, t in missing], kind="passage", show_progress=show_progress)
-        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
-        corpus.put_vectors(encoder.fingerprint, encoder.dim, ((k, vecs[i].tobytes()) for i, (k, _) in enumerate(missing)))
-        for i, (k, _) in enumerate(missing):
-            out[k] = vecs[i]
+    bar = None
+    if missing and show_progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(missing), desc="embedding", unit="text")
+    try:
+        for start in range(0, len(missing), chunk_size):
+            chunk = missing[start : start + chunk_size]
+            vecs = check_vectors(encoder, encoder.encode([t for _, t in chunk], kind="passage"), [t for _, t in chunk])
+            corpus.put_vectors(encoder.fingerprint, dim, ((k, vecs[i].tobytes()) for i, (k, _) in enumerate(chunk)))
+            for i, (k, _) in enumerate(chunk):
+                out[k] = vecs[i]
+            if bar is not None:
+                bar.update(len(chunk))
+    finally:
+        if bar is not None:
+            bar.close()
     return out, EmbedStats(texts=len(items), embedded=len(missing), cached=len(items) - len(missing))
+
+
+def check_vectors(encoder, vectors, texts: list[str]) -> np.ndarray:
+    """The encoder's output as contiguous float32, or a ModelError when it is not one finite row per text."""
+    from svcsim.errors import ModelError
+
+    name = getattr(encoder, "name", type(encoder).__name__)
+    x = np.ascontiguousarray(vectors, dtype=np.float32)
+    if x.shape != (len(texts), encoder.dim):
+        raise ModelError(f"model {name!r} returned vectors of shape {x.shape} for {len(texts)} texts, expected "
+                         f"({len(texts)}, {encoder.dim}); reinstall it (`svcsim model install --force` for the default)")
+    bad = ~np.isfinite(x).all(axis=1)
+    if bad.any():
+        first = texts[int(np.argmax(bad))]
+        raise ModelError(
+            f"model {name!r} returned NaN or infinite values for {int(bad.sum())} of {len(texts)} texts "
+            f"(e.g. {first[:30]!r}); its weights are probably damaged: run `svcsim model install --force` "
+            "(for the default model) or pass another --model"
+        )
+    return x
 
 
 def embedded_entries(corpus, encoder, kind: EntryKind | None = None, *, show_progress: bool = False

@@ -181,7 +181,7 @@ def _measure_cell(m: Measure, layout: Layout, prev: int) -> Para:
     match = _MEASURE_CODE.match(m.code)
     if layout.auto_number_measures and match:
         value = _cn_value(match.group(1))
-        return Para(m.title, "measure", value, restart=value != prev + 1)
+        return Para(m.title, "measure", value, restart=prev == 0 or value != prev + 1)
     return Para(f"{m.code}{m.title}")
 
 

@@ -220,15 +220,16 @@ def _header_cell(cell, shaded: bool) -> None:
 
 
 class _Lists:
-    """Word list definitions in numbering.xml: one abstract list per kind, one ``w:num`` per run
-    of consecutive numbers (a ``startOverride`` restarts it), as Word itself writes them."""
+    """Word list definitions in numbering.xml: one ``w:num`` per run of consecutive numbers, with a
+    ``startOverride`` as Word writes it. Each run also gets its own abstract list starting at its
+    number: LibreOffice ignores ``startOverride`` between nums of one abstract list and would
+    continue "(三)" into the next item, so its PDF/ODT/HTML would not show what Word shows."""
 
     # (format, text, hanging indent in twips, what follows the number)
     _FORMATS = {"point": ("decimal", "%1.", 360, "tab"), "measure": ("taiwaneseCounting", "（%1）", 0, "nothing")}
 
     def __init__(self, doc) -> None:
         self.numbering = doc.part.numbering_part.element
-        self.abstract: dict[str, int] = {}
         self.current: dict[str, int] = {}
 
     def number(self, p, para: Para) -> None:
@@ -242,25 +243,23 @@ class _Lists:
         from docx.oxml import parse_xml
         from docx.oxml.ns import nsdecls, qn
 
-        if kind not in self.abstract:
-            taken = [int(x) for x in self.numbering.xpath("./w:abstractNum/@w:abstractNumId")]
-            aid = max(taken, default=-1) + 1
-            fmt, text, indent, suffix = self._FORMATS[kind]
-            abstract = parse_xml(
-                f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{aid}">'
-                '<w:multiLevelType w:val="singleLevel"/>'
-                f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:suff w:val="{suffix}"/>'
-                f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-                f'<w:pPr><w:ind w:left="{indent}" w:hanging="{indent}"/></w:pPr></w:lvl>'
-                "</w:abstractNum>"
-            )
-            first_num = self.numbering.find(qn("w:num"))
-            if first_num is not None:
-                first_num.addprevious(abstract)
-            else:
-                self.numbering.append(abstract)
-            self.abstract[kind] = aid
-        num = self.numbering.add_num(self.abstract[kind])
+        taken = [int(x) for x in self.numbering.xpath("./w:abstractNum/@w:abstractNumId")]
+        aid = max(taken, default=-1) + 1
+        fmt, text, indent, suffix = self._FORMATS[kind]
+        abstract = parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{aid}">'
+            '<w:multiLevelType w:val="singleLevel"/>'
+            f'<w:lvl w:ilvl="0"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:suff w:val="{suffix}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{indent}" w:hanging="{indent}"/></w:pPr></w:lvl>'
+            "</w:abstractNum>"
+        )
+        first_num = self.numbering.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            self.numbering.append(abstract)
+        num = self.numbering.add_num(aid)
         num.add_lvlOverride(ilvl=0).add_startOverride(start)
         return num.numId
 

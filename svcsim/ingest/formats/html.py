@@ -186,11 +186,13 @@ def _span(value: str | None) -> int:
 def _cell_paragraphs(cell) -> tuple[str, ...]:
     paragraphs: list[str] = []
     buf: list[str] = []
+    label_of_next: list[str] = []  # an <li>'s number, for the first paragraph inside it (<li><p>…)
 
     def flush() -> None:
         text = _WS.sub(" ", "".join(buf)).strip()
         if text:
-            paragraphs.append(text)
+            paragraphs.append("".join(label_of_next) + text)
+            label_of_next.clear()
         buf.clear()
 
     def walk(el, label: str = "") -> None:
@@ -199,7 +201,7 @@ def _cell_paragraphs(cell) -> tuple[str, ...]:
         if block:
             flush()
         if label:
-            buf.append(label)
+            label_of_next[:] = [label]
         if el.text and tag:
             buf.append(el.text)
         if tag == "ol":
@@ -207,6 +209,9 @@ def _cell_paragraphs(cell) -> tuple[str, ...]:
             style = (el.get("type") or "1") + " " + (el.get("style") or "")
             for child in el:
                 if child.tag == "li":
+                    value = (child.get("value") or "").strip()
+                    if value.isdigit():  # <li value="k">: Writer numbers a list continued from another cell so
+                        n = _span(value)
                     walk(child, _ol_label(n, style))
                     n += 1
                 else:

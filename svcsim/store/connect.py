@@ -1,0 +1,171 @@
+"""Opening a corpus file safely, and turning SQLite's errors into one clear line.
+
+A file is inspected read-only before anything is written to it: svcsim never adds its tables to,
+or switches to WAL, a database that is not its own. Creation runs in one ``BEGIN IMMEDIATE``
+transaction with ``INSERT OR IGNORE`` for the meta rows, so two first-time ingests racing on the
+same new file both succeed and agree on one corpus id.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
+
+from svcsim.errors import StoreError
+from svcsim.store.schema import FORMAT_VERSION, SCHEMA
+
+TIMEOUT = 30.0
+"""Seconds a statement waits for another process's write lock before giving up."""
+
+SVCSIM_TABLES = frozenset({"meta", "plans", "texts", "entries", "embeddings"})
+
+FileKind = Literal["svcsim", "empty"]
+
+
+def explain(path: Path, exc: sqlite3.Error) -> StoreError:
+    """One line naming the file, what SQLite said and what to do about it."""
+    msg = str(exc) or type(exc).__name__
+    low = msg.lower()
+    if "full" in low:
+        how = "the disk is full; free some space and run the command again (the failed write was not kept)"
+    elif "locked" in low or "busy" in low:
+        how = (f"another process has held the corpus locked for over {TIMEOUT:.0f} s; "
+               "wait for it to finish (e.g. a running `svcsim ingest`) and try again")
+    elif "readonly" in low or "read-only" in low:
+        how = "the corpus cannot be written here; check the file's and its folder's permissions, or pass another --db"
+    elif "malformed" in low or "not a database" in low or "corrupt" in low:
+        how = "the file is damaged or not a SQLite database; restore it from a backup or re-ingest the plans into a new --db"
+    elif "unable to open" in low:
+        how = "check that the path and its folder exist and are readable, or pass another --db"
+    elif "disk i/o" in low:
+        how = "the disk reported an I/O error (full, removed, or read-only?); check it and try again"
+    else:
+        how = "if it persists, re-ingest the plans into a new --db"
+    return StoreError(f"{path}: SQLite error: {msg}; {how}")
+
+
+def _ro_uri(path: Path) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def inspect(path: Path) -> FileKind:
+    """What ``path`` holds, read without writing: an svcsim corpus, or an empty database.
+
+    Raises:
+        StoreError: the file is not SQLite, or is somebody else's database.
+    """
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=TIMEOUT)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:
+                return "empty"
+            version = None
+            if "meta" in tables:
+                cols = {r[1] for r in conn.execute("PRAGMA table_info(meta)")}
+                if {"key", "value"} <= cols:
+                    row = conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+                    version = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a usable svcsim corpus database ({exc}); pass the corpus file "
+                         "svcsim created with --db, or ingest plans into a new one") from exc
+    if version is None:
+        shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
+        raise StoreError(f"{path}: not an svcsim corpus (it holds other tables: {shown}); svcsim leaves it "
+                         "untouched; pass the corpus file svcsim created with --db, or a new file name")
+    return "svcsim"
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def initialise(conn: sqlite3.Connection) -> None:
+    """Create the tables and meta rows if missing, in one write transaction (safe under races)."""
+    _begin_immediate(conn)
+    try:
+        for stmt in SCHEMA.split(";"):
+            if stmt.strip():
+                conn.execute(stmt)
+        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('format_version', ?)", (str(FORMAT_VERSION),))
+        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('corpus_id', ?)", (uuid.uuid4().hex,))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    # Changing the journal mode needs the file to itself for a moment; the busy handler does not
+    # always apply to it, so retry like a busy statement would.
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def connect(path: Path, *, create: bool, readonly: bool) -> tuple[sqlite3.Connection, bool]:
+    """An open connection to the corpus at ``path`` and whether it is read-only.
+
+    ``create``: make a new corpus when the file is missing or an empty database.
+    ``readonly``: open with ``mode=ro`` (for commands that only read).
+    """
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a corpus database file; pass a file name with --db")
+    exists = path.exists()
+    if not exists:
+        if not create:
+            raise StoreError(f"{path}: no corpus database here; create one with `svcsim ingest PLAN_FILES --db {path}`")
+        _make_parent(path)
+        kind: FileKind = "empty"
+    else:
+        kind = inspect(path)
+        if kind == "empty" and not create:
+            raise StoreError(f"{path}: an empty database, no plans yet; add some with `svcsim ingest PLAN_FILES --db {path}`")
+    try:
+        if readonly and kind == "svcsim":
+            conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=TIMEOUT, isolation_level=None)
+        else:
+            readonly = False
+            conn = sqlite3.connect(str(path), timeout=TIMEOUT, isolation_level=None)
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if kind == "empty":
+                initialise(conn)
+                _set_wal(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+        if row is None or str(row[0]) != str(FORMAT_VERSION):
+            conn.close()
+            raise StoreError(
+                f"{path}: corpus format {row[0] if row else '?'} is not this svcsim's format {FORMAT_VERSION}; "
+                "re-ingest the plans into a new --db"
+            )
+        if not readonly and conn.execute("SELECT 1 FROM meta WHERE key = 'corpus_id'").fetchone() is None:
+            initialise(conn)  # a corpus made before corpus ids: give it one (and any missing table)
+    except sqlite3.Error as exc:
+        raise explain(path, exc) from exc
+    return conn, readonly
+
+
+def _make_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocker = next((p for p in [path.parent, *path.parent.parents] if p.exists() and not p.is_dir()), path.parent)
+        raise StoreError(f"{path}: cannot create the corpus: {blocker} is a file, not a folder; "
+                         "pass a --db inside a folder") from exc
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the folder {path.parent} ({exc.strerror or exc}); "
+                         "pass a --db in a writable folder") from exc
