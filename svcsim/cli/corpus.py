@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, json_option, open_corpus, progress_enabled
+from svcsim.cli.common import db_option, echo_json, json_option, open_corpus, progress_enabled, say
 
 
 def _print_plan(plan) -> None:
-    click.echo(f"{plan.agency}  {plan.roc_year}年 ({plan.year})  {plan.title}")
+    say(f"{plan.agency}  {plan.roc_year}年 ({plan.year})  {plan.title}")
     for g in plan.goals:
-        click.echo(f"  目標: {g}")
+        say(f"  目標: {g}")
     for it in plan.items:
-        click.echo(f"{it.code}、{it.title}" if it.code != "0" else it.title)
+        say(f"{it.code}、{it.title}" if it.code != "0" else it.title)
         for m in it.measures:
-            click.echo(f"  {m.code}{m.title or '（無措施標題）'}  [{' '.join(m.units)}]")
+            say(f"  {m.code}{m.title or '（無措施標題）'}  [{' '.join(m.units)}]")
             for p in m.points:
-                click.echo(f"    {p.n}. {p.text}  [{' '.join(p.units)}]")
+                say(f"    {p.n}. {p.text}  [{' '.join(p.units)}]")
 
 
 @click.command("parse")
@@ -136,14 +136,14 @@ class _Null:
 @json_option
 def plans_cmd(db: str | None, as_json: bool) -> None:
     """List the plans in the corpus."""
-    with open_corpus(db) as corpus:
+    with open_corpus(db, readonly=True) as corpus:
         plans = corpus.plans()
     for p in plans:
         if as_json:
             echo_json({"id": p.id, "agency": p.agency, "roc_year": p.roc_year, "year": p.year, "title": p.title,
                        "file": p.file, "path": p.path, "points": p.n_points, "content_hash": p.content_hash})
         else:
-            click.echo(f"{p.id:>4}  {p.agency}  {p.roc_year}  {p.n_points:>4} points  {p.file}")
+            say(f"{p.id:>4}  {p.agency}  {p.roc_year}  {p.n_points:>4} points  {p.file}")
     if not plans and not as_json:
         click.echo("no plans yet; add some with `svcsim ingest FILES`", err=True)
 
@@ -154,7 +154,7 @@ def plans_cmd(db: str | None, as_json: bool) -> None:
 @json_option
 def show_cmd(plan: str, db: str | None, as_json: bool) -> None:
     """Show one PLAN of the corpus (its id, file name, or 'AGENCY YEAR')."""
-    with open_corpus(db) as corpus:
+    with open_corpus(db, readonly=True) as corpus:
         p = corpus.get_plan(plan)
     if as_json:
         echo_json(p.to_dict())
