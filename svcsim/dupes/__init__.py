@@ -4,7 +4,9 @@ Layers: pairs — every near copy exactly, by a prefix-filtered all-pairs join a
 code (:mod:`~svcsim.dupes.tiling`), and cheap candidates for paraphrase/related
 (:mod:`~svcsim.dupes.candidates`) → character alignment (:mod:`~svcsim.dupes.align`) → class
 (:mod:`~svcsim.dupes.classify`) → template and reuse groups (:mod:`~svcsim.dupes.boilerplate`) →
-plan-level measures (:mod:`~svcsim.dupes.plans`).
+plan-level measures (:mod:`~svcsim.dupes.plans`). Copies buried in longer points come from a
+second exact join (:mod:`~svcsim.dupes.contained`) and are ``near_copy`` pairs flagged
+``contained``; points carrying invisible characters are listed in :attr:`DupesResult.hidden`.
 :func:`analyse` runs them all; :mod:`~svcsim.dupes.frames` turns the results into DataFrames.
 
 Pairs are kept per distinct text (:class:`~svcsim.dupes.pairset.PairSet`) and expanded on demand:
@@ -16,7 +18,7 @@ candidates are searched.
 """
 
 from svcsim.dupes.align import Alignment, Span, align
-from svcsim.dupes.analyse import DupesResult, analyse
+from svcsim.dupes.analyse import DupesResult, HiddenText, analyse
 from svcsim.dupes.boilerplate import BoilerplateCount, ReuseCluster, TemplateRule
 from svcsim.dupes.classify import LABELS, Label, Thresholds, classify
 from svcsim.dupes.pairs import DupePair, PairSet, find_pairs, iter_pairs
@@ -28,6 +30,7 @@ __all__ = [
     "BoilerplateCount",
     "DupePair",
     "DupesResult",
+    "HiddenText",
     "PairSet",
     "PlanOriginality",
     "SelfReuse",

@@ -36,6 +36,7 @@ class Alignment:
         covered_b: the same for b (equal to ``covered_a``: runs are one-to-one).
         spans: shared runs as ``(a_start, a_end, b_start, b_end)`` offsets into the original
             texts, ordered by ``a_start``.
+        longest: normalised characters of the longest shared run (the tiler takes it whole).
     """
 
     len_a: int
@@ -43,6 +44,7 @@ class Alignment:
     covered_a: int
     covered_b: int
     spans: tuple[Span, ...]
+    longest: int = 0
 
     @property
     def cover_a(self) -> float:
@@ -97,13 +99,16 @@ def alignment_from_tiles(na: NormText, nb: NormText, found: list[Tile] | tuple[T
     """
     spans = []
     covered = 0
+    longest = 0
     for i, j, length in sorted(found):
         covered += length
+        longest = max(longest, length)
         a0, a1 = na.span_to_original(i, i + length)
         b0, b1 = nb.span_to_original(j, j + length)
         spans.append((a0, a1, b0, b1))
     return Alignment(
-        len_a=len(na.text), len_b=len(nb.text), covered_a=covered, covered_b=covered, spans=tuple(spans)
+        len_a=len(na.text), len_b=len(nb.text), covered_a=covered, covered_b=covered, spans=tuple(spans),
+        longest=longest,
     )
 
 

@@ -1,4 +1,5 @@
-"""One call that computes every dupes result: pairs, boilerplate, reuse clusters and plan measures."""
+"""One call that computes every dupes result: pairs, boilerplate, reuse clusters, plan measures and
+the points that carry invisible characters."""
 
 from __future__ import annotations
 
@@ -27,6 +28,20 @@ from svcsim.dupes.plans import (
 )
 from svcsim.errors import InputError
 from svcsim.model import Entry
+from svcsim.text.hidden import HiddenChar, hidden_chars
+
+
+@dataclass(frozen=True)
+class HiddenText:
+    """An entry whose text carries characters a reader cannot see (a sign of a disguised copy).
+
+    Attributes:
+        entry: the entry.
+        chars: each invisible character, with its offset into ``entry.text``.
+    """
+
+    entry: Entry
+    chars: tuple[HiddenChar, ...]
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,9 @@ class DupesResult:
         originality: one row per plan, in (year, file) order.
         overlap: agency × agency reuse.
         self_reuse: year-over-year reuse within agencies.
+        hidden: entries carrying invisible characters (variation selectors, zero-width or filler
+            characters, stray combining marks), in entry order; matching ignores them, reviewers
+            should not.
     """
 
     pairs: PairSet
@@ -50,6 +68,7 @@ class DupesResult:
     originality: tuple[PlanOriginality, ...]
     overlap: AgencyOverlap
     self_reuse: tuple[SelfReuse, ...]
+    hidden: tuple[HiddenText, ...] = ()
 
 
 def analyse(
@@ -93,4 +112,6 @@ def analyse(
         originality=tuple(originality(entries, scan)),
         overlap=agency_overlap(entries, scan),
         self_reuse=tuple(self_reuse(entries, scan)),
+        hidden=tuple(HiddenText(entries[r], hidden_chars(entries[r].text))
+                     for r in np.flatnonzero(scan.hidden).tolist()),
     )

@@ -6,7 +6,8 @@ the scan works on **units** — one per distinct normalised text of a kind — a
 
 * every unit with ≥ 2 entries as one *within* block (all its pairs are copies, or near copies when
   only a variant character differs: 臺/台);
-* every candidate pair of units whose alignment makes it a near copy as one *cross* block: two
+* every candidate pair of units whose alignment makes it a near copy, or that shares one long
+  verbatim run (a contained copy, :mod:`svcsim.dupes.contained`), as one *cross* block: two
   unit ids and a score in numpy arrays (the tiles are found again, once per block, when its pairs
   are produced — storing them for 10⁶ text pairs would cost gigabytes);
 * the few weaker (paraphrase/related) entry pairs, decided per entry pair from the cosines.
@@ -26,9 +27,11 @@ from svcsim.dupes.align import Span, alignment_from_tiles, tiles
 from svcsim.dupes.boilerplate import CopyGroups, TemplateRule, copy_groups, plan_order
 from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
 from svcsim.dupes.classify import LABELS, Label, Thresholds, copy_key
+from svcsim.dupes.contained import contained_pairs
 from svcsim.dupes.tiling import codes_of, covered_batch, near_copy_pairs
 from svcsim.model import Entry
-from svcsim.text.normalize import NormText, normalize_for_match
+from svcsim.text.hidden import count_hidden
+from svcsim.text.normalize import NormText, match_key, normalize_for_match
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ class DupePair:
         lexical: share of the shorter text (normalised) copied verbatim, in runs of ≥ 4 characters.
         semantic: cosine of the two vectors.
         spans: copied runs, ``(a_start, a_end, b_start, b_end)`` offsets into ``a.text``/``b.text``.
+        contained: a ``near_copy`` only because one long verbatim run is shared (a copy buried in
+            other text; see :mod:`svcsim.dupes.classify`), not by the near-copy coverage bars.
+        hidden_a: invisible characters in ``a.text`` (:func:`svcsim.text.hidden.hidden_chars`):
+            variation selectors, zero-width and filler characters … are a sign of a hidden copy.
+        hidden_b: the same for ``b.text``.
     """
 
     a: Entry
@@ -54,6 +62,9 @@ class DupePair:
     lexical: float
     semantic: float
     spans: tuple[Span, ...]
+    contained: bool = False
+    hidden_a: int = 0
+    hidden_b: int = 0
 
     @property
     def cross_agency(self) -> bool:
@@ -63,7 +74,8 @@ class DupePair:
         """JSON-ready: ``a``/``b`` as ``{kind, agency, year, file, item, measure, n, text}``, spans as lists."""
         side = lambda e: {f: getattr(e, f) for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")}  # noqa: E731
         return {"a": side(self.a), "b": side(self.b), "label": self.label, "template": self.template,
-                "lexical": self.lexical, "semantic": self.semantic, "spans": [list(s) for s in self.spans]}
+                "lexical": self.lexical, "semantic": self.semantic, "spans": [list(s) for s in self.spans],
+                "contained": self.contained, "hidden_a": self.hidden_a, "hidden_b": self.hidden_b}
 
 
 def sort_key(p: DupePair) -> tuple:
@@ -83,7 +95,7 @@ class PairSet:
     def __init__(self, entries: list[Entry], x: np.ndarray, units: list[list[int]], keys: list[str],
                  unit_of: np.ndarray, cross: tuple[np.ndarray, np.ndarray, np.ndarray],
                  weak: list[tuple[int, int, Label, float, float, tuple]], groups: CopyGroups,
-                 min_run: int) -> None:
+                 thresholds: Thresholds, hidden: np.ndarray) -> None:
         self.entries = entries
         self.vectors = x
         self.units = units  # rows per unit, in plan order
@@ -91,7 +103,9 @@ class PairSet:
         self.unit_of = unit_of  # unit id per row (-1: an empty text, never paired)
         # near-copy unit pairs u < v and their lexical score, lexical desc then (u, v)
         self.cross_u, self.cross_v, self.cross_lexical = cross
-        self.min_run = min_run
+        self.thresholds = thresholds
+        self.min_run = thresholds.min_run
+        self.hidden = hidden  # invisible characters per row
         self.weak = weak  # (ra, rb, label, lexical, semantic, spans), sorted
         self.groups = groups
         self._strict: dict[int, str] = {}
@@ -181,11 +195,12 @@ class PairSet:
             s = self._strict[row] = copy_key(self.norm(row))
         return s
 
-    def _pair(self, ra, rb, label, lexical, semantic, spans) -> DupePair:
+    def _pair(self, ra, rb, label, lexical, semantic, spans, contained=False) -> DupePair:
         g = self.groups
         template = label in ("copy", "near_copy") and g.group[ra] == g.group[rb] and bool(g.template[g.group[ra]])
         return DupePair(a=self.entries[ra], b=self.entries[rb], label=label, template=template,
-                        lexical=lexical, semantic=semantic, spans=spans)
+                        lexical=lexical, semantic=semantic, spans=spans, contained=contained,
+                        hidden_a=int(self.hidden[ra]), hidden_b=int(self.hidden[rb]))
 
     def _within(self, *, same_strict: bool) -> Iterator[DupePair]:
         x = self.vectors
@@ -197,8 +212,8 @@ class PairSet:
                 continue
             whole = []
             for r in rs:
-                o = self.norm(r).offsets
-                whole.append((o[0], o[-1] + 1))
+                nt = self.norm(r)
+                whole.append(nt.span_to_original(0, len(nt.text)))
             label: Label = "copy" if same_strict else "near_copy"
             for i, ra in enumerate(rs):
                 for j in range(i + 1, len(rs)):
@@ -212,6 +227,10 @@ class PairSet:
         x = self.vectors
         rows_u, rows_v = self.units[u], self.units[v]
         ordered = sorted(tiles(self.keys[u], self.keys[v], min_run=self.min_run))
+        t = self.thresholds
+        covered = sum(n for _, _, n in ordered)
+        lu, lv = len(self.keys[u]), len(self.keys[v])
+        contained = not (covered >= t.near_copy_short * min(lu, lv) and covered >= t.near_copy_long * max(lu, lv))
         side_u = [[self.norm(r).span_to_original(i, i + n) for i, _, n in ordered] for r in rows_u]
         ordered_v = [(j, n) for _, j, n in ordered]
         side_v = [[self.norm(r).span_to_original(j, j + n) for j, n in ordered_v] for r in rows_v]
@@ -220,10 +239,10 @@ class PairSet:
                 sem = round(float(x[ru] @ x[rv]), 4)
                 if plan_order(self.entries[rv]) < plan_order(self.entries[ru]):
                     spans = tuple(sorted(b + a for a, b in zip(side_u[iu], side_v[iv])))
-                    yield self._pair(rv, ru, "near_copy", lexical, sem, spans)
+                    yield self._pair(rv, ru, "near_copy", lexical, sem, spans, contained)
                 else:
                     spans = tuple(a + b for a, b in zip(side_u[iu], side_v[iv]))
-                    yield self._pair(ru, rv, "near_copy", lexical, sem, spans)
+                    yield self._pair(ru, rv, "near_copy", lexical, sem, spans, contained)
 
     # ------------------------------------------------------------------ the unit copy graph
 
@@ -274,9 +293,10 @@ def scan_pairs(
 ) -> PairSet:
     """Every labelled pair and the copy groups, as a :class:`PairSet`; inputs already validated.
 
-    Near copies come from the exact join of :func:`svcsim.dupes.tiling.near_copy_pairs`; paraphrase
-    and related start from lexical/semantic candidates, and with ``min_label`` copy or near_copy
-    they are not computed at all.
+    Near copies come from the exact join of :func:`svcsim.dupes.tiling.near_copy_pairs`, contained
+    copies between points from :func:`svcsim.dupes.contained.contained_pairs`; paraphrase and
+    related start from lexical/semantic candidates, and with ``min_label`` copy or near_copy they
+    are not computed at all.
     """
     t = thresholds
     weak_wanted = min_label not in ("copy", "near_copy")
@@ -292,7 +312,7 @@ def scan_pairs(
         rows = [r for r, e in enumerate(entries) if e.kind == kind]
         by_key: dict[str, list[int]] = {}
         for r in rows:
-            by_key.setdefault(normalize_for_match(entries[r].text).text, []).append(r)
+            by_key.setdefault(match_key(entries[r].text), []).append(r)
         # Units in a canonical order (by text), so nothing depends on the order of the entries.
         kind_keys = sorted(by_key)
         base = len(units)
@@ -311,6 +331,14 @@ def scan_pairs(
         cross_v.append(nv.astype(np.int64) + base)
         cross_lex.append(np.round(ncov / np.minimum(lengths[nu], lengths[nv]), 4))
         del ncov
+        if kind == "point":
+            # a copy buried in a longer point: one long shared run, whatever the coverage
+            cu_, cv_, ccov, _ = contained_pairs(kind_keys, run=t.contained_run, share=t.contained_share,
+                                                floor=t.contained_min, min_run=t.min_run, exclude=(nu, nv))
+            cross_u.append(cu_.astype(np.int64) + base)
+            cross_v.append(cv_.astype(np.int64) + base)
+            cross_lex.append(np.round(ccov / np.minimum(lengths[cu_], lengths[cv_]), 4))
+            nu, nv = np.concatenate([nu, cu_]), np.concatenate([nv, cv_])
         if not weak_wanted:
             continue
         # Paraphrase/related: candidates that share shingles or are semantic neighbours, minus the
@@ -321,7 +349,7 @@ def scan_pairs(
                                        exact_below=exact_below, random_state=random_state)
         both = np.unique(np.concatenate([lexical, semantic]), axis=0)
         n_keys = len(kind_keys)
-        both = both[~np.isin(both[:, 0] * n_keys + both[:, 1], nu * n_keys + nv)]
+        both = both[~np.isin(both[:, 0] * n_keys + both[:, 1], nu.astype(np.int64) * n_keys + nv)]
         both = both[(lengths[both[:, 0]] > 0) & (lengths[both[:, 1]] > 0)]
         if not len(both):
             continue
@@ -351,7 +379,8 @@ def scan_pairs(
     groups = copy_groups(entries, edges, template_rule)
     weak = [w for w in weak if w[2] is not None]
     weak.sort(key=lambda w: (LABELS.index(w[2]), -round(w[3], 6), -round(w[4], 6), entries[w[0]].id, entries[w[1]].id))
-    return PairSet(entries, x, units, keys, unit_of, cross, weak, groups, t.min_run)
+    hidden = np.fromiter((count_hidden(e.text) for e in entries), dtype=np.int32, count=len(entries))
+    return PairSet(entries, x, units, keys, unit_of, cross, weak, groups, t, hidden)
 
 
 def _any_cosine(x: np.ndarray, rows_u: list[int], rows_v: list[int], at_least: float) -> bool:

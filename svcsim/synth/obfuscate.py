@@ -4,6 +4,11 @@ Each obfuscation returns a new text that *differs* from its input in one intende
 ``None`` when the input offers nothing to edit (no ASCII run, no agency word…), so the caller
 can pick another. Outputs are in :func:`normal_form`, the form the parser gives back.
 
+:data:`EVASIONS` are the hostile edits: the text still *reads* as the original, but its characters
+differ (invisible code points after or between the characters, accents, Simplified characters,
+full-width forms). :func:`bury` hides a verbatim copy inside other text. They are kept apart from
+:data:`OBFUSCATIONS`, which the corpus generator draws from.
+
 >>> import random
 >>> agency_swap("本局定期檢討作業流程，提升效率。", random.Random(0), target="本所")
 '本所定期檢討作業流程，提升效率。'
@@ -21,6 +26,10 @@ from svcsim.synth.bank_template import SELF_WORDS
 Obfuscation = Literal[
     "none", "whitespace_width", "agency_swap", "insert_clause", "delete_clause",
     "synonym_swap", "reorder_clauses",
+]
+Evasion = Literal[
+    "variation_selectors", "grapheme_joiners", "combining_accents", "hangul_fillers", "zero_width",
+    "simplified", "full_width",
 ]
 
 _WS = re.compile(r"\s+")
@@ -154,4 +163,79 @@ OBFUSCATIONS: dict[str, Callable[..., str | None]] = {
     "delete_clause": delete_clause,
     "synonym_swap": synonym_swap,
     "reorder_clauses": reorder_clauses,
+}
+
+
+# ---------------------------------------------------------------------------------- evasions
+
+_VS = [chr(c) for c in range(0xFE00, 0xFE10)] + [chr(c) for c in range(0xE0100, 0xE01F0)]
+_ACCENTS = [chr(c) for c in range(0x0300, 0x0370) if c != 0x034F]
+_FILLERS = ["\u3164", "\uffa0", "\u115f", "\u1160"]
+_ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+
+
+def _after_each(text: str, marks: list[str], rng: random.Random) -> str | None:
+    if not text:
+        return None
+    return "".join(ch + rng.choice(marks) for ch in text)
+
+
+def _between(text: str, marks: list[str], rng: random.Random) -> str | None:
+    if len(text) < 2:
+        return None
+    return text[0] + "".join(rng.choice(marks) + ch for ch in text[1:])
+
+
+def variation_selectors(text: str, rng: random.Random) -> str | None:
+    """A variation selector (U+FE00–FE0F, U+E0100–E01EF) after every character: invisible."""
+    return _after_each(text, _VS, rng)
+
+
+def grapheme_joiners(text: str, rng: random.Random) -> str | None:
+    """A combining grapheme joiner (U+034F) after every character: invisible."""
+    return _after_each(text, ["\u034f"], rng)
+
+
+def combining_accents(text: str, rng: random.Random) -> str | None:
+    """A combining accent (U+0300–U+036F) on every character."""
+    return _after_each(text, _ACCENTS, rng)
+
+
+def hangul_fillers(text: str, rng: random.Random) -> str | None:
+    """A Hangul filler (U+3164, U+FFA0, U+115F, U+1160) between the characters: blank letters."""
+    return _between(text, _FILLERS, rng)
+
+
+def zero_width(text: str, rng: random.Random) -> str | None:
+    """Zero-width spaces, joiners, word joiners or BOMs between the characters."""
+    return _between(text, _ZERO_WIDTH, rng)
+
+
+def simplified(text: str, rng: random.Random) -> str | None:
+    """The text through OpenCC's phrase-aware Traditional → Simplified conversion."""
+    import opencc
+
+    out = opencc.OpenCC("t2s").convert(text)
+    return out if out != text else None
+
+
+def full_width(text: str, rng: random.Random) -> str | None:
+    """Every printable ASCII character in its full-width form (U+FF01–FF5E), spaces ideographic."""
+    out = "".join("\u3000" if c == " " else chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+    return out if out != text else None
+
+
+def bury(text: str, rng: random.Random, *, before: str, after: str = "") -> str:
+    """The copy, verbatim, between other text: ``before + text + after``."""
+    return before + text + after
+
+
+EVASIONS: dict[str, Callable[[str, random.Random], str | None]] = {
+    "variation_selectors": variation_selectors,
+    "grapheme_joiners": grapheme_joiners,
+    "combining_accents": combining_accents,
+    "hangul_fillers": hangul_fillers,
+    "zero_width": zero_width,
+    "simplified": simplified,
+    "full_width": full_width,
 }

@@ -76,7 +76,8 @@ def test_variants_fold_for_matching():
     assert match_key("臺北市") == match_key("台北市") == "台北市"
     assert match_key("啓動") == match_key("啟動")
     assert match_key("這裏") == match_key("這裡")
-    assert match_key("颱風") != match_key("台風")  # typhoon is not a variant of 台
+    # Simplified writes 颱/台 alike (台风), so a converted copy of 颱風 must match it: they share a class
+    assert match_key("颱風") == match_key("台風") == match_key("台风")
 
 
 def test_drops_punctuation_whitespace_and_lowercases():
@@ -88,3 +89,36 @@ def test_drops_punctuation_whitespace_and_lowercases():
 def test_rejects_non_str():
     with pytest.raises(InputError, match="expected str"):
         normalize_for_match(["單一窗口"])  # type: ignore[arg-type]
+
+
+def test_invisible_characters_are_dropped_for_matching():
+    s = "單一窗口"
+    for mark in ("\ufe00", "\ufe0f", "\U000E0100", "\U000E01EF", "\u034f", "\u0301", "\u200b", "\u00ad", "\u2060"):
+        assert match_key(mark.join(s) + mark) == s, hex(ord(mark))
+    for filler in ("\u3164", "\uffa0", "\u115f", "\u1160", "\u2800", "\u303f"):
+        assert match_key(filler.join(s)) == s, hex(ord(filler))
+
+
+def test_simplified_and_traditional_fold_to_one_form():
+    assert match_key("设置单一窗口，推动简政便民") == match_key("設置單一窗口，推動簡政便民") == "設置單一窗口推動簡政便民"
+    assert match_key("台湾") == match_key("臺灣") == match_key("台灣")
+
+
+def test_accented_letters_match_their_decomposed_spelling():
+    assert match_key("café") == match_key("cafe\u0301") == "cafe"
+
+
+def test_span_ends_after_the_marks_of_its_last_character():
+    s = "設\ufe00置\ufe00單\ufe00一\ufe00"
+    nt = normalize_for_match(s)
+    assert nt.text == "設置單一"
+    assert nt.span_to_original(0, 2) == (0, 4)  # 設+VS+置+VS: the highlight does not split 置︀
+    assert nt.span_to_original(3, 4) == (6, 8)  # the last character's selector comes along
+
+
+def test_offsets_are_exact_when_a_character_expands():
+    nt = normalize_for_match("㈠①設置")
+    assert nt.text == "一1設置"
+    assert nt.offsets == (0, 1, 2, 3)
+    nt = normalize_for_match("㍿單一")
+    assert nt.text[-2:] == "單一" and nt.offsets[-2:] == (1, 2) and set(nt.offsets[:-2]) == {0}
