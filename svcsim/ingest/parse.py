@@ -14,7 +14,7 @@ from svcsim.ingest.cells import LEVELS, level_mark, segments
 from svcsim.ingest.decode import decode_bytes, read_bytes
 from svcsim.ingest.document import POINT_HEADERS, UNIT_HEADERS, Document
 from svcsim.ingest.header import read_header
-from svcsim.ingest.rows import Row, find_header, space_separated_header, table_rows
+from svcsim.ingest.rows import Row, closing_section, find_header, space_separated_header, table_rows
 from svcsim.ingest.structure import PlanBuilder, decide_per_point
 from svcsim.model import Plan
 
@@ -106,6 +106,8 @@ def parse_document(doc: Document, *, file: str, content_hash: str = "", source: 
         cell = lambda j: _markup(r.cells[j]) if j is not None and j < len(r.cells) else ""  # noqa: E731
         if not any(r.cells):
             continue
+        if closing_section([_markup(c) for c in r.cells]):
+            break  # "伍、管制考核" read into the table (a table drawn without rules): the next section
         rows.append(Row(k, tuple(cell(j) for j in left_cols), cell(p_idx), cell(u_idx), r.page_break))
     if not rows:
         raise PlanParseError(source, "the 執行重點 table has a header but no rows; is the plan table empty?")

@@ -124,7 +124,7 @@ def table_rows(lines: list[str]) -> list[Row]:
             # The markdown "|---|---|" line under the header is no page break.
             after_break = bool(rows)
             continue
-        if _closing_section(cells):
+        if closing_section(cells):
             break
         if is_header_row([_squash(c) for c in cells]):
             # The header repeated at the top of a page (PDF exports do this) is not plan text.
@@ -135,7 +135,7 @@ def table_rows(lines: list[str]) -> list[Row]:
     return rows
 
 
-def _closing_section(cells: list[str]) -> bool:
+def closing_section(cells: list[str]) -> bool:
     """A lone "伍、管制考核" cell: the document's next section, converted as a table row."""
     filled = [c for c in cells if strip_tags(c).strip()]
     return len(filled) == 1 and bool(_CLOSING.match(cell_text(filled[0])))

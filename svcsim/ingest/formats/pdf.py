@@ -100,7 +100,8 @@ class _Line:
         prev: _Char | None = None
         for c in self.chars:
             # A gap with no space character in it is a space (some producers position words).
-            if prev is not None and c.x0 - prev.x1 > 0.2 * c.size and prev.text != " " and c.text != " ":
+            # LibreOffice also widens CJK|Latin boundaries by 0.2 em (its "autospacing"): no space.
+            if prev is not None and c.x0 - prev.x1 > 0.24 * c.size and prev.text != " " and c.text != " ":
                 out.append(" ")
             out.append(c.text)
             prev = c
@@ -323,13 +324,52 @@ class _State:
     started: bool = False
     ended: bool = False
     right_edges: list[float] | None = None
-    spaces_drawn: bool = False
+    spacing: "_Spacing" = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class _Spacing:
+    """What the file shows of its spaces, for the wraps where a space leaves no trace.
+
+    ``wrap_spaces_drawn``: the producer draws the space a line wraps on (seen somewhere in it).
+    ``mixed_space``: the author's habit between CJK and Latin letters or digits ("第 7 條" rather
+    than "第7條"), counted where both sides sit on one line.
+    """
+
+    wrap_spaces_drawn: bool = False
+    mixed_space: bool = True
+
+
+def _spacing(pages: list[_Page]) -> _Spacing:
+    spaced = tight = 0
+    for page in pages:
+        for line in _lines(page.chars):
+            prev: _Char | None = None
+            gap_space = False
+            for c in line.chars:
+                if c.text == " ":
+                    gap_space = True
+                    continue
+                # Neighbours within one cell only: a wider gap is a column gutter.
+                if prev is not None and (is_ascii_alnum(prev.text) != is_ascii_alnum(c.text)) and \
+                        _is_cjk(prev.text if not is_ascii_alnum(prev.text) else c.text) and \
+                        c.x0 - prev.x1 < 0.6 * c.size:
+                    if gap_space or c.x0 - prev.x1 > 0.24 * c.size:
+                        spaced += 1
+                    else:
+                        tight += 1
+                prev, gap_space = c, False
+    return _Spacing(wrap_spaces_drawn=any(_draws_line_end_spaces(p) for p in pages), mixed_space=spaced >= tight)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def _blocks(pages: list[_Page]) -> list:
     page_lines = _drop_furniture(pages)
     blocks: list = []
-    state = _State(spaces_drawn=any(_draws_line_end_spaces(p) for p in pages))
+    state = _State(spacing=_spacing(pages))
     for page, lines in zip(pages, page_lines):
         if state.ended or not lines:
             blocks.extend(_paragraphs(lines))
@@ -342,7 +382,7 @@ def _blocks(pages: list[_Page]) -> list:
         ruled = _ruled_columns(page, lines[start])
         blocks.extend(_paragraphs(lines[:start]))
         if ruled is not None:
-            rows, rest = _ruled_table(page, lines[start:], ruled, state.spaces_drawn)
+            rows, rest = _ruled_table(page, lines[start:], ruled, state.spacing)
         else:
             rows, rest = _unruled_table(page, lines[start:], head is not None, state)
         if rows is None:  # the table ended at the previous page's end
@@ -360,13 +400,14 @@ def _blocks(pages: list[_Page]) -> list:
 
 
 def _draws_line_end_spaces(page: _Page) -> bool:
-    """Whether the producer draws the space that ends a wrapped line: a space character followed,
-    in drawing order, by text on a lower line."""
-    chars = page.chars
-    return any(
-        c.text == " " and k + 1 < len(chars) and chars[k + 1].text != " " and chars[k + 1].top > c.bottom - 0.1 * c.size
-        for k, c in enumerate(chars)
-    )
+    """Whether the producer draws the space on which a line wraps: a space character that ends
+    its line, right of every other character on it (LibreOffice draws it, in drawing order even
+    before the line's text; some producers never do)."""
+    for line in _lines(page.chars):
+        text = [c for c in line.chars if c.text != " "]
+        if text and any(c.text == " " and c.x0 >= max(t.x1 for t in text) - 0.5 for c in line.chars):
+            return True
+    return False
 
 
 def _paragraphs(lines: list[_Line]) -> list[str]:
@@ -406,7 +447,7 @@ def _ruled_columns(page: _Page, first: _Line) -> tuple[float, float, float] | No
     return left, right, min(tops)
 
 
-def _ruled_table(page: _Page, lines: list[_Line], box: tuple[float, float, float], spaces_drawn: bool):
+def _ruled_table(page: _Page, lines: list[_Line], box: tuple[float, float, float], spacing: _Spacing):
     left, right, top = box
     v = [e for e in page.v_edges if left - _TOL <= e[0] <= right + _TOL and e[2] >= top - _TOL]
     bottom = max(b for x, t, b in v if abs(x - left) <= _TOL or abs(x - right) <= _TOL)
@@ -464,7 +505,7 @@ def _ruled_table(page: _Page, lines: list[_Line], box: tuple[float, float, float
             chars = cells[o]
             span_right = max(xs[k + 1] for k in range(ncol) if owner[r][k] == o)
             pad = max(0.0, min(ch.x0 for ch in chars) - xs[c])
-            row_cells.append(tuple(_join(_lines(chars), span_right - min(pad, 12.0), spaces_drawn)))
+            row_cells.append(tuple(_join(_lines(chars), span_right - min(pad, 12.0), spacing)))
         if any(row_cells):
             rows.append(TableRow(tuple(row_cells)))
     return rows, rest
@@ -532,7 +573,7 @@ def _unruled_table(page: _Page, lines: list[_Line], has_header: bool, state: _St
             prev = ln
     rows = []
     for r in range(nrows):
-        cells = tuple(tuple(_join(rows_chars[r][k], state.right_edges[k], state.spaces_drawn)) if rows_chars[r][k] else ()
+        cells = tuple(tuple(_join(rows_chars[r][k], state.right_edges[k], state.spacing)) if rows_chars[r][k] else ()
                       for k in range(len(cols)))
         if any(cells):
             rows.append(TableRow(cells))
@@ -560,24 +601,26 @@ def _grow(lines: list[_Line], anchors, fixed: list[float] | None):
     bounds = fixed
     outer: int | None = None  # the outermost numbering level opening a line in the first column
     for k, ln in enumerate(lines):
-        level = _mark_level(ln.text())
-        in_first = bounds is not None and bounds and ln.x0 < bounds[0]
-        if k > 0 and level is not None and in_first:
-            # A heading numbered outside the items (伍、 after items 一、…) is the next section.
-            if outer is not None and LEVELS.index(level) < outer:
-                return table, lines[k:], bounds
-            outer = LEVELS.index(level) if outer is None else min(outer, LEVELS.index(level))
         # Spaces count: one never sits in a gutter, and a trailing one belongs to its cell.
         spans = [(c.x0 + 0.2, c.x1 - 0.2) for c in ln.chars]
         if fixed is not None:
             if any(x0 < b < x1 for x0, x1 in spans for b in fixed):
                 return table, lines[k:], (fixed if table else None)
-            table.append(ln)
-            continue
-        trial = gutters(covered + spans)
-        if trial is None:
-            return table, lines[k:], bounds
-        covered += spans
+            trial = fixed
+        else:
+            trial = gutters(covered + spans)
+            if trial is None:
+                return table, lines[k:], bounds
+        # Which column the line starts in is judged with the gutters this line leaves: before
+        # the first item text arrives, the first gutter spans the empty item column too.
+        level = _mark_level(ln.text())
+        if k > 0 and level is not None and trial and ln.x0 < trial[0]:
+            # A heading numbered outside the items (伍、 after items 一、…) is the next section.
+            if outer is not None and LEVELS.index(level) < outer:
+                return table, lines[k:], bounds
+            outer = LEVELS.index(level) if outer is None else min(outer, LEVELS.index(level))
+        if fixed is None:
+            covered += spans
         bounds = trial
         table.append(ln)
     return table, [], bounds
@@ -671,10 +714,23 @@ def _row_starts(col_lines: list[list[_Line]], point_col: int, header_bottom: flo
 # --- cell text -----------------------------------------------------------------------------------
 
 
-def _first_token_width(line: _Line) -> float:
+_SENTENCE_PUNCT = set("，。；：、,;:！？!?「」（）()")
+
+
+def _first_token_width(line: _Line, *, whole_name: bool = False) -> float:
+    """The width of what the line starts with that could not have been broken off onto the line
+    above: one CJK character in running text, a Latin word, or with ``whole_name`` (a list of
+    names with no sentence punctuation, like a units cell) the whole first name, since word-aware
+    line breaking keeps "市場管理處" together."""
     chars = [c for c in line.chars if c.text != " "]
     if not chars:
         return 0.0
+    if whole_name and not any(c.text in _SENTENCE_PUNCT for c in line.chars):
+        k = 1
+        while k < len(chars) and chars[k].x0 - chars[k - 1].x1 < 0.24 * chars[k].size and \
+                not any(c.text == " " and chars[k - 1].x1 - 0.5 <= c.x0 <= chars[k].x0 for c in line.chars):
+            k += 1
+        return chars[k - 1].x1 - chars[0].x0
     k = 1
     if is_ascii_alnum(chars[0].text):
         while k < len(chars) and is_ascii_alnum(chars[k].text) and chars[k].x0 - chars[k - 1].x1 < 0.2 * chars[k].size:
@@ -684,8 +740,8 @@ def _first_token_width(line: _Line) -> float:
     return chars[k - 1].x1 - chars[0].x0
 
 
-def _join(lines: list[_Line], right: float, spaces_drawn: bool = False) -> list[str]:
-    """Lines of one cell (or of the text around the table) → paragraphs. ``spaces_drawn``: the
+def _join(lines: list[_Line], right: float, spacing: _Spacing = _Spacing()) -> list[str]:
+    """Lines of one cell (or of the text around the table) → paragraphs. ``spacing``: what the
     file draws the space that ends a wrapped line when it fits (seen elsewhere in it)."""
     groups: list[list[str]] = []
     prev: _Line | None = None
@@ -694,7 +750,10 @@ def _join(lines: list[_Line], right: float, spaces_drawn: bool = False) -> list[
         text = raw.strip()
         if not text:
             continue
-        short = prev is not None and prev.x1 + _first_token_width(ln) < right - 0.3 * ln.size
+        # A names line (units) that stops inside a name ("市場" of 市場管理處) wrapped the whole
+        # name; one that ends a name (…室/科/課) was cut where the next name would not fit.
+        whole_name = prev is not None and bool(groups) and groups[-1][-1][-1:] not in _UNIT_END
+        short = prev is not None and prev.x1 + _first_token_width(ln, whole_name=whole_name) < right - 0.3 * ln.size
         if short and is_ascii_alnum(groups[-1][-1][-1]) and is_ascii_alnum(text[0]) and _mark_level(text) is None:
             # A Latin word broken with room to spare: an over-long unbreakable run, never a space.
             groups[-1][-1] += "\0"
@@ -705,20 +764,21 @@ def _join(lines: list[_Line], right: float, spaces_drawn: bool = False) -> list[
         # A space drawn at the wrap (some producers keep it) is a space of the text.
         elif raw[0] == " " or prev.text().endswith(" "):
             groups[-1][-1] += " "
-        elif (spaces_drawn and is_ascii_alnum(groups[-1][-1][-1]) != is_ascii_alnum(text[0])
+        elif (spacing.wrap_spaces_drawn and (is_ascii_alnum(groups[-1][-1][-1]) or is_ascii_alnum(text[0]))
               and right - prev.x1 > 0.35 * ln.size):
-            # Latin beside CJK with room left for a space, from a producer that draws the spaces
-            # ending a line (some do, some never): there was none.
+            # The producer draws the space a line wraps on when it fits (seen elsewhere in this
+            # file), there was room for one, and none is drawn: the text had no space. (A space
+            # that would overhang the cell is never drawn, so a full line proves nothing.)
             groups[-1][-1] += "\0"
         groups[-1].append(text)
         prev = ln
-    return [_stitch(g) for g in groups]
+    return [_stitch(g, spacing.mixed_space) for g in groups]
 
 
 _CJK_LIST_SPACE = re.compile(r"[^\x00-\x7f] +[^\x00-\x7f]")
 
 
-def _stitch(pieces: list[str]) -> str:
+def _stitch(pieces: list[str], mixed_space: bool = True) -> str:
     """Join the wrapped lines of one paragraph.
 
     A CJK line wrap leaves no trace of a space that fell on it, which matters in a list of names
@@ -738,10 +798,12 @@ def _stitch(pieces: list[str]) -> str:
     for p in pieces[1:]:
         if out[-1] in " \0":
             sep = ""
+        elif is_ascii_alnum(out[-1]) and is_ascii_alnum(p[0]):
+            sep = " "  # Latin text wraps at spaces
         elif is_ascii_alnum(out[-1]) or is_ascii_alnum(p[0]):
-            # Latin text wraps at spaces; next to CJK a space is the likelier reading (the plans
-            # write "1 次" more often than "1次").
-            sep = " "
+            # CJK beside Latin or digits: the wrap hides whether a space was there, so follow the
+            # document's own habit where it shows ("第 7 條" or "第7條").
+            sep = " " if mixed_space else ""
         elif listed and longest and _two_words(out.split(" ")[-1], p.split(" ")[0], longest):
             sep = " "
         else:
@@ -750,7 +812,16 @@ def _stitch(pieces: list[str]) -> str:
     return out.replace("\0", "")
 
 
+# The last character of an organisational unit's name (秘書室, 資訊科, 民政課, 市場管理處, 各單位…).
+_UNIT_END = set("室科課處股所局組隊站館會心院署廠位")
+
+
 def _two_words(left: str, right: str, longest: int) -> bool:
-    """Whether the pieces either side of a wrap in a list of names are two names: a one-character
-    piece is a fragment; two pieces longer together than any name seen whole are two."""
+    """Whether the pieces either side of a wrap in a list of names are two names. A piece that
+    ends the way unit names end (室, 科, 課, 處…) is a whole name; otherwise a one-character
+    piece is a fragment, and two pieces longer together than any name seen whole are two."""
+    if left and left[-1] in _UNIT_END and len(right) > 1:
+        return True
+    if left and left[-1] not in _UNIT_END and right and right[-1] in _UNIT_END:
+        return False
     return min(len(left), len(right)) > 1 and len(left) + len(right) > longest
