@@ -61,7 +61,16 @@ def inspect(path: Path) -> FileKind:
     try:
         conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=TIMEOUT)
         try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            try:
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            except sqlite3.OperationalError as exc:
+                if "readonly" not in str(exc):
+                    raise
+                # a writer was killed mid-transaction and left a hot journal, which only a read-write
+                # connection may roll back (as any SQLite client would); still nothing of ours is written
+                conn.close()
+                conn = sqlite3.connect(str(path), timeout=TIMEOUT)
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
                 return "empty"
             version = None
@@ -142,8 +151,8 @@ def connect(path: Path, *, create: bool, readonly: bool) -> tuple[sqlite3.Connec
             conn = sqlite3.connect(str(path), timeout=TIMEOUT, isolation_level=None)
             conn.execute("PRAGMA synchronous = NORMAL")
             if kind == "empty":
+                _set_wal(conn)  # first, so a creator killed mid-way leaves no hot rollback journal
                 initialise(conn)
-                _set_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         row = conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
         if row is None or str(row[0]) != str(FORMAT_VERSION):

@@ -162,3 +162,21 @@ def test_non_finite_vectors_are_an_error_and_not_cached(db):
         with pytest.raises(ModelError, match="NaN or infinite.*model install --force"):
             vectors_for_texts(c, _NaN(dim=16), [("a", "設置單一窗口"), ("b", "公開申辦須知")])
         assert c.cached_vectors(_NaN(dim=16).fingerprint, ["a", "b"]) == {}
+
+
+def test_creator_killed_mid_transaction_leaves_a_usable_file(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sqlite3, os\nc = sqlite3.connect('c.db', isolation_level=None)\nc.execute('BEGIN IMMEDIATE')\n"
+            "c.execute('CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)')\nc.execute('PRAGMA cache_size=1')\n"
+            "c.execute('CREATE TABLE x(a)')\nc.execute('INSERT INTO x VALUES (zeroblob(200000))')\n"
+            "c.execute('INSERT INTO x SELECT a FROM x')\nos._exit(9)")
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=False)
+    assert (tmp_path / "c.db-journal").exists()  # a hot journal: only a read-write connection may roll it back
+    with Corpus.open(tmp_path / "c.db", create=True) as c:
+        c.add_plan(make_plan("甲局", 113))
+    with Corpus.open(tmp_path / "c.db", readonly=True) as c:
+        assert [p.agency for p in c.plans()] == ["甲局"]
+    assert os.path.getsize(tmp_path / "c.db") > 0
