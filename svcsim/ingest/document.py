@@ -49,11 +49,15 @@ class TableRow:
     """One row of the plan table, cells left to right on the table's grid.
 
     ``page_break`` says the row is the first on a new page (PDF only): a cell broken by the page
-    continues in it, which the structure parser joins.
+    continues in it, which the structure parser joins. ``spans``, where the reader knows them,
+    says how many grid columns each position's cell covers (1; more for a merged-across cell
+    whose text sits in that position; 0 for a position it covers), so a title merged across the
+    item and measure columns is not taken for an item title.
     """
 
     cells: tuple[Cell, ...]
     page_break: bool = False
+    spans: tuple[int, ...] | None = None
 
     def texts(self) -> tuple[str, ...]:
         """Each cell as one squashed string (no whitespace), for comparing header rows."""
@@ -124,7 +128,7 @@ def document_from_blocks(
         first = rows[0]
         rows = [r for r in rows if not _same_header(r, header)]
         if rows and not rows[0].page_break and first is not rows[0]:
-            rows[0] = TableRow(rows[0].cells, page_break=True)
+            rows[0] = TableRow(rows[0].cells, page_break=True, spans=rows[0].spans)
         body.extend(rows)
         last_block = block_index
     body = [r for k, r in enumerate(body) if k < header_rows or not _same_header(r, header)]
@@ -154,13 +158,14 @@ def _same_header(row: TableRow, header: list[TableRow]) -> bool:
 
 def _clean_row(row: TableRow) -> TableRow:
     cells = tuple(tuple(p for p in (q.strip() for q in c) if p) for c in row.cells)
-    return TableRow(cells, row.page_break)
+    return TableRow(cells, row.page_break, row.spans)
 
 
 def _pad(row: TableRow, width: int) -> TableRow:
     if len(row.cells) >= width:
         return row
-    return TableRow(row.cells + ((),) * (width - len(row.cells)), row.page_break)
+    spans = row.spans + (1,) * (width - len(row.spans)) if row.spans is not None else None
+    return TableRow(row.cells + ((),) * (width - len(row.cells)), row.page_break, spans)
 
 
 _FURNITURE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*頁(?:\s*[,，/]?\s*共\s*\d+\s*頁)?|\d+\s*/\s*\d+|\d{1,3})\s*$")

@@ -108,7 +108,10 @@ def parse_document(doc: Document, *, file: str, content_hash: str = "", source: 
             continue
         if closing_section([_markup(c) for c in r.cells]):
             break  # "伍、管制考核" read into the table (a table drawn without rules): the next section
-        rows.append(Row(k, tuple(cell(j) for j in left_cols), cell(p_idx), cell(u_idx), r.page_break))
+        left = tuple(cell(j) for j in left_cols)
+        if len(left_cols) == 2 and r.spans is not None and r.spans[left_cols[0]] > left_cols[1] - left_cols[0]:
+            left = (left[0],)  # one title merged across both title columns: item or measure, by its mark
+        rows.append(Row(k, left, cell(p_idx), cell(u_idx), r.page_break))
     if not rows:
         raise PlanParseError(source, "the 執行重點 table has a header but no rows; is the plan table empty?")
     return _build(rows, list(doc.before), file=file, content_hash=content_hash, source=source, where="table row 1")

@@ -151,9 +151,11 @@ class _Walker:
 def _grid(table) -> list[TableRow]:
     """The table's rows on its grid, ``rowspan``/``colspan`` resolved (text in the first position)."""
     grid: list[list[tuple[str, ...] | None]] = []
+    spans: list[list[int]] = []
     for r, tr in enumerate(_own_rows(table)):
         while len(grid) <= r:
             grid.append([])
+            spans.append([])
         row = grid[r]
         col = 0
         for cell in (c for c in tr if c.tag in ("td", "th")):
@@ -165,14 +167,19 @@ def _grid(table) -> list[TableRow]:
             for dr in range(rowspan):
                 while len(grid) <= r + dr:
                     grid.append([])
+                    spans.append([])
                 target = grid[r + dr]
                 while len(target) < col + colspan:
                     target.append(None)
+                    spans[r + dr].append(1)
                 for dc in range(colspan):
                     target[col + dc] = paragraphs if (dr == 0 and dc == 0) else ()
+                    spans[r + dr][col + dc] = colspan if dc == 0 else 0
             col += colspan
     width = max((len(r) for r in grid), default=0)
-    return [TableRow(tuple(c if c is not None else () for c in row) + ((),) * (width - len(row))) for row in grid]
+    return [TableRow(tuple(c if c is not None else () for c in row) + ((),) * (width - len(row)),
+                     spans=tuple(span) + (1,) * (width - len(span)))
+            for row, span in zip(grid, spans)]
 
 
 def _span(value: str | None) -> int:

@@ -497,6 +497,7 @@ def _ruled_table(page: _Page, lines: list[_Line], box: tuple[float, float, float
     rows: list[TableRow] = []
     for r in range(nrow):
         row_cells = []
+        spans = tuple(sum(1 for k in range(ncol) if owner[r][k] == (r, c)) for c in range(ncol))
         for c in range(ncol):
             o = owner[r][c]
             if o != (r, c) or o not in cells:
@@ -507,7 +508,7 @@ def _ruled_table(page: _Page, lines: list[_Line], box: tuple[float, float, float
             pad = max(0.0, min(ch.x0 for ch in chars) - xs[c])
             row_cells.append(tuple(_join(_lines(chars), span_right - min(pad, 12.0), spacing)))
         if any(row_cells):
-            rows.append(TableRow(tuple(row_cells)))
+            rows.append(TableRow(tuple(row_cells), spans=spans))
     return rows, rest
 
 
