@@ -1,0 +1,516 @@
+"""Word .docx → :class:`~svcsim.ingest.document.Document`, reading the package's XML with lxml.
+
+The body's paragraphs and tables are taken in order (also inside content controls ``w:sdt``).
+A table becomes rows on its grid (``w:tblGrid``): a cell spanning columns (``w:gridSpan``) puts
+its text in its first grid column and leaves the others empty, ``w:gridBefore``/``w:gridAfter``
+leave their positions empty, and a vertically merged cell (``w:vMerge``) keeps its text in the
+first row of the span while the continuation cells are empty. Text is what Word shows: tracked
+insertions kept, deletions and field instructions skipped, ``w:tab`` a space, ``w:br`` a new
+paragraph. Automatic numbering (``w:numPr`` on the paragraph or its style) is counted as Word
+counts it and written before the text (``"1. "``, ``"（一）"``), see :class:`_Numbering`.
+
+Example:
+    >>> import io, docx
+    >>> d = docx.Document()
+    >>> _ = d.add_paragraph("範例局 113 年度提升服務計畫")
+    >>> t = d.add_table(rows=2, cols=3)
+    >>> for cell, text in zip(t._cells, ["執行要項", "執行重點", "執行單位", "一、便民", "1. 線上申辦", "資訊室"]):
+    ...     cell.text = text
+    >>> buf = io.BytesIO(); d.save(buf)
+    >>> doc = read_docx(buf.getvalue(), "plan.docx")
+    >>> doc.before, doc.rows[1].cells
+    (('範例局 113 年度提升服務計畫',), (('一、便民',), ('1. 線上申辦',), ('資訊室',)))
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from svcsim.errors import PlanParseError
+from svcsim.ingest.document import Document, DocumentKind, document_from_blocks
+from svcsim.ingest.formats.listnum import NO_NUMBER, WORD_PLACEHOLDER, fill_template, format_number
+from svcsim.ingest.formats.package import open_package, parse_xml, read_part
+
+_W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE_DOCUMENT = ("/officeDocument",)
+# Word allows 63 columns; more is a corrupt or hostile file, whose extra positions are dropped.
+MAX_COLUMNS = 64
+_MAX_SPAN = MAX_COLUMNS
+
+NO_TABLE_FOUND = ("no 執行重點 table found (looked for a table whose header names 執行重點/執行方法/工作重點); "
+                  "is this a service plan?")
+
+
+def read_docx(data: bytes, source: str) -> Document:
+    """Read a Word .docx plan.
+
+    Raises:
+        PlanParseError: the package is damaged, too large, hostile XML, or holds no plan table.
+    """
+    return read_wordml(data, source, kind="docx")
+
+
+def read_wordml(data: bytes, source: str, *, kind: DocumentKind) -> Document:
+    """:func:`read_docx` for a file that reached us as ``kind`` (a .doc converted to .docx)."""
+    with open_package(data, source, ".docx") as z:
+        main = _main_part(z, source)
+        root = parse_xml(_required(z, main, source), source, main)
+        ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else _W_TRANSITIONAL
+        if ns not in (_W_TRANSITIONAL, _W_STRICT):
+            raise PlanParseError(source, f"{main} is not WordprocessingML (root {root.tag}); is this a Word document?")
+        targets = _related_parts(z, main, source)
+        styles_xml = read_part(z, targets["styles"], source, ".docx") if "styles" in targets else None
+        numbering_xml = read_part(z, targets["numbering"], source, ".docx") if "numbering" in targets else None
+        styles = _Styles(parse_xml(styles_xml, source, targets["styles"]), ns) if styles_xml else _Styles(None, ns)
+        numbering = _Numbering(parse_xml(numbering_xml, source, targets["numbering"]) if numbering_xml else None,
+                               ns, styles)
+    body = root.find(f"{{{ns}}}body")
+    if body is None:
+        raise PlanParseError(source, f"{main} has no document body; re-save the document")
+    try:
+        blocks = _Reader(ns, styles, numbering).blocks(body)
+    except RecursionError:
+        raise PlanParseError(source, "nests tables or content controls too deeply to read; is the file damaged?"
+                             ) from None
+    doc = document_from_blocks(blocks, kind=kind)
+    if doc is None:
+        if not any(not isinstance(b, str) for b in blocks):
+            raise PlanParseError(source, "has no table, so no 執行重點 table; is this a service plan, or is its table "
+                                 "an image or a separate file?")
+        raise PlanParseError(source, NO_TABLE_FOUND)
+    return doc
+
+
+def _required(z, name: str, source: str) -> bytes:
+    data = read_part(z, name, source, ".docx")
+    if data is None:
+        raise PlanParseError(source, f"has no {name} in its package, so it is not a readable .docx; re-save it")
+    return data
+
+
+def _main_part(z, source: str) -> str:
+    """The main document part named by the package relationships (word/document.xml normally)."""
+    rels = read_part(z, "_rels/.rels", source, ".docx")
+    if rels is not None:
+        root = parse_xml(rels, source, "_rels/.rels")
+        for rel in root.iter(f"{{{_REL}}}Relationship"):
+            if rel.get("Type", "").endswith(_OFFICE_DOCUMENT) and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "").lstrip("/")
+                if target and target in z.NameToInfo:
+                    return target
+    return "word/document.xml"
+
+
+def _related_parts(z, main: str, source: str) -> dict[str, str]:
+    """The styles and numbering parts the main part's relationships name."""
+    folder, name = posixpath.split(main)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    out: dict[str, str] = {}
+    rels = read_part(z, rels_name, source, ".docx")
+    if rels is not None:
+        for rel in parse_xml(rels, source, rels_name).iter(f"{{{_REL}}}Relationship"):
+            kind = rel.get("Type", "").rsplit("/", 1)[-1]
+            if kind in ("styles", "numbering") and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "")
+                path = (target.lstrip("/") if target.startswith("/")
+                        else posixpath.normpath(posixpath.join(folder, target)))
+                out.setdefault(kind, path)
+    for kind in ("styles", "numbering"):
+        fallback = posixpath.join(folder, f"{kind}.xml")
+        if kind not in out and fallback in z.NameToInfo:
+            out[kind] = fallback
+    return out
+
+
+def _int(value: str | None, default: int, lo: int = -(2**31), hi: int = 2**31) -> int:
+    try:
+        return max(lo, min(hi, int(value))) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _on(el, w: str) -> bool:
+    """A Word toggle property (``<w:vanish/>``, ``w:val="true"``/``"1"``/``"on"``) is set."""
+    return el is not None and el.get(f"{w}val", "true") in ("true", "1", "on")
+
+
+# ------------------------------------------------------------------ styles and numbering
+
+class _Styles:
+    """Paragraph styles' numbering (``w:numPr`` in the style's pPr, through ``w:basedOn``)."""
+
+    def __init__(self, root, ns: str) -> None:
+        w = f"{{{ns}}}"
+        self.based_on: dict[str, str] = {}
+        self.num: dict[str, tuple[str | None, int | None]] = {}
+        self.default: str | None = None
+        if root is None:
+            return
+        for st in root.iter(f"{w}style"):
+            if st.get(f"{w}type") != "paragraph":
+                continue
+            sid = st.get(f"{w}styleId")
+            if sid is None:
+                continue
+            if _on_attr(st.get(f"{w}default")):
+                self.default = sid
+            base = st.find(f"{w}basedOn")
+            if base is not None and base.get(f"{w}val"):
+                self.based_on[sid] = base.get(f"{w}val")
+            num_pr = st.find(f"{w}pPr/{w}numPr")
+            if num_pr is not None:
+                num_id = num_pr.find(f"{w}numId")
+                ilvl = num_pr.find(f"{w}ilvl")
+                self.num[sid] = (num_id.get(f"{w}val") if num_id is not None else None,
+                                 _int(ilvl.get(f"{w}val"), 0, 0, 8) if ilvl is not None else None)
+
+    def numbering(self, style_id: str | None) -> tuple[str | None, int | None, str | None]:
+        """(numId, ilvl, the style that carries it) of a paragraph style, following basedOn."""
+        sid = style_id or self.default
+        seen: set[str] = set()
+        num_id: str | None = None
+        ilvl: int | None = None
+        owner: str | None = None
+        while sid is not None and sid not in seen:
+            seen.add(sid)
+            if sid in self.num:
+                nid, lv = self.num[sid]
+                if num_id is None and nid is not None:
+                    num_id, owner = nid, sid
+                if ilvl is None and lv is not None:
+                    ilvl = lv
+                if num_id is not None and ilvl is not None:
+                    break
+            sid = self.based_on.get(sid)
+        return num_id, ilvl, owner
+
+
+def _on_attr(value: str | None) -> bool:
+    return value in ("1", "true", "on")
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str | None = None
+    suffix: str = "tab"
+    legal: bool = False
+    restart: int | None = None  # w:lvlRestart: restart after level (1-based); 0 = never
+    style: str | None = None
+
+
+@dataclass
+class _Num:
+    abstract: str
+    starts: dict[int, int] = field(default_factory=dict)  # startOverride per level
+    levels: dict[int, _Level] = field(default_factory=dict)  # a whole w:lvl in a lvlOverride
+
+
+class _Numbering:
+    """numbering.xml, and the counters of the document read so far.
+
+    Word keeps one running count per ``w:abstractNum``: the paragraphs of every ``w:num`` that
+    points at it continue one sequence, through the whole document and across table cells. A
+    ``w:num`` with a ``w:startOverride`` for a level sets that count to the override where the
+    num is first used at that level (Word's "restart numbering" / "set numbering value"); later
+    paragraphs of any num of the list continue from there. A level's count resets when a
+    shallower level advances (or as ``w:lvlRestart`` says).
+    """
+
+    def __init__(self, root, ns: str, styles: _Styles) -> None:
+        w = self.w = f"{{{ns}}}"
+        self.styles = styles
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.style_link: dict[str, str] = {}  # abstract → the numbering style it borrows levels from
+        self.nums: dict[str, _Num] = {}
+        self.counters: dict[str, dict[int, int]] = {}  # abstractNumId → level → count
+        self.entered: set[tuple[str, int]] = set()  # (numId, level) already used: its override applied
+        if root is None:
+            return
+        for ab in root.iter(f"{w}abstractNum"):
+            aid = ab.get(f"{w}abstractNumId")
+            if aid is None:
+                continue
+            self.abstract[aid] = {lv: level for lv, level in (self._level(el) for el in ab.iter(f"{w}lvl"))}
+            link = ab.find(f"{w}numStyleLink")
+            if link is not None and link.get(f"{w}val"):
+                self.style_link[aid] = link.get(f"{w}val")
+        for num in root.iter(f"{w}num"):
+            nid, ref = num.get(f"{w}numId"), num.find(f"{w}abstractNumId")
+            if nid is None or ref is None or ref.get(f"{w}val") is None:
+                continue
+            entry = _Num(ref.get(f"{w}val"))
+            for ov in num.iter(f"{w}lvlOverride"):
+                ilvl = _int(ov.get(f"{w}ilvl"), 0, 0, 8)
+                start = ov.find(f"{w}startOverride")
+                if start is not None:
+                    entry.starts[ilvl] = _int(start.get(f"{w}val"), 0, 0, 10**6)
+                lvl = ov.find(f"{w}lvl")
+                if lvl is not None:
+                    entry.levels[ilvl] = self._level(lvl)[1]
+            self.nums[nid] = entry
+
+    def _level(self, el) -> tuple[int, _Level]:
+        w = self.w
+
+        def val(tag: str) -> str | None:
+            child = el.find(f"{w}{tag}")
+            return child.get(f"{w}val") if child is not None else None
+
+        text = val("lvlText")
+        restart = val("lvlRestart")
+        return _int(el.get(f"{w}ilvl"), 0, 0, 8), _Level(
+            start=_int(val("start"), 0, 0, 10**6), fmt=val("numFmt") or "decimal", text=text,
+            suffix=val("suff") or "tab", legal=_on(el.find(f"{w}isLgl"), w),
+            restart=_int(restart, 0, 0, 9) if restart is not None else None, style=val("pStyle"),
+        )
+
+    def _levels(self, num: _Num) -> tuple[str, dict[int, _Level]]:
+        """(the abstract list whose levels apply, those levels with the num's overrides)."""
+        aid = num.abstract
+        seen = set()
+        while aid in self.style_link and aid not in seen:  # numStyleLink: levels live in the style's list
+            seen.add(aid)
+            linked_num, _, _ = self.styles.numbering(self.style_link[aid])
+            if linked_num is None or linked_num not in self.nums:
+                break
+            aid = self.nums[linked_num].abstract
+        levels = dict(self.abstract.get(aid, {}))
+        levels.update(num.levels)
+        return aid, levels
+
+    def label(self, num_id: str, ilvl: int | None, style: str | None) -> str:
+        """Count one numbered paragraph and return its label as Word shows it, with the space
+        that stands for the tab after it (``"1. "``), or ``""``."""
+        num = self.nums.get(num_id)
+        if num is None:
+            return ""
+        aid, levels = self._levels(num)
+        if ilvl is None:  # a style's numbering without a level: the level that names the style
+            ilvl = next((k for k, lv in levels.items() if style is not None and lv.style == style), 0)
+        level = levels.get(ilvl)
+        if level is None:
+            return ""
+        counters = self.counters.setdefault(aid, {})
+
+        def start(k: int) -> int:
+            return levels[k].start if k in levels else 1
+
+        if ilvl in num.starts and (num_id, ilvl) not in self.entered:
+            counters[ilvl] = num.starts[ilvl]
+        else:
+            counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start(ilvl)
+        self.entered.add((num_id, ilvl))
+        for deeper in [k for k in counters if k > ilvl]:
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart is None or (restart != 0 and ilvl < restart):
+                del counters[deeper]
+        if level.fmt == "bullet" or not level.text:
+            return ""
+
+        def number(k: int) -> str:
+            lv = levels.get(k)
+            fmt = lv.fmt if lv is not None else "decimal"
+            if level.legal and fmt not in NO_NUMBER:
+                fmt = "decimal"
+            return format_number(counters.get(k, start(k)), fmt)
+
+        text = fill_template(level.text, WORD_PLACEHOLDER, number)
+        if not text.strip():
+            return ""
+        return text + ("" if level.suffix == "nothing" else " ")
+
+
+# ------------------------------------------------------------------ the body
+
+class _Reader:
+    def __init__(self, ns: str, styles: _Styles, numbering: _Numbering) -> None:
+        w = self.w = f"{{{ns}}}"
+        self.styles, self.numbering = styles, numbering
+        self.P, self.TBL, self.SDT, self.CUSTOM = f"{w}p", f"{w}tbl", f"{w}sdt", f"{w}customXml"
+        self.SDT_CONTENT = f"{w}sdtContent"
+        self.R, self.T, self.TAB, self.PTAB, self.BR, self.CR = (f"{w}r", f"{w}t", f"{w}tab", f"{w}ptab", f"{w}br",
+                                                                  f"{w}cr")
+        self.SYM, self.FLD_CHAR, self.NB_HYPHEN = f"{w}sym", f"{w}fldChar", f"{w}noBreakHyphen"
+        # Containers whose runs Word shows; anything else inside a paragraph (deletions, moved-from
+        # text, drawings, comments' ranges) is not read.
+        self.INLINE = {f"{w}{t}" for t in ("hyperlink", "ins", "moveTo", "smartTag", "customXml", "fldSimple", "dir",
+                                            "bdo", "sdtContent")}
+        self.TR, self.TC = f"{w}tr", f"{w}tc"
+        self.fields: list[bool] = []  # complex fields open: True once past their instruction
+
+    # -- blocks
+
+    def blocks(self, container) -> list:
+        out: list = []
+        self._blocks(container, out)
+        return out
+
+    def _blocks(self, container, out: list) -> None:
+        for el in container:
+            tag = el.tag
+            if tag == self.P:
+                out.extend(self._paragraph(el))
+            elif tag == self.TBL:
+                out.append(self._table(el))
+            elif tag == self.SDT:
+                content = el.find(self.SDT_CONTENT)
+                if content is not None:
+                    self._blocks(content, out)
+            elif tag == self.CUSTOM:
+                self._blocks(el, out)
+
+    # -- paragraphs
+
+    def _paragraph(self, p) -> list[str]:
+        """A paragraph's text as shown: several paragraphs when it holds line breaks."""
+        parts: list[list[str]] = [[]]
+        self._inline(p, parts)
+        texts = ["".join(x) for x in parts]
+        label = self._label(p)
+        if label and texts[0].strip():  # an empty numbered paragraph shows a bare number: no text
+            texts[0] = label + texts[0].lstrip()
+        return texts
+
+    def _label(self, p) -> str:
+        w = self.w
+        ppr = p.find(f"{w}pPr")
+        style = num_id = None
+        ilvl: int | None = None
+        if ppr is not None:
+            ps = ppr.find(f"{w}pStyle")
+            style = ps.get(f"{w}val") if ps is not None else None
+            num_pr = ppr.find(f"{w}numPr")
+            if num_pr is not None:
+                nid, lv = num_pr.find(f"{w}numId"), num_pr.find(f"{w}ilvl")
+                num_id = nid.get(f"{w}val") if nid is not None else None
+                ilvl = _int(lv.get(f"{w}val"), 0, 0, 8) if lv is not None else None
+        style_num, style_ilvl, owner = self.styles.numbering(style)
+        if num_id is None:
+            num_id = style_num
+            if num_id is None:
+                return ""
+        if ilvl is None:
+            ilvl = style_ilvl
+        if num_id == "0":  # numId 0 switches a style's numbering off
+            return ""
+        return self.numbering.label(num_id, ilvl, owner)
+
+    def _inline(self, el, parts: list[list[str]]) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == self.R:
+                self._run(child, parts)
+            elif tag in self.INLINE:
+                self._inline(child, parts)
+            elif tag == self.SDT:
+                content = child.find(self.SDT_CONTENT)
+                if content is not None:
+                    self._inline(content, parts)
+
+    def _run(self, r, parts: list[list[str]]) -> None:
+        w = self.w
+        rpr = r.find(f"{w}rPr")
+        if rpr is not None and _on(rpr.find(f"{w}vanish"), w):
+            return  # hidden text
+        for child in r:
+            tag = child.tag
+            if tag == self.FLD_CHAR:
+                kind = child.get(f"{w}fldCharType")
+                if kind == "begin":
+                    self.fields.append(False)
+                elif kind == "separate" and self.fields:
+                    self.fields[-1] = True
+                elif kind == "end" and self.fields:
+                    self.fields.pop()
+                continue
+            if self.fields and not all(self.fields):
+                continue  # inside a field's instruction
+            if tag == self.T:
+                if child.text:
+                    parts[-1].append(child.text)
+            elif tag in (self.TAB, self.PTAB):
+                parts[-1].append(" ")
+            elif tag in (self.BR, self.CR):
+                parts.append([])
+            elif tag == self.NB_HYPHEN:
+                parts[-1].append("-")
+            elif tag == self.SYM:
+                parts[-1].append(_symbol(child.get(f"{w}char")))
+
+    # -- tables
+
+    def _table(self, tbl) -> list[list[list[str]]]:
+        w = self.w
+        grid = tbl.find(f"{w}tblGrid")
+        width = min(len(grid.findall(f"{w}gridCol")), MAX_COLUMNS) if grid is not None else 0
+        rows: list[list[list[str]]] = []
+        for tr in self._children(tbl, self.TR):
+            trpr = tr.find(f"{w}trPr")
+            if trpr is not None and trpr.find(f"{w}del") is not None:
+                continue  # a deleted row (tracked change)
+            cells: list[list[str]] = [[] for _ in range(self._grid_value(trpr, "gridBefore"))]
+            for tc in self._children(tr, self.TC):
+                tcpr = tc.find(f"{w}tcPr")
+                span, merged = 1, False
+                if tcpr is not None:
+                    gs = tcpr.find(f"{w}gridSpan")
+                    span = _int(gs.get(f"{w}val"), 1, 1, _MAX_SPAN) if gs is not None else 1
+                    for merge_tag in ("vMerge", "hMerge"):
+                        m = tcpr.find(f"{w}{merge_tag}")
+                        # No w:val means "continue": the cell belongs to the merge above (left).
+                        if m is not None and m.get(f"{w}val", "continue") != "restart":
+                            merged = True
+                cells.append([] if merged else self._cell(tc))
+                cells.extend([] for _ in range(span - 1))
+                if len(cells) >= MAX_COLUMNS:
+                    break
+            cells.extend([] for _ in range(self._grid_value(trpr, "gridAfter")))
+            del cells[MAX_COLUMNS:]
+            cells.extend([] for _ in range(width - len(cells)))
+            rows.append(cells)
+        return rows
+
+    def _grid_value(self, trpr, tag: str) -> int:
+        if trpr is None:
+            return 0
+        el = trpr.find(f"{self.w}{tag}")
+        return _int(el.get(f"{self.w}val"), 0, 0, MAX_COLUMNS) if el is not None else 0
+
+    def _children(self, el, tag: str):
+        """``el``'s children of ``tag``, also those wrapped in content controls or custom XML."""
+        for child in el:
+            if child.tag == tag:
+                yield child
+            elif child.tag == self.SDT:
+                content = child.find(self.SDT_CONTENT)
+                if content is not None:
+                    yield from self._children(content, tag)
+            elif child.tag == self.CUSTOM:
+                yield from self._children(child, tag)
+
+    def _cell(self, tc) -> list[str]:
+        """A cell's paragraphs; a table nested in it gives its cells' paragraphs, row by row."""
+        out: list = []
+        self._blocks(tc, out)
+        paragraphs: list[str] = []
+        for block in out:
+            if isinstance(block, str):
+                paragraphs.append(block)
+            else:
+                paragraphs.extend(p for row in block for cell in row for p in cell)
+        return paragraphs
+
+
+def _symbol(code: str | None) -> str:
+    """A ``w:sym`` character. Symbol fonts map their glyphs onto U+F0xx (private use), which
+    shows nothing useful as text; those become a space rather than a private-use character."""
+    try:
+        ch = chr(int(code or "", 16))
+    except (ValueError, OverflowError):
+        return ""
+    return " " if 0xE000 <= ord(ch) <= 0xF8FF else ch

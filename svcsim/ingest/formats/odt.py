@@ -1,0 +1,402 @@
+"""OpenDocument .odt → :class:`~svcsim.ingest.document.Document` (content.xml and styles.xml, lxml).
+
+The body's paragraphs, headings, lists and tables are taken in order, also inside sections. A
+table's rows come from its header-row group and body alike; every ``table:table-cell`` and
+``table:covered-table-cell`` takes one grid position (a spanned cell's text sits in its first
+position and the covered positions are empty), ``number-columns-repeated`` and
+``number-rows-repeated`` are expanded but bounded (an office suite may write one empty cell
+repeated over 1024 columns). Text is what Writer shows: ``text:s`` spaces, ``text:tab`` a space,
+``text:line-break`` a new paragraph, other white space collapsed, annotations, tracked deletions
+and note bodies left out. List items get the label Writer draws (``"1. "``, ``"（一）"``) from
+their list style, counted as Writer counts: per list, continued by ``text:continue-list`` /
+``text:continue-numbering``, restarted by ``text:start-value``.
+
+Example:
+    >>> import io, zipfile
+    >>> ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    ...       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    ...       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    ...       'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"')
+    >>> cell = lambda *ps: "<table:table-cell>" + "".join(f"<text:p>{p}</text:p>" for p in ps) + "</table:table-cell>"
+    >>> content = (f'<office:document-content {ns}><office:automatic-styles><text:list-style style:name="L1">'
+    ...            '<text:list-level-style-number text:level="1" style:num-format="1" style:num-suffix="."/>'
+    ...            '</text:list-style></office:automatic-styles><office:body><office:text>'
+    ...            '<text:p>範例局 113 年度提升服務計畫</text:p><table:table>'
+    ...            '<table:table-row>' + cell("執行要項") + cell("執行重點") + cell("執行單位") + '</table:table-row>'
+    ...            '<table:table-row>' + cell("一、便民") + '<table:table-cell><text:list text:style-name="L1">'
+    ...            '<text:list-item><text:p>線上申辦</text:p></text:list-item>'
+    ...            '<text:list-item><text:p>單一窗口</text:p></text:list-item></text:list></table:table-cell>'
+    ...            + cell("資訊室") + '</table:table-row></table:table>'
+    ...            '</office:text></office:body></office:document-content>')
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("mimetype", "application/vnd.oasis.opendocument.text"); z.writestr("content.xml", content)
+    >>> doc = read_odt(buf.getvalue(), "plan.odt")
+    >>> doc.before, doc.rows[1].cells
+    (('範例局 113 年度提升服務計畫',), (('一、便民',), ('1. 線上申辦', '2. 單一窗口'), ('資訊室',)))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from svcsim.errors import PlanParseError
+from svcsim.ingest.document import Document, document_from_blocks
+from svcsim.ingest.formats.docx import NO_TABLE_FOUND
+from svcsim.ingest.formats.listnum import NO_NUMBER, ODF_PLACEHOLDER, fill_template, format_number, odf_format
+from svcsim.ingest.formats.package import open_package, parse_xml, read_part
+
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_LOEXT = "{urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0}"
+_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+# Writer's tables have at most a few dozen columns; a spreadsheet-style "1024 repeated empty
+# cells" is cut to what holds text. Repeated rows/cells with text are expanded up to these limits.
+MAX_COLUMNS = 64
+MAX_REPEAT_ROWS = 1000
+MAX_SPACES = 1000
+_WS = re.compile(r"[ \t\r\n]+")
+
+_P, _H, _LIST, _LIST_ITEM, _LIST_HEADER = (f"{_TEXT}p", f"{_TEXT}h", f"{_TEXT}list", f"{_TEXT}list-item",
+                                           f"{_TEXT}list-header")
+_SECTION = f"{_TEXT}section"
+# Block containers whose paragraphs and tables are part of the flow (sections, index bodies).
+_BLOCK_CONTAINERS = {_SECTION, f"{_TEXT}index-body", f"{_TEXT}index-title"}
+_TABLE_TABLE, _ROW, _CELL, _COVERED = (f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE}table-cell",
+                                       f"{_TABLE}covered-table-cell")
+_ROW_GROUPS = {f"{_TABLE}{t}" for t in ("table-header-rows", "table-rows", "table-row-group")}
+_COLUMN_GROUPS = {f"{_TABLE}{t}" for t in ("table-columns", "table-header-columns", "table-column-group")}
+_S, _TAB, _LINE_BREAK = f"{_TEXT}s", f"{_TEXT}tab", f"{_TEXT}line-break"
+_NOTE, _NOTE_CITATION, _RUBY, _RUBY_BASE = (f"{_TEXT}note", f"{_TEXT}note-citation", f"{_TEXT}ruby",
+                                            f"{_TEXT}ruby-base")
+# Inline elements whose content Writer does not show in the line: comments, tracked-change
+# marks, a cached list label (we compute our own), frames and shapes (floating text boxes).
+_SKIP_INLINE = {f"{_OFFICE}annotation", f"{_OFFICE}annotation-end", f"{_TEXT}soft-page-break",
+                f"{_TEXT}number", f"{_TEXT}change", f"{_TEXT}change-start", f"{_TEXT}change-end",
+                f"{_TEXT}bookmark", f"{_TEXT}bookmark-start", f"{_TEXT}bookmark-end",
+                "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}frame",
+                "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}custom-shape"}
+
+
+def read_odt(data: bytes, source: str) -> Document:
+    """Read an OpenDocument text (.odt) plan.
+
+    Raises:
+        PlanParseError: the package is damaged, too large, hostile XML, or holds no plan table.
+    """
+    with open_package(data, source, ".odt") as z:
+        content_xml = read_part(z, "content.xml", source, ".odt")
+        if content_xml is None:
+            raise PlanParseError(source, "has no content.xml in its package, so it is not a readable .odt; re-save it")
+        content = parse_xml(content_xml, source, "content.xml")
+        styles_xml = read_part(z, "styles.xml", source, ".odt")
+        styles = parse_xml(styles_xml, source, "styles.xml") if styles_xml else None
+    text = content.find(f"{_OFFICE}body/{_OFFICE}text")
+    if text is None:
+        raise PlanParseError(source, "content.xml has no text body (office:text): a spreadsheet or drawing saved as "
+                             ".odt? Save the plan from Writer")
+    try:
+        blocks = _Reader(_ListStyles(content, styles)).blocks(text)
+    except RecursionError:
+        raise PlanParseError(source, "nests tables, sections or lists too deeply to read; is the file damaged?"
+                             ) from None
+    doc = document_from_blocks(blocks, kind="odt")
+    if doc is None:
+        if not any(not isinstance(b, str) for b in blocks):
+            raise PlanParseError(source, "has no table, so no 執行重點 table; is this a service plan, or is its table "
+                                 "an image or a separate file?")
+        raise PlanParseError(source, NO_TABLE_FOUND)
+    return doc
+
+
+def _int(value: str | None, default: int, lo: int, hi: int) -> int:
+    try:
+        return max(lo, min(hi, int(value))) if value is not None else default
+    except ValueError:
+        return default
+
+
+# ------------------------------------------------------------------ list styles
+
+@dataclass(frozen=True)
+class _Level:
+    fmt: str = "none"           # Word format name (listnum), "bullet" for bullets and images
+    prefix: str = ""
+    suffix: str = ""
+    start: int = 1
+    display_levels: int = 1
+    template: str | None = None  # loext:num-list-format ("%1%.") when Writer wrote one
+    space_after: bool = True     # label followed by a tab or space (not "nothing")
+
+
+class _ListStyles:
+    """The list styles of content.xml (automatic) and styles.xml (named and automatic), and the
+    outline style that numbers headings."""
+
+    def __init__(self, content, styles) -> None:
+        self.lists: dict[str, dict[int, _Level]] = {}
+        self.paragraph_list: dict[str, str] = {}  # paragraph style → its list style
+        self.outline: dict[int, _Level] = {}
+        for root in (styles, content):  # content's automatic styles win a name clash
+            if root is None:
+                continue
+            for ls in root.iter(f"{_TEXT}list-style"):
+                name = ls.get(f"{_STYLE}name")
+                if name:
+                    self.lists[name] = self._levels(ls)
+            for st in root.iter(f"{_STYLE}style"):
+                name, ls_name = st.get(f"{_STYLE}name"), st.get(f"{_STYLE}list-style-name")
+                if name and ls_name:
+                    self.paragraph_list[name] = ls_name
+            outline = root.find(f".//{_TEXT}outline-style")
+            if outline is not None:
+                self.outline = self._levels(outline)
+
+    @staticmethod
+    def _levels(ls) -> dict[int, _Level]:
+        out: dict[int, _Level] = {}
+        for el in ls:
+            tag = el.tag
+            level = _int(el.get(f"{_TEXT}level"), 0, 0, 10)
+            if not level:
+                continue
+            follow = el.find(f"{_STYLE}list-level-properties/{_STYLE}list-level-label-alignment")
+            space = follow is None or follow.get(f"{_TEXT}label-followed-by") != "nothing"
+            if tag in (f"{_TEXT}list-level-style-number", f"{_TEXT}outline-level-style"):
+                out[level] = _Level(
+                    fmt=odf_format(el.get(f"{_STYLE}num-format")), prefix=el.get(f"{_STYLE}num-prefix", ""),
+                    suffix=el.get(f"{_STYLE}num-suffix", ""), start=_int(el.get(f"{_TEXT}start-value"), 1, 0, 10**6),
+                    display_levels=_int(el.get(f"{_TEXT}display-levels"), 1, 1, 10),
+                    template=el.get(f"{_LOEXT}num-list-format"), space_after=space)
+            elif tag in (f"{_TEXT}list-level-style-bullet", f"{_TEXT}list-level-style-image"):
+                out[level] = _Level(fmt="bullet")
+        return out
+
+
+@dataclass
+class _Counter:
+    """The running numbers of one list (a top-level text:list and the lists that continue it)."""
+
+    values: dict[int, int] = field(default_factory=dict)
+
+    def advance(self, level: int, levels: dict[int, _Level], start: int | None) -> None:
+        if start is not None:
+            self.values[level] = start
+        elif level in self.values:
+            self.values[level] += 1
+        else:
+            self.values[level] = levels[level].start if level in levels else 1
+        for deeper in [k for k in self.values if k > level]:
+            del self.values[deeper]
+
+    def label(self, level: int, levels: dict[int, _Level]) -> str:
+        style = levels.get(level)
+        if style is None or style.fmt == "bullet":
+            return ""
+
+        def number(k: int) -> str:  # k is 1-based here
+            lv = levels.get(k)
+            fmt = lv.fmt if lv is not None else "decimal"
+            return format_number(self.values.get(k, lv.start if lv is not None else 1), fmt)
+
+        if style.template is not None:
+            text = fill_template(style.template, ODF_PLACEHOLDER, lambda k0: number(k0 + 1))
+        elif style.fmt in NO_NUMBER:
+            text = style.prefix + style.suffix
+        else:
+            first = max(1, level - style.display_levels + 1)
+            text = style.prefix + ".".join(number(k) for k in range(first, level + 1)) + style.suffix
+        if not text.strip():
+            return ""
+        return text + (" " if style.space_after else "")
+
+
+@dataclass(frozen=True)
+class _ListContext:
+    counter: _Counter
+    level: int
+    style: str | None
+
+
+# ------------------------------------------------------------------ the body
+
+class _Reader:
+    def __init__(self, styles: _ListStyles) -> None:
+        self.styles = styles
+        self.by_id: dict[str, _Counter] = {}        # xml:id of a list → its counter
+        self.last_by_style: dict[str | None, _Counter] = {}  # the latest list of each list style
+        self.outline = _Counter()
+
+    def blocks(self, container) -> list:
+        out: list = []
+        self._blocks(container, out)
+        return out
+
+    def _blocks(self, container, out: list) -> None:
+        for el in container:
+            tag = el.tag
+            if tag == _P:
+                out.extend(self._paragraph(el, ""))
+            elif tag == _H:
+                out.extend(self._paragraph(el, self._heading_label(el)))
+            elif tag == _LIST:
+                self._list(el, out, None)
+            elif tag == _TABLE_TABLE:
+                out.append(self._table(el))
+            elif tag in _BLOCK_CONTAINERS or (isinstance(tag, str) and tag.startswith(_TEXT)
+                                              and tag.endswith(("-index", "table-of-content"))):
+                self._blocks(el, out)
+
+    # -- lists
+
+    def _list(self, lst, out: list, parent: _ListContext | None) -> None:
+        style = lst.get(f"{_TEXT}style-name") or (parent.style if parent else None)
+        if parent is None:
+            continued = lst.get(f"{_TEXT}continue-list")
+            if continued and continued in self.by_id:
+                counter = self.by_id[continued]
+            elif lst.get(f"{_TEXT}continue-numbering") == "true" and style in self.last_by_style:
+                counter = self.last_by_style[style]
+            else:
+                counter = _Counter()
+            self.last_by_style[style] = counter
+            ctx = _ListContext(counter, 1, style)
+        else:
+            ctx = _ListContext(parent.counter, parent.level + 1, style)
+        if lst.get(_XML_ID):
+            self.by_id[lst.get(_XML_ID)] = ctx.counter
+        levels = self.styles.lists.get(style or "", {})
+        for item in lst:
+            if item.tag not in (_LIST_ITEM, _LIST_HEADER):
+                continue
+            start_attr = item.get(f"{_TEXT}start-value")
+            start = _int(start_attr, 1, 0, 10**6) if start_attr is not None else None
+            numbered = item.tag == _LIST_ITEM
+            first = True
+            for child in item:
+                if child.tag in (_P, _H):
+                    label = ""
+                    if first and numbered:
+                        ctx.counter.advance(ctx.level, levels, start)
+                        label = ctx.counter.label(ctx.level, levels)
+                    out.extend(self._paragraph(child, label))
+                    first = False
+                elif child.tag == _LIST:
+                    self._list(child, out, ctx)
+                    first = False
+                elif child.tag == _TABLE_TABLE:
+                    out.append(self._table(child))
+                elif child.tag == _SECTION:
+                    self._blocks(child, out)
+
+    def _heading_label(self, h) -> str:
+        """Outline numbering of a heading that is not in a list (Writer's chapter numbering)."""
+        level = _int(h.get(f"{_TEXT}outline-level"), 0, 0, 10)
+        if not level or h.get(f"{_TEXT}is-list-header") == "true" or level not in self.styles.outline:
+            return ""
+        if self.styles.outline[level].fmt in NO_NUMBER and not (self.styles.outline[level].prefix
+                                                                or self.styles.outline[level].suffix):
+            return ""
+        start = h.get(f"{_TEXT}start-value") if h.get(f"{_TEXT}restart-numbering") == "true" else None
+        self.outline.advance(level, self.styles.outline, _int(start, 1, 0, 10**6) if start is not None else None)
+        return self.outline.label(level, self.styles.outline)
+
+    # -- paragraphs
+
+    def _paragraph(self, p, label: str) -> list[str]:
+        parts: list[list[str]] = [[]]
+        self._inline(p, parts)
+        texts = [_WS.sub(" ", "".join(x)).replace("\x00", " ") for x in parts]
+        if label and texts[0].strip():  # an empty item shows a bare number: no text
+            texts[0] = label + texts[0].lstrip()
+        return texts
+
+    def _inline(self, el, parts: list[list[str]]) -> None:
+        if el.text:
+            parts[-1].append(el.text)
+        for child in el:
+            tag = child.tag
+            if tag == _S:
+                # \x00 marks a kept space, so white-space collapsing leaves it alone.
+                parts[-1].append("\x00" * _int(child.get(f"{_TEXT}c"), 1, 1, MAX_SPACES))
+            elif tag == _TAB:
+                parts[-1].append("\x00")
+            elif tag == _LINE_BREAK:
+                parts.append([])
+            elif tag == _NOTE:
+                citation = child.find(_NOTE_CITATION)
+                if citation is not None:
+                    self._inline(citation, parts)
+            elif tag == _RUBY:
+                base = child.find(_RUBY_BASE)
+                if base is not None:
+                    self._inline(base, parts)
+            elif tag not in _SKIP_INLINE and isinstance(tag, str):
+                self._inline(child, parts)
+            if child.tail:
+                parts[-1].append(child.tail)
+
+    # -- tables
+
+    def _table(self, tbl) -> list[list[list[str]]]:
+        width = min(self._declared_columns(tbl), MAX_COLUMNS)
+        rows: list[list[list[str]]] = []
+        for tr in self._rows(tbl):
+            cells: list[list[str]] = []
+            for c in tr:
+                if c.tag not in (_CELL, _COVERED):
+                    continue
+                repeat = _int(c.get(f"{_TABLE}number-columns-repeated"), 1, 1, 2**20)
+                content = self._cell(c) if c.tag == _CELL else []
+                if not content:
+                    repeat = min(repeat, max(0, MAX_COLUMNS - len(cells)))
+                    cells.extend([] for _ in range(repeat))
+                else:
+                    cells.extend(list(content) for _ in range(min(repeat, max(0, MAX_COLUMNS - len(cells)))))
+                if len(cells) >= MAX_COLUMNS:
+                    break
+            used = max((k + 1 for k, c in enumerate(cells) if c), default=0)
+            del cells[max(width, used):]  # trailing empty positions past the declared columns
+            cells.extend([] for _ in range(width - len(cells)))
+            repeat = _int(tr.get(f"{_TABLE}number-rows-repeated"), 1, 1, 2**20)
+            if not any(cells):
+                repeat = 1
+            for _ in range(min(repeat, MAX_REPEAT_ROWS)):
+                rows.append(cells if _ == 0 else [list(c) for c in cells])
+            if len(rows) >= 100 * MAX_REPEAT_ROWS:
+                break
+        return rows
+
+    def _declared_columns(self, tbl) -> int:
+        n = 0
+        stack = list(tbl)
+        while stack:
+            el = stack.pop()
+            if el.tag == f"{_TABLE}table-column":
+                n += _int(el.get(f"{_TABLE}number-columns-repeated"), 1, 1, 2**20)
+            elif el.tag in _COLUMN_GROUPS:
+                stack.extend(el)
+        return n
+
+    def _rows(self, el):
+        for child in el:
+            if child.tag == _ROW:
+                yield child
+            elif child.tag in _ROW_GROUPS:
+                yield from self._rows(child)
+
+    def _cell(self, cell) -> list[str]:
+        """A cell's paragraphs; a table nested in it gives its cells' paragraphs, row by row."""
+        out: list = []
+        self._blocks(cell, out)
+        paragraphs: list[str] = []
+        for block in out:
+            if isinstance(block, str):
+                paragraphs.append(block)
+            else:
+                paragraphs.extend(p for row in block for c in row for p in c)
+        return paragraphs
