@@ -145,6 +145,8 @@ class PlanBuilder:
                 if h.kind == "item":
                     item = self._new_item(h.code, h.ordinal, h.text)
                     slots.append(_Slot(item, None))
+                elif h.kind == "measure" and k == 0 and (late := self._late_measure_title(row, h)) is not None:
+                    touched.append(late)
                 elif h.kind == "measure":
                     m = self._new_measure(h.code, h.ordinal, h.text)
                     if slots and slots[-1].measure is None and slots[-1].item is self.item:
@@ -172,6 +174,22 @@ class PlanBuilder:
                             slots.append(_Slot(self.item, m))
                         touched.append(m)
         return slots, continues, touched
+
+    def _late_measure_title(self, row: Row, h) -> _MeasureB | None:
+        """The measure whose points began before its title: a page break pushed the measure
+        heading of a shared title cell ("六、X" then "(一)Y") onto the next page, below the item
+        heading and after the first points, which opened an untitled measure. The heading at the
+        top of the new page names that measure."""
+        m, item = self.current, self.item
+        if not row.after_break or m is None or item is None or h.ordinal > 1:
+            return None
+        if m.code or m.pieces or len(item.measures) != 1 or item.measures[0] is not m:
+            return None
+        m.code, m.ordinal, m.pieces = h.code, h.ordinal, [h.text]
+        item.max_ordinal = max(item.max_ordinal, h.ordinal)
+        self.last_measure = m
+        self.last_heading = "measure"
+        return m
 
     def _continuation_target(self, role: str, row: Row) -> str:
         """Where unmarked title text goes: an open title, or a new codeless item/measure."""
