@@ -17,7 +17,7 @@ Rows:
   foreign SQLite file, bad model name, damaged model weights, NaN vectors, full disk, races...).
   Failure = a traceback or an unclear error; data lost = a silent wrong answer (exit 0 where the
   state was wrong).
-* ``fuzz readers``: filled by :func:`fuzz_readers` (another engineer's part).
+* ``fuzz <reader>``: ≥ 10,000 mutated documents per reader (:func:`fuzz_readers`, ``benchmarks/_fuzz.py``).
 """
 
 from __future__ import annotations
@@ -443,15 +443,22 @@ def bench_damage(work: Path, env: dict) -> Row:
     return row
 
 
-# -- fuzzing: another engineer fills this in ----------------------------------------------------------
-def fuzz_readers(work: Path, seconds: float) -> list[Row]:
-    """Parser and reader fuzzing (PDF, DOCX, ODT, HTML, text): one Row per reader.
+# -- fuzzing -------------------------------------------------------------------------------------------
+def fuzz_readers(work: Path, per_reader: int) -> list[Row]:
+    """Every reader (text, HTML, DOCX, ODT, PDF) on ``per_reader`` mutated documents each
+    (``benchmarks/_fuzz.py``): a failure is any exception other than a one-line InputError that
+    names the file, or a parse over 10 s; "faults injected" counts the inputs that were refused."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import _fuzz
 
-    PLACEHOLDER, owned by the engineer doing issue 12 item 2: return e.g.
-    ``[Row("fuzz pdf", tried=10_000, failures=unexpected_exceptions), ...]``. Keep ``work`` for scratch
-    files and stay within ``seconds``. Until then this returns no rows.
-    """
-    return []
+    scratch = work / "fuzz"
+    scratch.mkdir(exist_ok=True)
+    rows = []
+    for kind, tried, parsed, failures, examples in _fuzz.fuzz(scratch, per_reader):
+        rows.append(Row(f"fuzz {kind}", tried=tried, faults=tried - parsed, failures=failures,
+                        notes=[f"{parsed} mutated inputs still parsed to a plan, {tried - parsed} refused with "
+                               "one line"] + [f"e.g. {e}" for e in examples]))
+    return rows
 
 
 # -- the table ------------------------------------------------------------------------------------------
@@ -475,8 +482,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kills", type=int, default=50, help="kill -9s each of ingest and index (default 50)")
     ap.add_argument("--readers-seconds", type=float, default=60.0, help="how long readers run during writes")
-    ap.add_argument("--fuzz-seconds", type=float, default=120.0, help="budget handed to fuzz_readers()")
+    ap.add_argument("--fuzz", type=int, default=10_000, help="mutated inputs per reader (default 10,000)")
     ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--fuzz-only", action="store_true", help="run only the reader fuzzing")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     start = time.perf_counter()
@@ -484,9 +492,10 @@ def main() -> None:
         work = Path(tmp)
         env = {**os.environ, "SVCSIM_HOME": str(work / "home"), "SVCSIM_MODEL": "hash"}
         env.pop("SVCSIM_DB", None)
-        rows = [bench_kill_ingest(work, env, args.kills, rng), bench_kill_index(work, env, args.kills, rng),
-                bench_readers(work, env, args.readers_seconds, rng), bench_damage(work, env),
-                *fuzz_readers(work, args.fuzz_seconds)]
+        rows = [] if args.fuzz_only else [
+            bench_kill_ingest(work, env, args.kills, rng), bench_kill_index(work, env, args.kills, rng),
+            bench_readers(work, env, args.readers_seconds, rng), bench_damage(work, env)]
+        rows += fuzz_readers(work, args.fuzz)
     print_table(rows, time.perf_counter() - start)
 
 

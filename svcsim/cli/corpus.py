@@ -54,7 +54,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool, workers: i
 
     scan = scan_plan_files(paths)
     for f in scan.ignored:
-        click.echo(f"svcsim: not read {f}: not a plan file kind (reads {' '.join(PLAN_SUFFIXES)})", err=True)
+        say(f"svcsim: not read {f}: not a plan file kind (reads {' '.join(PLAN_SUFFIXES)})", err=True)
     files = list(scan.files)
     order = {f: i for i, f in enumerate(files)}
     target = db_path(db)
@@ -85,7 +85,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool, workers: i
         for f, why in rejected:
             if as_json:
                 echo_json({"file": f, "action": "rejected", "reason": why})
-            click.echo(f"svcsim: rejected {f}: {why}", err=True)
+            say(f"svcsim: rejected {f}: {why}", err=True)
         raise SystemExit(2)
     corpus = open_corpus(db, create=True)
     if created:
@@ -110,7 +110,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool, workers: i
     for f, why in rejected:
         if as_json:
             echo_json({"file": f, "action": "rejected", "reason": why})
-        click.echo(f"svcsim: rejected {f}: {why}", err=True)
+        say(f"svcsim: rejected {f}: {why}", err=True)
     by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     click.echo(
         f"plans: {counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged"

@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from svcsim.ingest.decode import read_text
 from svcsim.ingest.files import iter_plan_files
-from svcsim.ingest.parse import LoadedPlan, load_plan, parse_document, parse_file, parse_text
+from svcsim.ingest.parse import LoadedPlan, load_bytes, load_plan, parse_document, parse_file, parse_text
 
-__all__ = ["LoadedPlan", "iter_plan_files", "load_plan", "parse_document", "parse_file", "parse_text", "read_text"]
+__all__ = ["LoadedPlan", "iter_plan_files", "load_bytes", "load_plan", "parse_document", "parse_file", "parse_text", "read_text"]

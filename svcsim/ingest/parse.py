@@ -221,23 +221,35 @@ def load_plan(path: str | os.PathLike) -> LoadedPlan:
         InputError: the file cannot be opened.
         PlanParseError: the file is damaged, encrypted, a scan, or not a plan.
     """
+    return load_bytes(read_bytes(path), str(path))
+
+
+def load_bytes(data: bytes, source: str) -> LoadedPlan:
+    """:func:`load_plan` for a file's bytes already in memory (downloaded, or from an archive);
+    ``source`` is its path or name, for ``Plan.file`` and errors.
+
+    Raises:
+        PlanParseError: the bytes are damaged, encrypted, a scan, or not a plan.
+    """
     from svcsim.ingest.formats import read_document, sniff
 
-    data = read_bytes(path)
-    source = str(path)
+    if not isinstance(data, (bytes, bytearray)):
+        raise InputError(source, f"load_bytes expects the file's bytes, got {type(data).__name__}")
+    data = bytes(data)
+    name = Path(source).name
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff(data, source)
     if kind == "text":
         text = decode_bytes(data, source)
         try:
-            return LoadedPlan(_parse(text, file=Path(path).name, content_hash=digest, source=source), "text")
+            return LoadedPlan(_parse(text, file=name, content_hash=digest, source=source), "text")
         except PlanParseError:
             doc = _webtext(text)
             if doc is None:
                 raise
-        return LoadedPlan(parse_document(doc, file=Path(path).name, content_hash=digest, source=source), "webtext")
+        return LoadedPlan(parse_document(doc, file=name, content_hash=digest, source=source), "webtext")
     doc = read_document(data, source, kind)
-    plan = parse_document(doc, file=Path(path).name, content_hash=digest, source=source)
+    plan = parse_document(doc, file=name, content_hash=digest, source=source)
     return LoadedPlan(plan, kind, doc.pages)
 
 
