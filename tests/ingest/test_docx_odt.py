@@ -135,6 +135,8 @@ def test_vmerge_gridspan_and_grid_before_after_land_on_the_grid():
         (("二、資訊公開",), (), (), ()),
         ((), ("(一)公開資訊",), ("1. 更新網站",), ()),
     ]
+    # How many grid columns each position's cell covers (0: covered by the cell to its left).
+    assert [r.spans for r in doc.rows[1:]] == [(1, 1, 1, 1), (1, 1, 1, 1), (4, 0, 0, 0), (1, 1, 1, 1)]
 
 
 def test_text_as_word_shows_it():
@@ -291,6 +293,7 @@ def test_odt_spans_covered_cells_and_bounded_repeats():
         (("二、資訊公開",), (), (), ()),
         ((), (), (), ()),  # 100000 empty rows read as one
     ]
+    assert [r.spans for r in doc.rows[1:4]] == [(1, 1, 1, 1), (1, 1, 1, 1), (4, 0, 0, 0)]
 
 
 def test_odt_text_as_writer_shows_it():

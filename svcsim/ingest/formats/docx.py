@@ -27,7 +27,7 @@ from __future__ import annotations
 import posixpath
 
 from svcsim.errors import PlanParseError
-from svcsim.ingest.document import Document, DocumentKind, document_from_blocks
+from svcsim.ingest.document import Document, DocumentKind, TableRow, document_from_blocks
 from svcsim.ingest.formats.package import open_package, parse_xml, read_part
 from svcsim.ingest.formats.wordnum import Numbering, Styles, int_value, is_on
 
@@ -243,16 +243,18 @@ class _Reader:
 
     # -- tables
 
-    def _table(self, tbl) -> list[list[list[str]]]:
+    def _table(self, tbl) -> list[TableRow]:
         w = self.w
         grid = tbl.find(f"{w}tblGrid")
         width = min(len(grid.findall(f"{w}gridCol")), MAX_COLUMNS) if grid is not None else 0
-        rows: list[list[list[str]]] = []
+        rows: list[TableRow] = []
         for tr in self._children(tbl, self.TR):
             trpr = tr.find(f"{w}trPr")
             if trpr is not None and trpr.find(f"{w}del") is not None:
                 continue  # a deleted row (tracked change)
-            cells: list[list[str]] = [[] for _ in range(self._grid_value(trpr, "gridBefore"))]
+            before = self._grid_value(trpr, "gridBefore")
+            cells: list[tuple[str, ...]] = [()] * before
+            spans: list[int] = [1] * before
             for tc in self._children(tr, self.TC):
                 tcpr = tc.find(f"{w}tcPr")
                 span, merged = 1, False
@@ -264,14 +266,17 @@ class _Reader:
                         # No w:val means "continue": the cell belongs to the merge above (left).
                         if m is not None and m.get(f"{w}val", "continue") != "restart":
                             merged = True
-                cells.append([] if merged else self._cell(tc))
-                cells.extend([] for _ in range(span - 1))
+                cells.append(() if merged else tuple(self._cell(tc)))
+                cells.extend([()] * (span - 1))
+                spans.extend([span] + [0] * (span - 1))
                 if len(cells) >= MAX_COLUMNS:
                     break
-            cells.extend([] for _ in range(self._grid_value(trpr, "gridAfter")))
-            del cells[MAX_COLUMNS:]
-            cells.extend([] for _ in range(width - len(cells)))
-            rows.append(cells)
+            after = self._grid_value(trpr, "gridAfter")
+            cells.extend([()] * after)
+            spans.extend([1] * after)
+            del cells[MAX_COLUMNS:], spans[MAX_COLUMNS:]
+            pad = max(0, width - len(cells))
+            rows.append(TableRow(tuple(cells) + ((),) * pad, spans=tuple(spans) + (1,) * pad))
         return rows
 
     def _grid_value(self, trpr, tag: str) -> int:
@@ -301,7 +306,7 @@ class _Reader:
             if isinstance(block, str):
                 paragraphs.append(block)
             else:
-                paragraphs.extend(p for row in block for cell in row for p in cell)
+                paragraphs.extend(p for row in block for cell in row.cells for p in cell)
         return paragraphs
 
 

@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass, field
 
 from svcsim.errors import PlanParseError
-from svcsim.ingest.document import Document, document_from_blocks
+from svcsim.ingest.document import Document, TableRow, document_from_blocks
 from svcsim.ingest.formats.docx import NO_TABLE_FOUND
 from svcsim.ingest.formats.listnum import NO_NUMBER, ODF_PLACEHOLDER, fill_template, format_number, odf_format
 from svcsim.ingest.formats.package import open_package, parse_xml, read_part
@@ -342,31 +342,45 @@ class _Reader:
 
     # -- tables
 
-    def _table(self, tbl) -> list[list[list[str]]]:
+    def _table(self, tbl) -> list[TableRow]:
         width = min(self._declared_columns(tbl), MAX_COLUMNS)
-        rows: list[list[list[str]]] = []
+        rows: list[TableRow] = []
+        below: dict[tuple[int, int], int] = {}  # (row, column) covered by a row span → the span it shows
+        r = 0
         for tr in self._rows(tbl):
-            cells: list[list[str]] = []
+            cells: list[tuple[str, ...]] = []
+            spans: list[int] = []
+            across = 0  # positions of this row still covered by a cell spanning columns
             for c in tr:
                 if c.tag not in (_CELL, _COVERED):
                     continue
-                repeat = _int(c.get(f"{_TABLE}number-columns-repeated"), 1, 1, 2**20)
-                content = self._cell(c) if c.tag == _CELL else []
-                if not content:
-                    repeat = min(repeat, max(0, MAX_COLUMNS - len(cells)))
-                    cells.extend([] for _ in range(repeat))
-                else:
-                    cells.extend(list(content) for _ in range(min(repeat, max(0, MAX_COLUMNS - len(cells)))))
+                repeat = min(_int(c.get(f"{_TABLE}number-columns-repeated"), 1, 1, 2**20), MAX_COLUMNS - len(cells))
+                content = tuple(self._cell(c)) if c.tag == _CELL else ()
+                for _ in range(max(0, repeat)):
+                    col = len(cells)
+                    if c.tag == _CELL:
+                        n = _int(c.get(f"{_TABLE}number-columns-spanned"), 1, 1, MAX_COLUMNS)
+                        for dr in range(1, _int(c.get(f"{_TABLE}number-rows-spanned"), 1, 1, MAX_REPEAT_ROWS)):
+                            for dc in range(n):
+                                below[(r + dr, col + dc)] = n if dc == 0 else 0
+                        spans.append(n)
+                        across = n - 1
+                    else:
+                        spans.append(0 if across else below.get((r, col), 1))
+                        across = max(0, across - 1)
+                    cells.append(content)
                 if len(cells) >= MAX_COLUMNS:
                     break
             used = max((k + 1 for k, c in enumerate(cells) if c), default=0)
-            del cells[max(width, used):]  # trailing empty positions past the declared columns
-            cells.extend([] for _ in range(width - len(cells)))
+            keep = max(width, used)  # trailing empty positions past the declared columns go
+            del cells[keep:], spans[keep:]
+            pad = max(0, width - len(cells))
+            row = TableRow(tuple(cells) + ((),) * pad, spans=tuple(spans) + (1,) * pad)
             repeat = _int(tr.get(f"{_TABLE}number-rows-repeated"), 1, 1, 2**20)
             if not any(cells):
                 repeat = 1
-            for _ in range(min(repeat, MAX_REPEAT_ROWS)):
-                rows.append(cells if _ == 0 else [list(c) for c in cells])
+            rows.extend([row] * min(repeat, MAX_REPEAT_ROWS))
+            r += min(repeat, MAX_REPEAT_ROWS)
             if len(rows) >= 100 * MAX_REPEAT_ROWS:
                 break
         return rows
@@ -398,5 +412,5 @@ class _Reader:
             if isinstance(block, str):
                 paragraphs.append(block)
             else:
-                paragraphs.extend(p for row in block for c in row for p in c)
+                paragraphs.extend(p for row in block for c in row.cells for p in c)
         return paragraphs
