@@ -2,6 +2,9 @@
 
 Run ``python -m svcsim.synth.examples examples`` from the project root to regenerate them;
 the output is byte-identical every time, and a test checks the committed files still match.
+``python -m svcsim.synth.examples --native examples`` writes ``examples/native``: the same kind
+of plans as an agency publishes them (PDF, ODT, Word, a web page), through LibreOffice, whose
+output carries timestamps, so those files are not byte-identical run to run.
 """
 
 from __future__ import annotations
@@ -68,7 +71,36 @@ def write_examples(out: str | Path) -> list[Path]:
     return written
 
 
+NATIVE_AGENCIES = ("高雄市政府範例社會局", "高雄市範例山城區公所", "高雄市政府範例文化中心", "高雄市範例港務處")
+NATIVE_KW = dict(n_agencies=4, n_years=1, start_roc_year=115, seed=2026, agencies=list(NATIVE_AGENCIES))
+# Each plan in the form, and layout, an agency might publish it in.
+NATIVE_FORMS = (("pdf", "plain4"), ("odt", "landscape3"), ("docx", "autonum"), ("html", "cms"))
+
+
+def write_native_examples(out: str | Path) -> list[Path]:
+    """Write ``native/*.{pdf,odt,docx,html}`` under ``out``: four more agencies' plans as published.
+
+    Needs LibreOffice (``soffice``) for the PDF and ODT.
+    """
+    from svcsim.synth.native import LAYOUTS, render, render_html_page
+
+    folder = Path(out) / "native"
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus = generate_corpus(**NATIVE_KW)  # type: ignore[arg-type]
+    written = []
+    for plan, (fmt, layout) in zip(corpus.plans, NATIVE_FORMS):
+        stem = folder / Path(plan.file).stem
+        if fmt == "html":
+            written.append(render_html_page(plan, stem.with_suffix(".html")))
+        else:
+            written.append(render(plan, stem, fmt, LAYOUTS[layout]))
+    return written
+
+
 if __name__ == "__main__":  # pragma: no cover - a thin entry point over write_examples
-    target = sys.argv[1] if len(sys.argv) > 1 else "examples"
-    for p in write_examples(target):
+    args = sys.argv[1:]
+    native = "--native" in args
+    args = [a for a in args if a != "--native"]
+    target = args[0] if args else "examples"
+    for p in (write_native_examples(target) if native else write_examples(target)):
         print(p)
