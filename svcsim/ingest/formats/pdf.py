@@ -801,6 +801,8 @@ def _stitch(pieces: list[str], mixed_space: bool = True) -> str:
             sep = ""
         elif is_ascii_alnum(out[-1]) and is_ascii_alnum(p[0]):
             sep = " "  # Latin text wraps at spaces
+        elif not is_ascii_alnum(out[-1]) and not _is_cjk(out[-1]):
+            sep = ""  # after full-width punctuation (、，「) nobody types a space
         elif is_ascii_alnum(out[-1]) or is_ascii_alnum(p[0]):
             # CJK beside Latin or digits: the wrap hides whether a space was there, so follow the
             # document's own habit where it shows ("第 7 條" or "第7條").
