@@ -6,7 +6,10 @@ Messages say what went wrong, where, what was received, and how to fix it, e.g.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_ONE_LINE = re.compile(r"\s*[\r\n]+\s*")
 
 
 class SvcsimError(Exception):
@@ -18,8 +21,9 @@ class InputError(SvcsimError, ValueError):
 
     def __init__(self, source: str | Path | None, problem: str) -> None:
         self.source = str(source) if source is not None else None
-        self.problem = problem
-        super().__init__(f"{self.source}: {problem}" if self.source else problem)
+        # One line, always: a library's message quoted in the problem may carry line breaks.
+        self.problem = _ONE_LINE.sub(" ", problem).strip()
+        super().__init__(f"{self.source}: {self.problem}" if self.source else self.problem)
 
 
 class PlanParseError(InputError):

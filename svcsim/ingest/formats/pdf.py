@@ -181,7 +181,10 @@ def _load(data: bytes, source: str) -> list[_Page]:
             raise PlanParseError(source, f"is a damaged PDF: its pages cannot be read ({_describe(exc)}); "
                                  "re-export or re-download it") from None
         finally:
-            pdf.close()
+            try:
+                pdf.close()
+            except Exception:  # noqa: BLE001 - closing re-reads a damaged page tree; the error is already told
+                pass
 
 
 def _page_count(pdf, source: str) -> int:
