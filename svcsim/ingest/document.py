@@ -116,7 +116,7 @@ def document_from_blocks(
     block0, rows0 = tables[t0]
     header, header_rows = _header(rows0, r0)
     width = len(header[0].cells)
-    before = _paragraphs_of(blocks[:block0]) + _row_paragraphs(rows0[:r0])
+    before = block_paragraphs(blocks[:block0]) + _row_paragraphs(rows0[:r0])
     body: list[TableRow] = list(header) + rows0[r0 + header_rows :]
     last_block = block0
     for block_index, rows in tables[t0 + 1 :]:
@@ -132,7 +132,7 @@ def document_from_blocks(
         body.extend(rows)
         last_block = block_index
     body = [r for k, r in enumerate(body) if k < header_rows or not _same_header(r, header)]
-    after = _paragraphs_of(blocks[last_block + 1 :])
+    after = block_paragraphs(blocks[last_block + 1 :])
     body = [_pad(r, width) for r in body]
     return Document(
         kind=kind, before=tuple(before), rows=tuple(body), after=tuple(after), header_rows=header_rows, pages=pages
@@ -176,7 +176,9 @@ def _furniture(paragraph: str) -> bool:
     return bool(_FURNITURE.match(paragraph))
 
 
-def _paragraphs_of(blocks: Sequence[Block]) -> list[str]:
+def block_paragraphs(blocks: Sequence[Block]) -> list[str]:
+    """Every paragraph of ``blocks`` in order, a table's cell by cell, row by row (a table nested in
+    a cell, or a title box above the plan table, read as text)."""
     out: list[str] = []
     for b in blocks:
         if isinstance(b, str):

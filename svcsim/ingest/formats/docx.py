@@ -27,7 +27,7 @@ from __future__ import annotations
 import posixpath
 
 from svcsim.errors import PlanParseError
-from svcsim.ingest.document import Document, DocumentKind, TableRow, document_from_blocks
+from svcsim.ingest.document import Document, DocumentKind, TableRow, block_paragraphs, document_from_blocks
 from svcsim.ingest.formats.package import open_package, parse_xml, read_part
 from svcsim.ingest.formats.wordnum import Numbering, Styles, int_value, is_on
 
@@ -301,13 +301,7 @@ class _Reader:
         """A cell's paragraphs; a table nested in it gives its cells' paragraphs, row by row."""
         out: list = []
         self._blocks(tc, out)
-        paragraphs: list[str] = []
-        for block in out:
-            if isinstance(block, str):
-                paragraphs.append(block)
-            else:
-                paragraphs.extend(p for row in block for cell in row.cells for p in cell)
-        return paragraphs
+        return block_paragraphs(out)
 
 
 def _symbol(code: str | None) -> str:

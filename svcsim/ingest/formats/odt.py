@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass, field
 
 from svcsim.errors import PlanParseError
-from svcsim.ingest.document import Document, TableRow, document_from_blocks
+from svcsim.ingest.document import Document, TableRow, block_paragraphs, document_from_blocks
 from svcsim.ingest.formats.docx import NO_TABLE_FOUND
 from svcsim.ingest.formats.listnum import NO_NUMBER, ODF_PLACEHOLDER, fill_template, format_number, odf_format
 from svcsim.ingest.formats.package import open_package, parse_xml, read_part
@@ -407,10 +407,4 @@ class _Reader:
         """A cell's paragraphs; a table nested in it gives its cells' paragraphs, row by row."""
         out: list = []
         self._blocks(cell, out)
-        paragraphs: list[str] = []
-        for block in out:
-            if isinstance(block, str):
-                paragraphs.append(block)
-            else:
-                paragraphs.extend(p for row in block for c in row.cells for p in c)
-        return paragraphs
+        return block_paragraphs(out)
