@@ -17,6 +17,7 @@ Rows:
   foreign SQLite file, bad model name, damaged model weights, NaN vectors, full disk, races...).
   Failure = a traceback or an unclear error; data lost = a silent wrong answer (exit 0 where the
   state was wrong).
+* ``evasion <kind>``: copies planted under each evasion of issue 12 (``benchmarks/evasion.py``).
 * ``fuzz <reader>``: ≥ 10,000 mutated documents per reader (:func:`fuzz_readers`, ``benchmarks/_fuzz.py``).
 """
 
@@ -461,6 +462,25 @@ def fuzz_readers(work: Path, per_reader: int) -> list[Row]:
     return rows
 
 
+# -- evasion -------------------------------------------------------------------------------------------
+def evasions(n_plants: int = 20, seed: int = 0) -> list[Row]:
+    """Copies planted under each evasion (``benchmarks/evasion.py``): "failures" counts the plants
+    not found as copy/near_copy with their spans, i.e. a copy the reviewer never sees."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import evasion
+    from svcsim.dupes.classify import Thresholds
+
+    entries, plants = evasion.plant(20, n_plants, seed)
+    need = {name: Thresholds().contained_run for name in evasion.BURY}
+    found = evasion.evaluate(entries, plants, need)
+    planted: dict[str, int] = {}
+    for _, _, name in plants:
+        planted[name] = planted.get(name, 0) + 1
+    return [Row(f"evasion {name}", tried=n, faults=n, failures=n - found.get(name, 0),
+                notes=[f"{found.get(name, 0)} of {n} planted copies found (recall {found.get(name, 0) / n:.0%})"])
+            for name, n in planted.items()]
+
+
 # -- the table ------------------------------------------------------------------------------------------
 def print_table(rows: list[Row], elapsed: float) -> None:
     head = ("check", "inputs tried", "faults injected", "failures", "data lost")
@@ -494,7 +514,7 @@ def main() -> None:
         env.pop("SVCSIM_DB", None)
         rows = [] if args.fuzz_only else [
             bench_kill_ingest(work, env, args.kills, rng), bench_kill_index(work, env, args.kills, rng),
-            bench_readers(work, env, args.readers_seconds, rng), bench_damage(work, env)]
+            bench_readers(work, env, args.readers_seconds, rng), bench_damage(work, env), *evasions()]
         rows += fuzz_readers(work, args.fuzz)
     print_table(rows, time.perf_counter() - start)
 
