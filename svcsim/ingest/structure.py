@@ -381,8 +381,10 @@ def _groups(results: list[RowResult]) -> list[_UnitGroup]:
         blocks = len(entries) if len(segments(r.units)) > 1 else 0
         if r.after_break and not r.opens_measure and groups:
             g = groups[-1]
-            if entries and g.entries and g.entries[-1] and g.entries[-1][-1][-1:] not in UNIT_END:
-                # A name cut by the page break ("市場" | "管理處"): one name again.
+            if entries and g.entries and g.entries[-1] and (
+                g.entries[-1][-1][-1:] not in UNIT_END or len(entries[0][0]) == 1
+            ):
+                # A name cut by the page break ("市場" | "管理處", "本局各科" | "室"): one name again.
                 g.entries[-1][-1] += entries[0][0]
                 entries[0] = entries[0][1:]
                 entries = [e for e in entries if e]

@@ -285,8 +285,12 @@ def _drop_furniture(pages: list[_Page]) -> list[list[_Line]]:
         for k, ln in enumerate(lines):
             edge = k < 2 or k >= len(lines) - 2
             text = ln.text()
+            near_header = any(_has_point_header(o.text()) and abs(o.top - ln.top) < 2.5 * ln.size
+                              for o in lines[max(0, k - 2) : k + 3])
             if margin(p, ln) and (
-                (edge and _PAGE_NUMBER.match(text)) or (key(ln) in recurring and not _has_point_header(text))
+                (edge and _PAGE_NUMBER.match(text))
+                # A wrapped header cell ("執行要" over "項") recurs on every page too, beside the header.
+                or (key(ln) in recurring and not _has_point_header(text) and not near_header)
             ):
                 continue
             kept.append(ln)
@@ -310,6 +314,30 @@ def _header_words(line: _Line) -> list[tuple[float, float, str]]:
         else:
             words.append([c])
     return [(w[0].x0, w[-1].x1, "".join(c.text for c in w)) for w in words]
+
+
+def _header_band(lines: list[_Line], head: int) -> tuple[list[_Line], int]:
+    """One line for a header row whose words wrap in narrow columns ("執行要" over "項", beside a
+    vertically centred "執行重點"): the short fragments just above and below the header line join
+    it, so every column has its anchor and no fragment is read as a body row."""
+    size = lines[head].size
+
+    def fragment(ln: _Line, near: _Line) -> bool:
+        words = _header_words(ln)
+        close = min(abs(ln.top - near.bottom), abs(near.top - ln.bottom)) < 0.8 * size or \
+            (ln.top < near.bottom and near.top < ln.bottom)
+        return close and bool(words) and all(len(t) <= 4 for _, _, t in words) and \
+            _mark_level(ln.text()) is None and not any(c.text in _SENTENCE_PUNCT for c in ln.chars)
+
+    lo = hi = head
+    while lo > 0 and fragment(lines[lo - 1], lines[lo]):
+        lo -= 1
+    while hi + 1 < len(lines) and fragment(lines[hi + 1], lines[hi]):
+        hi += 1
+    if lo == hi:
+        return lines, head
+    merged = _Line([c for ln in lines[lo : hi + 1] for c in ln.chars])
+    return lines[:lo] + [merged] + lines[hi + 1 :], lo
 
 
 def _is_header_line(line: _Line) -> bool:
@@ -378,6 +406,8 @@ def _blocks(pages: list[_Page]) -> list:
             blocks.extend(_paragraphs(lines))
             continue
         head = next((k for k, ln in enumerate(lines) if _is_header_line(ln)), None)
+        if head is not None:
+            lines, head = _header_band(lines, head)
         if not state.started and head is None:
             blocks.extend(_paragraphs(lines))
             continue
@@ -393,7 +423,7 @@ def _blocks(pages: list[_Page]) -> list:
             blocks.extend(_paragraphs(lines[start:]))
             continue
         if state.started and rows:
-            rows[0] = TableRow(rows[0].cells, page_break=True)
+            rows[0] = TableRow(rows[0].cells, page_break=True, spans=rows[0].spans)
         state.started = True
         blocks.append(rows)
         if rest:
@@ -721,6 +751,11 @@ def _row_starts(col_lines: list[list[_Line]], point_col: int, header_bottom: flo
 _SENTENCE_PUNCT = set("，。；：、,;:！？!?「」（）()")
 
 
+def _names_line(line: _Line) -> bool:
+    """A line of names (a units cell): no sentence punctuation, no numbering mark."""
+    return not any(c.text in _SENTENCE_PUNCT for c in line.chars) and _mark_level(line.text()) is None
+
+
 def _first_token_width(line: _Line, *, whole_name: bool = False) -> float:
     """The width of what the line starts with that could not have been broken off onto the line
     above: one CJK character in running text, a Latin word, or with ``whole_name`` (a list of
@@ -758,6 +793,11 @@ def _join(lines: list[_Line], right: float, spacing: _Spacing = _Spacing()) -> l
         # name; one that ends a name (…室/科/課) was cut where the next name would not fit.
         whole_name = prev is not None and bool(groups) and groups[-1][-1][-1:] not in _UNIT_END
         short = prev is not None and prev.x1 + _first_token_width(ln, whole_name=whole_name) < right - 0.3 * ln.size
+        if prev is not None and not short and _names_line(prev) and _names_line(ln) and \
+                groups[-1][-1][-1:] in _UNIT_END and len(text.split(" ")[0]) > 1:
+            # A column too narrow to show a short line: a line that ends a unit name and one that
+            # starts another are two entries (one unit per point, or a list wrapped at its space).
+            short = True
         if short and is_ascii_alnum(groups[-1][-1][-1]) and is_ascii_alnum(text[0]) and _mark_level(text) is None:
             # A Latin word broken with room to spare: an over-long unbreakable run, never a space.
             groups[-1][-1] += "\0"
