@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from svcsim.errors import PlanParseError
 from svcsim.ingest.cells import LEVELS, is_ascii_alnum, level_mark
-from svcsim.ingest.document import POINT_HEADERS, Document, TableRow, document_from_blocks
+from svcsim.ingest.document import ITEM_HEADERS, POINT_HEADERS, UNIT_HEADERS, Document, TableRow, document_from_blocks
 
 # A real plan has a few dozen pages; more is another kind of document (or a hostile one).
 MAX_PAGES = 500
@@ -316,6 +316,9 @@ def _header_words(line: _Line) -> list[tuple[float, float, str]]:
     return [(w[0].x0, w[-1].x1, "".join(c.text for c in w)) for w in words]
 
 
+_HEADER_WORDS = POINT_HEADERS + ITEM_HEADERS + UNIT_HEADERS
+
+
 def _header_band(lines: list[_Line], head: int) -> tuple[list[_Line], int]:
     """One line for a header row whose words wrap in narrow columns ("執行要" over "項", beside a
     vertically centred "執行重點"): the short fragments just above and below the header line join
@@ -326,8 +329,7 @@ def _header_band(lines: list[_Line], head: int) -> tuple[list[_Line], int]:
         words = _header_words(ln)
         close = min(abs(ln.top - near.bottom), abs(near.top - ln.bottom)) < 0.8 * size or \
             (ln.top < near.bottom and near.top < ln.bottom)
-        return close and bool(words) and all(len(t) <= 4 for _, _, t in words) and \
-            _mark_level(ln.text()) is None and not any(c.text in _SENTENCE_PUNCT for c in ln.chars)
+        return close and bool(words) and all(any(t in h for h in _HEADER_WORDS) for _, _, t in words)
 
     lo = hi = head
     while lo > 0 and fragment(lines[lo - 1], lines[lo]):
@@ -619,13 +621,16 @@ def _grow(lines: list[_Line], anchors, fixed: list[float] | None):
     table lines, the rest, and the column boundaries."""
     covered: list[tuple[float, float]] = []
     table: list[_Line] = []
+    size = statistics.median(c.size for ln in lines for c in ln.chars) if lines else 10.0
 
     def gutters(cov: list[tuple[float, float]]) -> list[float] | None:
         merged = _merge(cov)
         bounds = []
         for a, b in zip(anchors, anchors[1:]):
             lo, hi = a[1], b[0]
-            gaps = [(x0, x1) for x0, x1 in _gaps(merged, lo, hi) if x1 - x0 >= 2.0]
+            # A gutter is wider than LibreOffice's 0.2 em CJK/Latin autospacing ("至少 3次" near
+            # a column's right edge), which is a gap inside a column, not between two.
+            gaps = [(x0, x1) for x0, x1 in _gaps(merged, lo, hi) if x1 - x0 >= max(2.0, 0.3 * size)]
             if not gaps:
                 return None
             x0, x1 = gaps[0]
