@@ -3,6 +3,7 @@ parse back to the plan they show; scans, encrypted, damaged and non-plan PDFs ar
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import shutil
@@ -85,6 +86,12 @@ def native_pdfs(tmp_path_factory) -> dict[tuple[str, str], tuple[Path, Plan]]:
     for layout in ("plain4", "unruled"):
         docs.append(render_docx(long_plan, out / f"synthetic-{layout}.docx", NATIVE[layout]))
         made[("synthetic", layout)] = (out / f"synthetic-{layout}.pdf", expected_plan(long_plan, NATIVE[layout]))
+        # Large type (14 and 18 pt are common in printed plans): header words wrap in their cells,
+        # unit names wrap in a narrow column, and a table runs past ten pages.
+        for size in (14, 18):
+            big = dataclasses.replace(NATIVE[layout], font_size=size)
+            docs.append(render_docx(long_plan, out / f"large{size}-{layout}.docx", big))
+            made[(f"large{size}", layout)] = (out / f"large{size}-{layout}.pdf", expected_plan(long_plan, big))
     _soffice_batch(docs, out)
     return made
 
@@ -104,6 +111,16 @@ def test_native_pdf_parses_to_the_plan(native_pdfs, stem, layout):
     pdf, want = native_pdfs[(stem, layout)]
     doc = read_pdf(pdf.read_bytes(), pdf.name)
     assert doc.kind == "pdf" and doc.pages and doc.pages >= 1
+    _same(parse_document(doc, file=pdf.name), want)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [14, 18])
+@pytest.mark.parametrize("layout", ["plain4", "unruled"])
+def test_large_type_plan_parses_to_the_plan(native_pdfs, layout, size):
+    pdf, want = native_pdfs[(f"large{size}", layout)]
+    doc = read_pdf(pdf.read_bytes(), pdf.name)
+    assert doc.pages >= 6
     _same(parse_document(doc, file=pdf.name), want)
 
 
