@@ -1,7 +1,8 @@
 """Native documents: exact points per format, parse speed, and a parallel ingest.
 
 Renders plans with :mod:`svcsim.synth.native` (python-docx, then LibreOffice) into .docx, .odt,
-.doc, .pdf and .html in every layout of :data:`svcsim.synth.native.LAYOUTS`, plus agency web pages
+.doc, .pdf and .html in every layout of :data:`svcsim.synth.native.LAYOUTS` and in large type
+(14 pt; 18 pt without rules), plus agency web pages
 and web-copied text, parses each file back with :func:`svcsim.ingest.load_plan`, and prints:
 
 1. per source and format: files, points parsed exactly / expected (same item, measure, number,
@@ -61,7 +62,12 @@ def _jobs(sources, quick: bool):
     from svcsim.errors import InputError
     from svcsim.synth.native import LAYOUTS, expected_plan
 
-    layouts = {k: v for k, v in LAYOUTS.items() if not quick or k in ("plain4", "unruled")}
+    import dataclasses
+
+    # The named layouts, plus large type (14 and 18 pt plans exist): header words and unit names wrap.
+    extra = {"large14": dataclasses.replace(LAYOUTS["plain4"], font_size=14),
+             "large18_unruled": dataclasses.replace(LAYOUTS["unruled"], font_size=18)}
+    layouts = {k: v for k, v in {**LAYOUTS, **extra}.items() if not quick or k in ("plain4", "unruled")}
     jobs = []
     for i, (source, plan) in enumerate(sources):
         for lname, layout in layouts.items():

@@ -220,10 +220,12 @@ def _header_cell(cell, shaded: bool) -> None:
 
 
 class _Lists:
-    """Word list definitions in numbering.xml: one ``w:num`` per run of consecutive numbers, with a
-    ``startOverride`` as Word writes it. Each run also gets its own abstract list starting at its
-    number: LibreOffice ignores ``startOverride`` between nums of one abstract list and would
-    continue "(三)" into the next item, so its PDF/ODT/HTML would not show what Word shows."""
+    """Word list definitions in numbering.xml: one ``w:num`` per run of consecutive numbers, each
+    on its own abstract list that starts at the run's first number. Word restarts such lists as
+    well as ones restarted by a ``startOverride``; LibreOffice does not honour ``startOverride``
+    between nums of one abstract list (it continued "(三)" into the next item) and loses it again
+    in its own .doc, so the renderings would not show what Word shows. The reader's handling of
+    ``startOverride`` is tested on hand-made packages (tests/ingest/test_docx_odt.py)."""
 
     # (format, text, hanging indent in twips, what follows the number)
     _FORMATS = {"point": ("decimal", "%1.", 360, "tab"), "measure": ("taiwaneseCounting", "（%1）", 0, "nothing")}
@@ -259,9 +261,7 @@ class _Lists:
             first_num.addprevious(abstract)
         else:
             self.numbering.append(abstract)
-        num = self.numbering.add_num(aid)
-        num.add_lvlOverride(ilvl=0).add_startOverride(start)
-        return num.numId
+        return self.numbering.add_num(aid).numId
 
 
 def render(plan: Plan, path_without_suffix: str | os.PathLike[str], fmt: Format,
