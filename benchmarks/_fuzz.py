@@ -99,7 +99,7 @@ def _bytes(data: bytes, rng: random.Random) -> bytes:
 
 
 def _splice(data: bytes, rng: random.Random) -> bytes:
-    b = bytearray(data)
+    b = bytearray(data)  # may be empty: a member deleted down to nothing
     for _ in range(rng.randint(1, 6)):
         i = rng.randrange(len(b) + 1)
         b[i:i] = rng.choice(_SPLICE)
@@ -122,10 +122,10 @@ def _mutate_zip(data: bytes, rng: random.Random) -> bytes:
             if len(starts) > 2:
                 i = rng.choice(starts)
                 body = body[:i] + body[i + rng.randint(1, 400) :]
-        elif op == 2:  # duplicate a span
+        elif op == 2 and body:  # duplicate a span
             i = rng.randrange(len(body))
             body = body[:i] + body[i : i + rng.randint(1, 2000)] * rng.randint(2, 20) + body[i:]
-        elif op == 3:
+        elif op in (2, 3):
             body = _splice(body, rng)
         else:
             body = body.replace(b"?>", b"?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>", 1)
