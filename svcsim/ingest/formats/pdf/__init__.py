@@ -44,6 +44,7 @@ from svcsim.ingest.formats.pdf.load import _load
 from svcsim.ingest.formats.pdf.tables import _ruled_columns, _ruled_table, _State, _unruled_table
 from svcsim.ingest.formats.pdf.text import _paragraphs, _spacing
 
+
 __all__ = ["read_pdf"]
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from svcsim.ingest.cells import LEVELS, level_mark
 from svcsim.ingest.document import ITEM_HEADERS, POINT_HEADERS, UNIT_HEADERS
 
+
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*頁(?:\s*[,，/]?\s*共\s*\d+\s*頁)?|\d+\s*/\s*\d+|\d{1,3}"
     r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)\s*$",

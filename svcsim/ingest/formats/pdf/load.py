@@ -11,6 +11,7 @@ import unicodedata
 from svcsim.errors import PlanParseError
 from svcsim.ingest.formats.pdf.geometry import _Char, _Page
 
+
 # A real plan has a few dozen pages; more is another kind of document (or a hostile one).
 MAX_PAGES = 500
 

@@ -11,6 +11,7 @@ from svcsim.ingest.document import POINT_HEADERS, TableRow
 from svcsim.ingest.formats.pdf.geometry import _Char, _Line, _lines, _mark_level, _Page, _header_words
 from svcsim.ingest.formats.pdf.text import _join, _Spacing
 
+
 @dataclass
 class _State:
     columns: list[float] | None = None  # unruled: boundaries between columns (x)

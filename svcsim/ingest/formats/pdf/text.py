@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from svcsim.ingest.cells import is_ascii_alnum
 from svcsim.ingest.formats.pdf.geometry import _Char, _Line, _lines, _mark_level, _NO_LINE_START, _Page
 
+
 @dataclass(frozen=True)
 class _Spacing:
     """What the file shows of its spaces, for the wraps where a space leaves no trace.
