@@ -20,11 +20,11 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from svcsim import config
 from svcsim.errors import ModelError
+from svcsim.locks import file_lock
 
 MANIFEST = "svcsim_model.json"
 MANIFEST_FORMAT = 1
@@ -162,21 +162,6 @@ def _remove_orphans(dest: Path) -> None:
             shutil.rmtree(f, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    try:
-        import fcntl
-    except ImportError:  # Windows: no lock; the rename below still keeps one complete copy
-        yield
-        return
-    with open(lock_path, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 class _Progress:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -223,7 +208,7 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
     say = _Progress(progress)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(dest.parent / f".{dest.name}.lock"):
+        with file_lock(dest.parent / f".{dest.name}.lock"):
             why = problem_with(dest, source_sha)
             if why is None and not force:  # another process finished while we waited
                 return dest

@@ -15,13 +15,13 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from svcsim.errors import IndexDamagedError, IndexMismatchError, InputError
+from svcsim.locks import file_lock
 
 FORMAT_VERSION = 2
 APPROXIMATE_ABOVE = 50_000
@@ -98,21 +98,6 @@ def read_manifest(d: Path) -> dict:
     if m["kind"] not in ("flat", "ivf") or m["dim"] < 1 or m["count"] < 0 or "/" in m["file"] or m["file"].startswith("."):
         raise _damaged(d, f"{MANIFEST} holds impossible values")
     return m
-
-
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    try:
-        import fcntl
-    except ImportError:  # Windows: no lock; each save still writes files of its own and renames the manifest
-        yield
-        return
-    with open(lock_path, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class VectorIndex:
@@ -230,7 +215,7 @@ class VectorIndex:
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         fields["checksum"] = _checksum(fields)
-        with _locked(target / ".lock"):
+        with file_lock(target / ".lock"):
             _write_durably(target / f".{name}.tmp", data)
             os.replace(target / f".{name}.tmp", target / name)
             _write_durably(target / f".{MANIFEST}.{token}.tmp", json.dumps(fields, ensure_ascii=False, indent=1).encode())
