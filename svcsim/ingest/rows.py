@@ -23,7 +23,8 @@ from svcsim.ingest.document import POINT_HEADERS, UNIT_HEADERS, is_header_row
 
 
 _SEPARATOR = re.compile(r"^[\s|:：\-—–=_+]*$")
-_CLOSING = re.compile(
+# A heading of the document's next section (伍、管制考核, 陸、預期效益…): the table has ended.
+CLOSING = re.compile(
     r"^[壹貳參叄肆伍陸柒捌玖拾]+\s*[、.．]\s*\S{0,6}(?:管制|考核|管考|考評|經費|預期|效益|附則|獎懲|督導|評核)"
 )
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*頁(?:\s*[,，/]?\s*共\s*\d+\s*頁)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
@@ -138,7 +139,7 @@ def table_rows(lines: list[str]) -> list[Row]:
 def closing_section(cells: list[str]) -> bool:
     """A lone "伍、管制考核" cell: the document's next section, converted as a table row."""
     filled = [c for c in cells if strip_tags(c).strip()]
-    return len(filled) == 1 and bool(_CLOSING.match(cell_text(filled[0])))
+    return len(filled) == 1 and bool(CLOSING.match(cell_text(filled[0])))
 
 
 def space_separated_header(lines: list[str]) -> int | None:

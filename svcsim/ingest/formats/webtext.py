@@ -19,12 +19,10 @@ from __future__ import annotations
 import re
 
 from svcsim.ingest.cells import level_mark, strip_tags
+from svcsim.ingest.rows import CLOSING
 from svcsim.ingest.document import ITEM_HEADERS, POINT_HEADERS, UNIT_HEADERS, Document, TableRow, document_from_blocks
 
 _HEADER_WORDS = POINT_HEADERS + ITEM_HEADERS + UNIT_HEADERS
-_CLOSING = re.compile(
-    r"^[壹貳參叄肆伍陸柒捌玖拾]+\s*[、.．]\s*\S{0,6}(?:管制|考核|管考|考評|經費|預期|效益|附則|獎懲|督導|評核)"
-)
 _SENTENCE = re.compile(r"[，。；：、,;:]")
 
 
@@ -51,7 +49,7 @@ def read_webtext(lines: list[str]) -> Document | None:
         text = clean[k]
         if not text:
             continue
-        if _CLOSING.match(text):
+        if CLOSING.match(text):
             after = [c for c in clean[k:] if c]
             break
         kind = _kind(text, item_level, measure_level, point_level)

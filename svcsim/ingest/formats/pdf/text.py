@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from svcsim.ingest.cells import is_ascii_alnum
 from svcsim.ingest.formats.pdf.geometry import _Char, _Line, _lines, _mark_level, _NO_LINE_START, _Page
+from svcsim.ingest.structure import UNIT_END
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,10 @@ def _join(lines: list[_Line], right: float, spacing: _Spacing = _Spacing()) -> l
         # A names line (units) that stops inside a name ("市場" of 市場管理處) wrapped the whole
         # name; one that ends a name (…室/科/課) was cut where the next name would not fit.
         whole_name = prev is not None and bool(groups) and (
-            groups[-1][-1][-1:] not in _UNIT_END or len(groups[-1][-1].split(" ")[-1]) < 2)
+            groups[-1][-1][-1:] not in UNIT_END or len(groups[-1][-1].split(" ")[-1]) < 2)
         short = prev is not None and prev.x1 + _first_token_width(ln, whole_name=whole_name) < right - 0.3 * ln.size
         if prev is not None and not short and _names_line(prev) and _names_line(ln) and \
-                groups[-1][-1][-1:] in _UNIT_END and len(groups[-1][-1].split(" ")[-1]) > 1 and \
+                groups[-1][-1][-1:] in UNIT_END and len(groups[-1][-1].split(" ")[-1]) > 1 and \
                 len(text.split(" ")[0]) > 1:
             # A column too narrow to show a short line: a line that ends a unit name and one that
             # starts another are two entries (one unit per point, or a list wrapped at its space).
@@ -179,16 +180,14 @@ def _stitch(pieces: list[str], mixed_space: bool = True) -> str:
     return out.replace("\0", "")
 
 
-# The last character of an organisational unit's name (秘書室, 資訊科, 民政課, 市場管理處, 各單位…).
-_UNIT_END = set("室科課處股所局組隊站館會心院署廠位")
 
 
 def _two_words(left: str, right: str, longest: int) -> bool:
     """Whether the pieces either side of a wrap in a list of names are two names. A piece that
     ends the way unit names end (室, 科, 課, 處…) is a whole name; otherwise a one-character
     piece is a fragment, and two pieces longer together than any name seen whole are two."""
-    if len(left) > 1 and left[-1] in _UNIT_END and len(right) > 1:
+    if len(left) > 1 and left[-1] in UNIT_END and len(right) > 1:
         return True
-    if left and left[-1] not in _UNIT_END and right and right[-1] in _UNIT_END:
+    if left and left[-1] not in UNIT_END and right and right[-1] in UNIT_END:
         return False
     return min(len(left), len(right)) > 1 and len(left) + len(right) > longest
