@@ -95,8 +95,12 @@ def test_typing_shows_suggestions_from_other_agencies(page):
 
 
 def test_measure_picker_and_insert_button(page):
+    # Empty the list first: the previous test's five suggestions would otherwise satisfy the count
+    # below before the measure's own answer arrives, and the click would land on a stale card.
     page.fill("#draft", "")
+    expect(page.locator("#suggestions li")).to_have_count(0, timeout=15_000)
     page.select_option("#measure", "一(二)")
+    expect(page.locator("#status")).to_contain_text("則建議", timeout=15_000)
     expect(page.locator("#suggestions li")).to_have_count(5, timeout=15_000)
     first = page.locator("#suggestions li .text").first.text_content()
     page.locator("#suggestions li .insert").first.click()
