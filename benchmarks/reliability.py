@@ -387,7 +387,8 @@ def bench_damage(work: Path, env: dict) -> Row:
     sys.path.insert(0, str(ROOT))
     from svcsim.embed import HashEncoder
     from svcsim.errors import ModelError, StoreError
-    from svcsim.store import Corpus, vectors_for_texts
+    from svcsim.embed.cache import vectors_for_texts
+    from svcsim.store import Corpus
     from tests.helpers import make_plan
 
     with Corpus.open(base / "full.db", create=True) as c:
@@ -413,8 +414,8 @@ def bench_damage(work: Path, env: dict) -> Row:
         except ModelError as exc:
             case("NaN vectors", "model install --force" in str(exc))
 
-    import svcsim.embed.convert as conv
-    from svcsim.embed import default_model as dm
+    import svcsim.embed.e5.convert as conv
+    from svcsim.embed.e5 import install as dm
 
     real, old_home = conv.convert, os.environ.get("SVCSIM_HOME")
     os.environ["SVCSIM_HOME"] = str(base / "home")

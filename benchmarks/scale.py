@@ -98,7 +98,7 @@ def point_units(entries, vectors):
 def run_size(n: int, args, timer: StageTimer, work: Path) -> dict:
     from svcsim.ingest import iter_plan_files, parse_file
     from svcsim.store import Corpus
-    from svcsim.store.embeddings import vectors_for_texts
+    from svcsim.embed.cache import vectors_for_texts
     from svcsim.synth import generate_points_corpus, write_plan
 
     res: dict = {"n": n}

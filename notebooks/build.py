@@ -53,9 +53,11 @@ if not corpus.plans():
 print(f"corpus {DB}: {corpus.stats()}; CJK font: {FONT or 'none found'}")'''
 
 ENCODER = r'''from svcsim.embed import HashEncoder, load_encoder
+from svcsim.embed.cache import embed_corpus
 
 encoder = HashEncoder() if MODEL == "hash" else load_encoder(MODEL)
-entries, vectors = corpus.embedded_entries(encoder)
+embedded = embed_corpus(corpus, encoder)
+entries, vectors = list(embedded.entries), embedded.vectors
 points = [e for e in entries if e.kind == "point"]
 print(f"{len(entries)} entries ({len(points)} points) embedded with {encoder.name}, dim {vectors.shape[1]}")'''
 

@@ -8,9 +8,12 @@ from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, m
 
 
 def _points(db: str | None, model: str | None):
+    from svcsim.embed.cache import embed_corpus
+
     encoder = load_encoder(model)
     with open_corpus(db) as corpus, corpus.snapshot():
-        return corpus.embedded_entries(encoder, "point", show_progress=progress_enabled())
+        ec = embed_corpus(corpus, encoder, "point", show_progress=progress_enabled())
+    return list(ec.entries), ec.vectors
 
 
 @click.command("innovations")

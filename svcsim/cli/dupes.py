@@ -30,11 +30,13 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     [a_start, a_end, b_start, b_end] offsets into the two original texts.
     """
     from svcsim.dupes import iter_pairs
+    from svcsim.embed.cache import embed_corpus
 
     encoder = load_encoder(model)
     with open_corpus(db) as corpus, corpus.snapshot():
-        entries, vectors = corpus.embedded_entries(encoder, show_progress=progress_enabled())
-    pairs = iter_pairs(entries, vectors, min_label=min_class, cross_agency_only=cross_agency_only)
+        embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
+    entries = embedded.entries
+    pairs = iter_pairs(entries, embedded.vectors, min_label=min_class, cross_agency_only=cross_agency_only)
     n = 0
     if fmt == "json":
         for n, p in enumerate(pairs, 1):

@@ -16,7 +16,7 @@ def model_cmd() -> None:
 @click.option("--force", is_flag=True, help="Convert again even if a valid copy exists.")
 def install_cmd(force: bool) -> None:
     """Convert the bundled default model into $SVCSIM_HOME/models and print its folder."""
-    from svcsim.embed.default_model import ensure_default_model
+    from svcsim.embed.e5.install import ensure_default_model
 
     say(str(ensure_default_model(progress=True, force=force)))
 

@@ -20,12 +20,14 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
     """Write an HTML report: plan originality, agency overlap, reused points side by side,
     innovative points and clusters of themes with a 2-D map."""
     from svcsim.dupes import analyse
+    from svcsim.embed.cache import embed_corpus
     from svcsim.report import build_report, write_report
 
     encoder = load_encoder(model)
     with open_corpus(db) as corpus, corpus.snapshot():
-        entries, vectors = corpus.embedded_entries(encoder, show_progress=progress_enabled())
+        embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
         n_plans = len(corpus.plans())
+    entries, vectors = list(embedded.entries), embedded.vectors
     result = analyse(entries, vectors, min_label=min_class)
     extra = []
     if clusters:

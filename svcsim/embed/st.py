@@ -60,8 +60,8 @@ def fingerprint_dir(folder: Path, extra: str = "") -> str:
     A folder converted by svcsim carries the files' sha256 in its manifest; those are reused when
     the sizes still agree, to avoid re-hashing ~470 MB at every start.
     """
-    from svcsim.embed.default_model import read_manifest
-    from svcsim.embed.e5bin import sha256_file
+    from svcsim.embed.e5.install import read_manifest
+    from svcsim.embed.e5.checkpoint import sha256_file
 
     known = (read_manifest(folder) or {}).get("files", {})
     h = hashlib.sha256()
@@ -334,7 +334,7 @@ def load_encoder(
         raise InputError("quantize", f"expected None or 'int8', got {quantize!r}")
     chosen = resolve_precision(precision, quantize, device)
     if name == config.DEFAULT_MODEL:
-        from svcsim.embed.default_model import ensure_default_model
+        from svcsim.embed.e5.install import ensure_default_model
 
         folder, display = ensure_default_model(progress=progress), config.DEFAULT_MODEL
     else:

@@ -19,7 +19,7 @@ import numpy as np
 from svcsim.errors import IndexDamagedError, IndexMismatchError, InputError
 from svcsim.index.vectors import APPROXIMATE_ABOVE, MANIFEST, VectorIndex
 from svcsim.model import Entry, EntryKind
-from svcsim.store.embeddings import check_vectors, vectors_for_texts
+from svcsim.embed.cache import check_vectors, vectors_for_texts
 
 STALE_REBUILD_SHARE = 0.2
 """Rebuild instead of appending when more than this share of indexed texts is no longer used."""

@@ -375,7 +375,7 @@ class Corpus:
                 "distinct_texts": c.execute("SELECT COUNT(DISTINCT text_id) FROM entries").fetchone()[0],
             }
 
-    # -- embedding cache (see svcsim.store.embeddings for the logic) ---------------------------
+    # -- embedding cache (bytes only; svcsim.embed.cache calls the encoder) ---------------------------
     @_sql
     def cached_vectors(self, fingerprint: str, keys: Sequence[str]) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
@@ -409,12 +409,6 @@ class Corpus:
                 self._conn.executemany(sql, rows)
         except sqlite3.Error as exc:
             raise explain(self.path, exc) from exc
-
-    def embedded_entries(self, encoder, kind: EntryKind | None = None, *, show_progress: bool = False):
-        """Entries and their vectors (row-aligned), embedding only texts not cached for this encoder."""
-        from svcsim.store.embeddings import embedded_entries
-
-        return embedded_entries(self, encoder, kind=kind, show_progress=show_progress)
 
 
 def _plan_entries(plan: Plan) -> list[Entry]:

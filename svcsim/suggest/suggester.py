@@ -95,7 +95,7 @@ class Suggester:
                  show_progress: bool = False) -> None:
         from svcsim.index.corpus_index import CorpusIndex
         from svcsim.index.corpus_index import update_index as _update
-        from svcsim.store.embeddings import vectors_for_texts
+        from svcsim.embed.cache import vectors_for_texts
         from svcsim.text import match_key
 
         for name, v in (("spec_weight", spec_weight), ("browse_spec_weight", browse_spec_weight),

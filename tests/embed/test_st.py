@@ -102,7 +102,7 @@ def test_missing_model_says_how_to_fix(tmp_path):
 
 
 def test_importing_embed_does_not_import_torch():
-    code = ("import sys, svcsim.embed, svcsim.embed.st, svcsim.embed.default_model, svcsim.embed.convert, "
+    code = ("import sys, svcsim.embed, svcsim.embed.st, svcsim.embed.e5.install, svcsim.embed.e5.convert, "
             "svcsim.cli.model; bad = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     env = dict(os.environ, PYTHONPATH=str(ROOT))

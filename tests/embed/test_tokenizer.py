@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from svcsim.embed.e5tokenizer import build_charsmap, build_double_array
+from svcsim.embed.e5.tokenizer import build_charsmap, build_double_array
 
 from e5_sentences import OWN_SENTENCES  # noqa: E402  (sibling helper, tests/embed is on sys.path)
 

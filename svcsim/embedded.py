@@ -1,0 +1,152 @@
+"""The one value every analysis takes: entries, their vectors and the model that made them.
+
+:class:`EmbeddedCorpus` is validated once, when it is built (entries are :class:`~svcsim.model.Entry`,
+vectors a finite 2-D matrix with one row per entry, stored as read-only float32 unit rows), so the
+analyses downstream (:mod:`svcsim.dupes`, :mod:`svcsim.clusters`, :mod:`svcsim.suggest`) never check
+or normalise again. :func:`unit_rows` is the one normaliser of the package.
+
+This module imports numpy only; it sits below ``embed/`` so the analyses need not import it.
+
+>>> from svcsim.model import Entry
+>>> es = [Entry(id=i, kind=k, agency="甲", year=2024, file="a.txt", item="一", measure="(一)",
+...             n=None if k == "measure_title" else 1, text=t)
+...       for i, (k, t) in enumerate([("measure_title", "便民服務"), ("point", "設置單一窗口")])]
+>>> ec = EmbeddedCorpus(es, [[3.0, 4.0], [0.0, 2.0]], fingerprint="demo")
+>>> len(ec), ec.vectors[0].tolist(), len(ec.of_kind("point"))
+(2, [0.6000000238418579, 0.800000011920929], 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from svcsim.errors import InputError
+from svcsim.model import Entry, EntryKind
+
+__all__ = ["EmbeddedCorpus", "unit_rows"]
+
+
+def unit_rows(vectors: object, where: str = "vectors", *, allow_1d: bool = False) -> np.ndarray:
+    """Validate a numeric matrix and return it as contiguous float32 with unit rows (zero rows stay zero).
+
+    Args:
+        vectors: anything numpy turns into an (n, dim) array.
+        where: the name used in the error message.
+        allow_1d: accept one vector and return it as a (1, dim) matrix.
+
+    Raises:
+        InputError: not numeric, not 2-D (or 1-D when allowed), or holds NaN/infinite values.
+    """
+    try:
+        x = np.asarray(vectors, dtype=np.float32)
+    except (TypeError, ValueError) as e:
+        raise InputError(where, f"expected a 2-D numeric array (n × dim), could not convert: {e}") from None
+    if x.ndim == 1 and allow_1d:
+        x = x[None, :]
+    if x.ndim != 2:
+        raise InputError(where, f"expected a 2-D array (n × dim), got shape {x.shape}; "
+                                "for one vector use vectors[None, :]")
+    if not np.isfinite(x).all():
+        raise InputError(where, "contains NaN or infinite values; re-encode the texts")
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(x / norms, dtype=np.float32)
+
+
+def _check_entries(entries: object) -> tuple[Entry, ...]:
+    if isinstance(entries, (str, bytes, Entry)):
+        raise InputError("entries", f"expected a sequence of Entry, got a single {type(entries).__name__}")
+    try:
+        out = tuple(entries)  # type: ignore[arg-type]
+    except TypeError:
+        raise InputError("entries", f"expected a sequence of Entry, got {type(entries).__name__}") from None
+    for i, e in enumerate(out):
+        if not isinstance(e, Entry):
+            raise InputError("entries", f"item {i} is {type(e).__name__}, expected svcsim.model.Entry")
+    return out
+
+
+@dataclass(frozen=True, eq=False, init=False)
+class EmbeddedCorpus:
+    """Entries and their row-aligned vectors, checked once.
+
+    Attributes:
+        entries: the points and measure titles, in a fixed order.
+        vectors: float32 unit rows, ``vectors[i]`` belongs to ``entries[i]``; read-only.
+        fingerprint: the encoder's fingerprint (empty when the vectors came from elsewhere);
+            stored analysis results are tied to it.
+    """
+
+    entries: tuple[Entry, ...]
+    vectors: np.ndarray
+    fingerprint: str
+
+    def __init__(self, entries: Sequence[Entry], vectors: object, *, fingerprint: str = "") -> None:
+        es = _check_entries(entries)
+        x = unit_rows(vectors)
+        if len(x) != len(es) and not (len(es) == 0 and x.size == 0):
+            raise InputError("vectors", f"got {x.shape[0]} rows for {len(es)} entries; "
+                                        "pass one vector per entry, in the same order")
+        if len(es) == 0:
+            x = x.reshape(0, x.shape[1] if x.ndim == 2 else 0)
+        x.setflags(write=False)
+        if not isinstance(fingerprint, str):
+            raise InputError("fingerprint", f"expected a str, got {type(fingerprint).__name__}")
+        object.__setattr__(self, "entries", es)
+        object.__setattr__(self, "vectors", x)
+        object.__setattr__(self, "fingerprint", fingerprint)
+
+    @classmethod
+    def _trusted(cls, entries: tuple[Entry, ...], vectors: np.ndarray, fingerprint: str) -> "EmbeddedCorpus":
+        """A corpus from parts already checked (a subset of a checked corpus): no second pass."""
+        self = object.__new__(cls)
+        object.__setattr__(self, "entries", entries)
+        object.__setattr__(self, "vectors", vectors)
+        object.__setattr__(self, "fingerprint", fingerprint)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __repr__(self) -> str:
+        dim = self.vectors.shape[1] if self.vectors.ndim == 2 else 0
+        plans = len({(e.file, e.plan_id) for e in self.entries})
+        return (f"EmbeddedCorpus({len(self)} entries from {plans} plans, dim={dim}, "
+                f"fingerprint={self.fingerprint!r})")
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0
+
+    def subset(self, rows: Iterable[int]) -> "EmbeddedCorpus":
+        """The entries at ``rows`` (in that order) with their vectors."""
+        idx = np.fromiter((int(r) for r in rows), dtype=np.int64)
+        if idx.size and (idx.min() < -len(self) or idx.max() >= len(self)):
+            raise InputError("rows", f"row out of range for {len(self)} entries")
+        x = np.ascontiguousarray(self.vectors[idx])
+        x.setflags(write=False)
+        return EmbeddedCorpus._trusted(tuple(self.entries[i] for i in idx.tolist()), x, self.fingerprint)
+
+    def of_kind(self, kind: EntryKind) -> "EmbeddedCorpus":
+        """Only the points (``"point"``) or only the measure titles (``"measure_title"``)."""
+        if kind not in ("point", "measure_title"):
+            raise InputError("kind", f"got {kind!r}; use 'point' or 'measure_title'")
+        return self.subset(i for i, e in enumerate(self.entries) if e.kind == kind)
+
+    def ids(self) -> tuple[int, ...]:
+        return tuple(e.id for e in self.entries)
+
+    def same_entries(self, other: "EmbeddedCorpus") -> bool:
+        """Whether ``other`` holds the same entries in the same order (results of one fit the other)."""
+        return self is other or (len(self) == len(other) and self.ids() == other.ids())
+
+
+def require_embedded(corpus: object, where: str = "corpus") -> EmbeddedCorpus:
+    """``corpus`` itself, or an InputError that says how to build one (for an older ``(entries, vectors)`` call)."""
+    if not isinstance(corpus, EmbeddedCorpus):
+        raise InputError(where, f"expected an EmbeddedCorpus, got {type(corpus).__name__}; build one with "
+                                "svcsim.EmbeddedCorpus(entries, vectors) or Corpus.embedded(encoder)")
+    return corpus
