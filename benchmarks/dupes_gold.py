@@ -43,11 +43,12 @@ def embed(texts: list[str], model: str):
 
 def evaluate(entries, vectors, gold_pairs) -> dict:
     from svcsim.dupes import find_pairs
+    from svcsim.embedded import EmbeddedCorpus
 
     ref = lambda r: (r["file"], r["item"], r["measure"], r["n"])  # noqa: E731
     row = {(e.file, e.item, e.measure, e.n): e for e in entries}
     found = {}
-    for p in find_pairs(entries, vectors, min_label="related"):
+    for p in find_pairs(EmbeddedCorpus(entries, vectors), min_label="related"):
         k = frozenset((ref(p.a.ref()), ref(p.b.ref())))
         found[k] = p.label
     rows = []

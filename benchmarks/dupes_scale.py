@@ -113,7 +113,8 @@ def main() -> int:
     args = ap.parse_args()
     n_points = 1_000_000 if args.million else args.points
 
-    from svcsim.dupes import Thresholds, analyse
+    from svcsim.dupes import PairScan, Thresholds, analyse
+    from svcsim.embedded import EmbeddedCorpus
     from svcsim.embed import HashEncoder
     from svcsim.model import entries_from_plans
     from svcsim.synth import generate_points_corpus
@@ -133,7 +134,7 @@ def main() -> int:
     del enc, pos
     st.mark("embed (distinct texts only)", f"{len(texts):,} distinct texts")
     t = Thresholds()
-    result = analyse(entries, x, min_label="near_copy", k=args.k, max_per_text=args.max_per_text or None)
+    result = analyse(EmbeddedCorpus(entries, x), min_label="near_copy", scan=PairScan(k=args.k, max_per_text=args.max_per_text or None))
     pairs = result.pairs
     st.mark("analyse (candidates+align+groups)",
             f"{len(pairs):,} copy/near_copy entry pairs (not built), {len(pairs.cross_u):,} near-copy text pairs")

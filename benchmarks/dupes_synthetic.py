@@ -62,6 +62,7 @@ def run(corpus, model: str) -> bool:
     import random
 
     from svcsim.dupes import iter_pairs
+    from svcsim.embedded import EmbeddedCorpus
     from svcsim.dupes.classify import COPY_LABELS
     from svcsim.model import entries_from_plans
     from svcsim.synth import ref_key as synth_key
@@ -105,7 +106,7 @@ def run(corpus, model: str) -> bool:
     per_obf: dict[str, Counter] = defaultdict(Counter)
     wrong, neg_hits = [], []
     n_pairs = 0
-    for p in iter_pairs(entries, vectors, min_label="related"):
+    for p in iter_pairs(EmbeddedCorpus(entries, vectors), min_label="related"):
         n_pairs += 1
         ka, kb = ref_key(p.a.ref()), ref_key(p.b.ref())
         key = frozenset((ka, kb))
@@ -181,6 +182,7 @@ def scale(n_points: int, seed: int) -> None:
     import numpy as np
 
     from svcsim.dupes import analyse
+    from svcsim.embedded import EmbeddedCorpus
     from svcsim.model import entries_from_plans
     from svcsim.synth.generate import generate_points_corpus
 
@@ -191,7 +193,7 @@ def scale(n_points: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     # Random unit vectors: timing the semantic kNN and the lexical/alignment stages, not a model.
     vectors = rng.standard_normal((len(entries), 64)).astype(np.float32)
-    result = analyse(entries, vectors, min_label="near_copy")
+    result = analyse(EmbeddedCorpus(entries, vectors), min_label="near_copy")
     t2 = time.perf_counter()
     print(f"{len(entries)} points (generated in {t1 - t0:.0f}s): analyse {t2 - t1:.1f}s, "
           f"{len(result.pairs)} copy/near_copy pairs (counted, not built)")

@@ -42,13 +42,14 @@ BURY = {"bury_200": 200, "bury_800": 800}
 def evaluate(entries: list[dict], plants: list[list[int]], need: dict[str, int]) -> dict[str, int]:
     """Per evasion, how many plants are found (copy/near_copy with right spans), by this svcsim."""
     from svcsim.dupes import find_pairs
+    from svcsim.embedded import EmbeddedCorpus
     from svcsim.embed import HashEncoder
     from svcsim.model import Entry
     from svcsim.text.normalize import match_key
 
     es = [Entry(**{**e, "units": tuple(e["units"])}) for e in entries]
     vectors = HashEncoder(dim=256).encode([e.text for e in es])
-    got = {frozenset((p.a.id, p.b.id)): p for p in find_pairs(es, vectors, min_label="near_copy")}
+    got = {frozenset((p.a.id, p.b.id)): p for p in find_pairs(EmbeddedCorpus(es, vectors), min_label="near_copy")}
     by_id = {e.id: e for e in es}
     found: dict[str, int] = {}
     for src, dst, name in plants:

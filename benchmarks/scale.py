@@ -227,13 +227,14 @@ def run_dupes(entries, x, args, timer, tag: str) -> dict:
     # analyse = every copy/near_copy pair (streamed as a PairSet, not built N² objects), boilerplate
     # counts, reuse clusters, originality, overlap and self-reuse: what `svcsim report` computes.
     # near_copy+, because with stand-in vectors the paraphrase/related classes mean nothing.
-    from svcsim.dupes import analyse
+    from svcsim.dupes import PairScan, analyse
+    from svcsim.embedded import EmbeddedCorpus
 
     res: dict = {}
     with timer.stage(f"{tag} all pairs (analyse, near_copy+)") as st:
         _alarm(args.dupes_budget)
         try:
-            result = analyse(entries, x, min_label="near_copy", k=args.k)
+            result = analyse(EmbeddedCorpus(entries, x), min_label="near_copy", scan=PairScan(k=args.k))
             signal.alarm(0)
             pairs = result.pairs
             st.figures.update(pairs=len(pairs), **{k: pairs.count(k) for k in ("copy", "near_copy")},

@@ -160,6 +160,18 @@ class Entry:
         """The gold-pair style reference: ``{"file","item","measure","n"}``."""
         return {"file": self.file, "item": self.item, "measure": self.measure, "n": self.n}
 
+    def to_dict(self) -> dict[str, Any]:
+        """The one JSON shape of an entry, in every command's ``--json``, the report and the web API.
+
+        >>> Entry(id=7, kind="point", agency="甲局", year=2024, file="a.txt", item="一", measure="(二)", n=3,
+        ...       text="設置單一窗口").to_dict()["roc_year"]
+        113
+        """
+        return {"id": self.id, "kind": self.kind, "agency": self.agency,
+                "roc_year": self.year - 1911 if self.year is not None else None, "year": self.year,
+                "file": self.file, "item": self.item, "item_title": self.item_title, "measure": self.measure,
+                "measure_title": self.measure_title, "n": self.n, "text": self.text}
+
 
 def entries_from_plans(plans: Iterable[Plan], *, kinds: tuple[EntryKind, ...] = ("point", "measure_title")) -> list[Entry]:
     """Flatten parsed plans into entries (no store needed), numbering ids from 0 in plan order.

@@ -12,8 +12,7 @@ def _points(db: str | None, model: str | None):
 
     encoder = load_encoder(model)
     with open_corpus(db) as corpus, corpus.snapshot():
-        ec = embed_corpus(corpus, encoder, "point", show_progress=progress_enabled())
-    return list(ec.entries), ec.vectors
+        return embed_corpus(corpus, encoder, "point", show_progress=progress_enabled())
 
 
 @click.command("innovations")
@@ -29,11 +28,11 @@ def innovations_cmd(db: str | None, model: str | None, top: int, as_json: bool) 
     """
     from svcsim.clusters import score_innovation
 
-    entries, vectors = _points(db, model)
-    scores = score_innovation(entries, vectors)
+    scores = score_innovation(_points(db, model))
+    rows = scores.to_dicts()
     for rank, s in enumerate(scores[:top], start=1):
         if as_json:
-            echo_json(s.to_dict())
+            echo_json(rows[rank - 1])
         else:
             e = s.entry
             say(f"{rank:>3}. {s.score:.3f}  {e.agency} {e.year} {e.item}{e.measure}-{e.n}\n"
@@ -63,8 +62,7 @@ def clusters_cmd(db: str | None, model: str | None, method: str, innovative_only
 
     from svcsim.clusters import cluster_corpus
 
-    entries, vectors = _points(db, model)
-    result = cluster_corpus(entries, vectors, method=method, innovative_only=innovative_only,
+    result = cluster_corpus(_points(db, model), method=method, innovative_only=innovative_only,
                             assign_outliers=assign_outliers)
     if as_json:
         for obj in result.to_dicts():
@@ -77,11 +75,9 @@ def clusters_cmd(db: str | None, model: str | None, method: str, innovative_only
             if obj["representative"]:
                 say(f"    {obj['representative']}")
     if map_path:
-        from svcsim.clusters import plot_map
+        from svcsim.report.plot import plot_map
 
-        rows = {e.id: i for i, e in enumerate(entries)}
-        sub = vectors[[rows[e.id] for e in result.entries]]
-        written = plot_map(sub, list(result.labels), Path(map_path), cluster_labels=result.clusters)
+        written = plot_map(result.corpus.vectors, list(result.labels), Path(map_path), cluster_labels=result.clusters)
         say(f"clusters: map written to {written.resolve()}", err=True)
     say(f"clusters: {len(result.clusters)} clusters, {len(result.outliers)} outliers"
                f"{' (assigned)' if assign_outliers else ''} among {len(result.entries)} points "

@@ -64,33 +64,10 @@ def open_corpus(db: str | None, *, create: bool = False, readonly: bool = False)
 
 
 def load_encoder(model: str | None):
-    """The encoder for --model; 'hash' (or 'hash-DIM') gives the model-free HashEncoder."""
-    from svcsim.config import model_name
-
-    name = model_name(model)
-    if name == "hash" or (name.startswith("hash-") and not _is_folder(name)):
-        from svcsim.embed import HashEncoder
-        from svcsim.errors import InputError
-
-        digits = name[5:]
-        dim = int(digits) if digits.isascii() and digits.isdigit() else 256 if name == "hash" else 0
-        if not 8 <= dim <= 4096:
-            raise InputError("--model/SVCSIM_MODEL", f"{name!r} is not a model: the test encoder is 'hash' or "
-                             "'hash-DIM' with DIM a whole number from 8 to 4096 (e.g. hash-256); "
-                             "otherwise give a model name or folder")
-        return HashEncoder(dim=dim)
+    """The encoder for --model (the rules, ``hash`` included, are :func:`svcsim.embed.load_encoder`'s)."""
     from svcsim.embed import load_encoder as _load
 
-    return _load(name)
-
-
-def _is_folder(name: str) -> bool:
-    from pathlib import Path
-
-    try:
-        return Path(name).expanduser().is_dir()
-    except OSError:
-        return False
+    return _load(model)
 
 
 def progress_enabled() -> bool:

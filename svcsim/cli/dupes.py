@@ -35,8 +35,7 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     encoder = load_encoder(model)
     with open_corpus(db) as corpus, corpus.snapshot():
         embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
-    entries = embedded.entries
-    pairs = iter_pairs(entries, embedded.vectors, min_label=min_class, cross_agency_only=cross_agency_only)
+    pairs = iter_pairs(embedded, min_label=min_class, cross_agency_only=cross_agency_only)
     n = 0
     if fmt == "json":
         for n, p in enumerate(pairs, 1):
@@ -48,7 +47,7 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
             tag = f"{p.label}{' (template)' if p.template else ''}"
             say(f"{tag:<20} lex {p.lexical:.2f} sem {p.semantic:.3f}  "
                        f"{_where(p.a)}  ~  {_where(p.b)}\n    {p.a.text}\n    {p.b.text}")
-    say(f"dupes: {n} pairs ({min_class} or stronger) among {len(entries)} texts", err=True)
+    say(f"dupes: {n} pairs ({min_class} or stronger) among {len(embedded)} texts", err=True)
 
 
 def _where(e) -> str:

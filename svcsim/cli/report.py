@@ -27,15 +27,17 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
     with open_corpus(db) as corpus, corpus.snapshot():
         embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
         n_plans = len(corpus.plans())
-    entries, vectors = list(embedded.entries), embedded.vectors
-    result = analyse(entries, vectors, min_label=min_class)
+    result = analyse(embedded, min_label=min_class)  # the one duplicate scan; innovation reuses it
     extra = []
     if clusters:
-        from svcsim.clusters import report_sections
+        from svcsim.clusters import cluster_corpus, score_innovation
+        from svcsim.report.themes import theme_sections
 
-        rows = [i for i, e in enumerate(entries) if e.kind == "point"]
-        extra = report_sections([entries[i] for i in rows], vectors[rows])
-    page = build_report(result, subtitle=f"{n_plans} 份計畫、{len(entries)} 則文字；模型 {encoder.name}",
+        points = embedded.of_kind("point")
+        innovation = score_innovation(points, dupes=result)
+        themes = cluster_corpus(points, assign_outliers=True, innovation=innovation)
+        extra = theme_sections(themes, innovation)
+    page = build_report(result, subtitle=f"{n_plans} 份計畫、{len(embedded)} 則文字；模型 {encoder.name}",
                         max_pairs=max_pairs, extra_sections=extra)
     path = write_report(out, page)
     click.echo(f"report: {len(result.pairs)} pairs, {len(result.originality)} plans → {path.resolve()}", err=True)

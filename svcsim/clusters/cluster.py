@@ -49,7 +49,7 @@ from typing import Literal
 
 import numpy as np
 
-from svcsim.embed.base import unit_rows
+from svcsim.embedded import unit_rows
 
 from svcsim.errors import InputError
 

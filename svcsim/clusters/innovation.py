@@ -28,9 +28,8 @@ three mentions of named systems, apps, platforms, data, numbers, Latin names or 
 
 **score** = ``0.5 · novelty + 0.2 · (1 − boilerplate) + 0.3 · specificity`` (:class:`Weights`).
 
->>> from svcsim.embed import HashEncoder          # doctest: +SKIP
->>> scores = score_innovation(entries, HashEncoder().encode([e.text for e in entries]))
->>> scores[0].reasons
+>>> ranked = score_innovation(embedded_points)           # doctest: +SKIP
+>>> ranked[0].reasons                                     # doctest: +SKIP
 ('no close counterpart in other agencies (max cos 0.31, typical 0.04)', 'specific: 區塊鏈, 存證')
 """
 
@@ -45,16 +44,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from svcsim.embedded import EmbeddedCorpus, require_embedded
 from svcsim.errors import InputError
 from svcsim.model import Entry
-from svcsim.embed.base import check_entries_vectors
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from svcsim.dupes import DupesResult
 
-__all__ = ["CONCRETE_MARKERS", "InnovationScore", "Weights", "innovations_frame", "score_innovation"]
+__all__ = ["CONCRETE_MARKERS", "InnovationResult", "InnovationScore", "Weights", "score_innovation"]
 
 CONCRETE_MARKERS: tuple[str, ...] = (
     # named tools and data: what an agency builds or opens
@@ -108,22 +107,55 @@ class InnovationScore:
                 "boilerplate": round(self.boilerplate, 4), "reasons": list(self.reasons)}
 
 
+@dataclass(frozen=True)
+class InnovationResult:
+    """Every point of a corpus scored for innovation, best first.
+
+    Behaves as the sequence of its scores (``result[0]``, ``result[:10]``, ``len(result)``).
+
+    Attributes:
+        corpus: the scored points.
+        scores: one :class:`InnovationScore` per entry of ``corpus``, best first.
+    """
+
+    corpus: EmbeddedCorpus
+    scores: tuple[InnovationScore, ...]
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def __iter__(self):
+        return iter(self.scores)
+
+    def __getitem__(self, i):
+        return self.scores[i]
+
+    def to_dicts(self) -> list[dict]:
+        """The JSON shape of every command and page: :meth:`InnovationScore.to_dict` with its ``rank``."""
+        return [{"rank": r, **s.to_dict()} for r, s in enumerate(self.scores, start=1)]
+
+    def to_frame(self) -> "pd.DataFrame":
+        """One row per point, best first: the fields of :meth:`to_dicts`."""
+        from svcsim.results import frame
+
+        return frame(self.to_dicts())
+
+
 def score_innovation(
-    entries: Sequence[Entry],
-    vectors: object,
+    corpus: EmbeddedCorpus,
     *,
     dupes: "DupesResult | None" = None,
     weights: Weights = Weights(),
     neighbour_cos: float | None = None,
     n_neighbors: int = 50,
     random_state: int = 0,
-) -> list[InnovationScore]:
+) -> InnovationResult:
     """Score every entry for innovation (see the module docstring for the formula).
 
     Args:
-        entries: the points to score (usually ``kind == "point"``), from several agencies.
-        vectors: their vectors, row-aligned (float32-converted and normalised here).
-        dupes: :func:`svcsim.dupes.analyse` of the same entries and vectors; computed when omitted.
+        corpus: the points to score (usually ``corpus.of_kind("point")``), from several agencies.
+        dupes: :func:`svcsim.dupes.analyse` of these entries or of a corpus holding them (e.g.
+            points and measure titles together); computed when omitted.
         weights: the weights of novelty, non-boilerplate and specificity.
         neighbour_cos: cosine at which another agency "has a counterpart"; default halfway
             between this corpus' typical cross-agency cosine and 1.
@@ -132,10 +164,11 @@ def score_innovation(
         random_state: seed of the pair sample that estimates the typical cosine.
 
     Returns:
-        One :class:`InnovationScore` per entry, best first (ties: text, then entry id), identical
-        for any order of the input.
+        An :class:`InnovationResult`: one score per entry, best first (ties: text, then entry id),
+        identical for any order of the input.
     """
-    entries, x = check_entries_vectors(entries, vectors)
+    corpus = require_embedded(corpus)
+    entries, x = list(corpus.entries), corpus.vectors
     total = weights.novelty + weights.not_boilerplate + weights.specificity
     if min(weights.novelty, weights.not_boilerplate, weights.specificity) < 0 or not math.isclose(total, 1.0):
         raise InputError("weights", f"got {weights}; use non-negative weights summing to 1")
@@ -144,22 +177,22 @@ def score_innovation(
     if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, int) or n_neighbors < 1:
         raise InputError("n_neighbors", f"got {n_neighbors!r}; expected an int >= 1, e.g. 50")
     if not entries:
-        return []
+        return InnovationResult(corpus, ())
     if dupes is None:
-        from svcsim.dupes import analyse
+        from svcsim.dupes import PairScan, analyse
 
-        dupes = analyse(entries, x, random_state=random_state)
-    if len(dupes.boilerplate) != len(entries) or any(
-            b.entry.id != e.id for b, e in zip(dupes.boilerplate, entries)):
-        raise InputError("dupes", "its boilerplate counts are not for these entries (in this order); "
-                                  "pass analyse(entries, vectors) of the same corpus")
+        dupes = analyse(corpus, min_label="near_copy", scan=PairScan(random_state=random_state))
+    counts = {b.entry.id: b for b in dupes.boilerplate}
+    if any(e.id not in counts for e in entries):
+        raise InputError("dupes", "it is not an analysis of these points; pass svcsim.dupes.analyse() of the "
+                                  "same corpus (or of one that holds these points)")
 
     # canonical order (text, id): the neighbour search and the pair sample see the same rows
     # whatever order the caller used
     order = sorted(range(len(entries)), key=lambda i: (entries[i].text, entries[i].id))
     es = [entries[i] for i in order]
     xs = x[order]
-    bps = [dupes.boilerplate[i] for i in order]
+    bps = [counts[e.id] for e in es]
 
     agencies = np.asarray(_agency_codes(es), dtype=np.int64)
     n_agencies = int(agencies.max()) + 1
@@ -203,32 +236,7 @@ def score_innovation(
                                    reasons=tuple(reasons[:4])))
     # rounding before comparing: float noise from BLAS must not reorder ties between runs
     out.sort(key=lambda s: (-round(s.score, 9), s.entry.text, s.entry.id))
-    return out
-
-
-def innovations_frame(scores: Sequence[InnovationScore]) -> "pd.DataFrame":
-    """One row per scored entry, in the given order (best first from :func:`score_innovation`).
-
-    Columns: ``rank`` (1 = best), ``score``, ``novelty``, ``specificity``, ``boilerplate``,
-    ``max_cos``, ``agency``, ``year``, ``file``, ``item``, ``measure``, ``n``, ``text``,
-    ``reasons`` (joined with "; "). Index: ``entry_id``.
-    """
-    import pandas as pd
-
-    if isinstance(scores, InnovationScore):
-        raise InputError("scores", "expected a sequence of InnovationScore, got a single one; wrap it as [score]")
-    rows = [{
-        "entry_id": s.entry.id, "rank": r, "score": s.score, "novelty": s.novelty,
-        "specificity": s.specificity, "boilerplate": s.boilerplate, "max_cos": s.max_cos,
-        "agency": s.entry.agency, "year": s.entry.year, "file": s.entry.file, "item": s.entry.item,
-        "measure": s.entry.measure, "n": s.entry.n, "text": s.entry.text, "reasons": "; ".join(s.reasons),
-    } for r, s in enumerate(scores, start=1)]
-    cols = ["entry_id", "rank", "score", "novelty", "specificity", "boilerplate", "max_cos", "agency", "year",
-            "file", "item", "measure", "n", "text", "reasons"]
-    df = pd.DataFrame(rows, columns=cols).set_index("entry_id")
-    df["year"] = df["year"].astype("Int64")
-    df["n"] = df["n"].astype("Int64")
-    return df
+    return InnovationResult(corpus, tuple(out))
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -17,7 +17,7 @@ import numpy as np
 
 from svcsim.errors import InputError
 from svcsim.model import Entry
-from svcsim.embed.base import unit_rows
+from svcsim.embedded import unit_rows
 
 __all__ = ["ClusterLabel", "label_clusters"]
 

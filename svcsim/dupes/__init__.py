@@ -21,7 +21,7 @@ from svcsim.dupes.align import Alignment, Span, align
 from svcsim.dupes.analyse import DupesResult, HiddenText, analyse
 from svcsim.dupes.boilerplate import BoilerplateCount, ReuseCluster, TemplateRule
 from svcsim.dupes.classify import LABELS, Label, Thresholds, classify
-from svcsim.dupes.pairs import DupePair, PairSet, find_pairs, iter_pairs
+from svcsim.dupes.pairs import DupePair, PairScan, PairSet, find_pairs, iter_pairs
 from svcsim.dupes.plans import AgencyOverlap, PlanOriginality, SelfReuse
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "DupePair",
     "DupesResult",
     "HiddenText",
+    "PairScan",
     "PairSet",
     "PlanOriginality",
     "SelfReuse",

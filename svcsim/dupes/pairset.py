@@ -29,6 +29,7 @@ from svcsim.dupes.candidates import lexical_candidates, semantic_candidates
 from svcsim.dupes.classify import LABELS, Label, Thresholds, copy_key
 from svcsim.dupes.contained import contained_pairs
 from svcsim.dupes.tiling import codes_of, covered_batch, near_copy_pairs
+from svcsim.embedded import EmbeddedCorpus
 from svcsim.model import Entry
 from svcsim.text.hidden import count_hidden
 from svcsim.text.normalize import NormText, match_key, normalize_for_match
@@ -278,26 +279,57 @@ class Adjacency:
         return int(self._ptr[u + 1] - self._ptr[u])
 
 
-def scan_pairs(
-    entries: list[Entry],
-    x: np.ndarray,
-    *,
-    thresholds: Thresholds,
-    template_rule: TemplateRule,
-    k: int,
-    max_df: int,
-    max_per_text: int | None = 50,
-    exact_below: int | None,
-    random_state: int,
-    min_label: Label = "related",
-) -> PairSet:
-    """Every labelled pair and the copy groups, as a :class:`PairSet`; inputs already validated.
+@dataclass(frozen=True)
+class PairScan:
+    """How a duplicate scan searches: one settings object for :func:`~svcsim.dupes.find_pairs`,
+    :func:`~svcsim.dupes.iter_pairs` and :func:`~svcsim.dupes.analyse`.
+
+    Attributes:
+        thresholds: class thresholds (the defaults suit the default e5 model).
+        template_rule: when a copy group is template text.
+        k: semantic neighbours per distinct text (paraphrase/related candidates).
+        max_df: for paraphrase/related candidates, shingles in more distinct texts than this are
+            not used to pair texts (copies and near copies are found exactly regardless).
+        max_per_text: for paraphrase/related candidates, keep a lexical candidate only if it is
+            among the best this many of one of its texts
+            (:func:`svcsim.dupes.candidates.lexical_candidates`); ``None`` keeps them all.
+        exact_below: exact kNN below this many texts (default: the index's threshold).
+        random_state: seeds the approximate kNN above ``exact_below``.
+    """
+
+    thresholds: Thresholds = Thresholds()
+    template_rule: TemplateRule = TemplateRule()
+    k: int = 10
+    max_df: int = 500
+    max_per_text: int | None = 50
+    exact_below: int | None = None
+    random_state: int = 0
+
+    def __post_init__(self) -> None:
+        from svcsim.errors import InputError
+
+        for name in ("k", "max_df"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise InputError(f"PairScan.{name}", f"got {v!r}; expected an int >= 1")
+        if not isinstance(self.thresholds, Thresholds):
+            raise InputError("PairScan.thresholds", f"got {type(self.thresholds).__name__}; expected Thresholds")
+        if not isinstance(self.template_rule, TemplateRule):
+            raise InputError("PairScan.template_rule",
+                             f"got {type(self.template_rule).__name__}; expected TemplateRule")
+
+
+def scan_pairs(corpus: EmbeddedCorpus, scan: PairScan = PairScan(), *, min_label: Label = "related") -> PairSet:
+    """Every labelled pair and the copy groups, as a :class:`PairSet`.
 
     Near copies come from the exact join of :func:`svcsim.dupes.tiling.near_copy_pairs`, contained
     copies between points from :func:`svcsim.dupes.contained.contained_pairs`; paraphrase and
     related start from lexical/semantic candidates, and with ``min_label`` copy or near_copy they
     are not computed at all.
     """
+    entries, x = list(corpus.entries), corpus.vectors
+    thresholds, template_rule, k, max_df = scan.thresholds, scan.template_rule, scan.k, scan.max_df
+    max_per_text, exact_below, random_state = scan.max_per_text, scan.exact_below, scan.random_state
     t = thresholds
     weak_wanted = min_label not in ("copy", "near_copy")
     keys: list[str] = []

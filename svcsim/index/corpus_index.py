@@ -145,10 +145,7 @@ class SearchHit:
     score: float
 
     def to_dict(self) -> dict:
-        e = self.entry
-        return {"agency": e.agency, "year": e.year, "file": e.file, "item": e.item, "measure": e.measure,
-                "measure_title": e.measure_title, "n": e.n, "kind": e.kind, "text": e.text,
-                "score": round(float(self.score), 4)}
+        return {**self.entry.to_dict(), "score": round(float(self.score), 4)}
 
 
 class CorpusIndex:

@@ -30,3 +30,22 @@ def test_report_has_dupes_and_cluster_sections(tmp_path, monkeypatch):
     bare = tmp_path / "bare.html"
     r.invoke(cli, ["report", "--out", str(bare), "--db", db, "--model", "hash", "--no-clusters"])
     assert "clusters-map" not in bare.read_text(encoding="utf-8")
+
+
+def test_report_scans_for_duplicates_once(tmp_path, monkeypatch):
+    """The innovation ranking reuses the report's duplicate scan instead of running its own."""
+    import sys
+
+    import svcsim.dupes  # noqa: F401
+
+    analyse_mod = sys.modules["svcsim.dupes.analyse"]  # the module: the package's `analyse` is the function
+    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))
+    calls = []
+    real = analyse_mod.scan_pairs
+    monkeypatch.setattr(analyse_mod, "scan_pairs", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    db = str(tmp_path / "c.db")
+    r = CliRunner()
+    assert r.invoke(cli, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
+    res = r.invoke(cli, ["report", "--out", str(tmp_path / "r.html"), "--db", db, "--model", "hash"])
+    assert res.exit_code == 0, res.output
+    assert len(calls) == 1

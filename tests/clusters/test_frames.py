@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from svcsim.clusters import (
-    PointClusterer,
-    cluster_sizes_by_agency,
-    cluster_sizes_by_year,
-    cluster_spans,
-    label_clusters,
-)
+from svcsim.clusters import PointClusterer, label_clusters
+from svcsim.report.frames import cluster_sizes_by_agency, cluster_sizes_by_year, cluster_spans
 from svcsim.errors import InputError
 
 from cluster_fixtures import AGENCIES

@@ -6,8 +6,9 @@ import warnings
 
 import pytest
 
-from svcsim.clusters import PointClusterer, label_clusters, plot_map
-from svcsim.clusters import plot as plot_mod
+from svcsim.clusters import PointClusterer, label_clusters
+from svcsim.report import plot as plot_mod
+from svcsim.report.plot import plot_map
 from svcsim.errors import InputError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -73,7 +74,7 @@ def test_plot_map_leaves_the_backend_alone(tmp_path):
 
     code = (
         "import matplotlib; matplotlib.use('svg')\n"
-        "import numpy as np\nfrom svcsim.clusters import plot_map\n"
+        "import numpy as np\nfrom svcsim.report.plot import plot_map\n"
         "x = np.random.default_rng(0).normal(size=(30, 8)).astype('float32')\n"
         f"plot_map(x, np.arange(30) % 3, r'{tmp_path / 'm.png'}')\n"
         "import matplotlib.pyplot as plt\nassert matplotlib.get_backend() == 'svg', matplotlib.get_backend()\n"

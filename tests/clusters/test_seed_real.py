@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from svcsim.embedded import EmbeddedCorpus
+
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 # (file prefix, item, measure, n): the 3-D pipeline map, the labour-law calculator app, AED placement
 TARGETS = (("000_", "六", "(一)", 3), ("003_", "六", "(二)", 1), ("001_", "五", "(一)", 4))
@@ -35,7 +37,7 @@ def test_known_innovations_rank_in_the_top_decile(seed):
     from svcsim.clusters import score_innovation
 
     entries, vecs = seed
-    scores = score_innovation(entries, vecs)
+    scores = score_innovation(EmbeddedCorpus(entries, vecs))
     rank = {(s.entry.file[:4], s.entry.item, s.entry.measure, s.entry.n): r for r, s in enumerate(scores, start=1)}
     decile = math.ceil(len(scores) / 10)
     got = {t: rank[t] for t in TARGETS}
@@ -50,10 +52,10 @@ def test_real_model_clusters_are_labelled_and_not_one_blob(seed, method):
     from svcsim.text.segment import is_stopword
 
     entries, vecs = seed
-    r = cluster_corpus(entries, vecs, method=method)
+    r = cluster_corpus(EmbeddedCorpus(entries, vecs), method=method)
     assert len(r.clusters) >= 10
     assert max(c.size for c in r.clusters) <= len(entries) // 4
     assert len(r.outliers) / len(entries) <= (0.25 if method == "agglomerative" else 0.5)
     for c in r.clusters:
         assert c.keywords and all(len(k) >= 2 and not is_stopword(k) for k in c.keywords)
-    assert -1 not in cluster_corpus(entries, vecs, method=method, assign_outliers=True).labels
+    assert -1 not in cluster_corpus(EmbeddedCorpus(entries, vecs), method=method, assign_outliers=True).labels

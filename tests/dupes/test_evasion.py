@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from svcsim.dupes import Thresholds, analyse, find_pairs
+from svcsim.dupes import PairScan, Thresholds, analyse, find_pairs
+from svcsim.embedded import EmbeddedCorpus
 from svcsim.dupes.classify import COPY_LABELS
 from svcsim.embed import HashEncoder
 from svcsim.model import Entry
@@ -45,7 +46,7 @@ def _entries(texts_by_agency):
 def _pairs(texts_by_agency):
     entries = _entries(texts_by_agency)
     vectors = HashEncoder(dim=256).encode([e.text for e in entries])
-    return entries, vectors, find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL)
+    return entries, vectors, find_pairs(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL))
 
 
 def _pair_of(pairs, a, b):
@@ -126,8 +127,7 @@ def test_contained_flag_and_hidden_counts_are_in_the_json():
 def test_analysis_lists_points_carrying_invisible_characters():
     copy = EVASIONS["hangul_fillers"](SRC, random.Random(4))
     entries = _entries([("甲", SRC), ("乙", copy), ("丙", OTHERS[0])])
-    r = analyse(entries, HashEncoder(dim=256).encode([e.text for e in entries]), min_label="near_copy",
-                thresholds=LEXICAL)
+    r = analyse(EmbeddedCorpus(entries, HashEncoder(dim=256).encode([e.text for e in entries])), min_label="near_copy", scan=PairScan(thresholds=LEXICAL))
     assert [h.entry.text for h in r.hidden] == [copy]
     chars = r.hidden[0].chars
     assert len(chars) == len(copy) - len(SRC)

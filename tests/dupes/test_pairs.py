@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from svcsim.dupes import TemplateRule, Thresholds, analyse, classify, find_pairs
+from svcsim.dupes import PairScan, TemplateRule, Thresholds, analyse, classify, find_pairs
+from svcsim.embedded import EmbeddedCorpus
 from svcsim.dupes.align import align
 from svcsim.errors import InputError
 from svcsim.text.normalize import match_key
@@ -21,7 +22,7 @@ def _by_texts(pairs):
 
 def test_planted_copies_get_their_labels(corpus):
     entries, vectors = corpus
-    got = _by_texts(find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL))
+    got = _by_texts(find_pairs(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL)))
     assert got[frozenset((C_SRC, C_COPY))].label == "copy"
     assert got[frozenset((C_SRC, N_COPY))].label == "near_copy"
     assert got[frozenset((V_SRC, V_COPY))].label == "near_copy"  # 臺→台 is a change, not width
@@ -32,8 +33,7 @@ def test_planted_copies_get_their_labels(corpus):
 
 def test_only_planted_point_pairs_are_reported(corpus):
     entries, vectors = corpus
-    point_pairs = {k for k, p in _by_texts(find_pairs(entries, vectors, min_label="near_copy",
-                                                        thresholds=LEXICAL)).items() if p.a.kind == "point"}
+    point_pairs = {k for k, p in _by_texts(find_pairs(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL))).items() if p.a.kind == "point"}
     planted = {frozenset(t) for t in [(C_SRC, C_COPY), (C_SRC, N_COPY), (C_COPY, N_COPY), (V_SRC, V_COPY),
                                       (R_SRC, R_SWAP), (Y_SRC, Y_KEEP)]}
     opening = {k for k in point_pairs if len(k) == 1}  # the identical opening row of every plan
@@ -42,7 +42,7 @@ def test_only_planted_point_pairs_are_reported(corpus):
 
 def test_earlier_entry_is_a_and_spans_index_both_originals(corpus):
     entries, vectors = corpus
-    for p in find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL):
+    for p in find_pairs(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL)):
         assert (p.a.year, p.a.file) <= (p.b.year, p.b.file)
         assert p.a.kind == p.b.kind
         assert p.spans
@@ -53,7 +53,7 @@ def test_earlier_entry_is_a_and_spans_index_both_originals(corpus):
 
 def test_template_titles_and_opening_row_are_template_but_copies_are_not(corpus):
     entries, vectors = corpus
-    pairs = find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL, template_rule=RULE)
+    pairs = find_pairs(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL, template_rule=RULE))
     titles = [p for p in pairs if p.a.text == TITLE_1]
     assert len(titles) == 10 and all(p.template and p.label == "copy" for p in titles)  # 5 plans: C(5,2)
     assert all(p.template for p in pairs if p.a.item == "0")
@@ -63,14 +63,14 @@ def test_template_titles_and_opening_row_are_template_but_copies_are_not(corpus)
 
 def test_text_carried_by_most_agencies_is_template(corpus):
     entries, vectors = corpus
-    pairs = _by_texts(find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL))
+    pairs = _by_texts(find_pairs(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL)))
     assert pairs[frozenset((C_SRC, C_COPY))].template  # 3 of 4 agencies ≥ max(3, 50 %)
     assert not pairs[frozenset((V_SRC, V_COPY))].template  # 2 agencies
 
 
 def test_cross_agency_only_drops_self_reuse(corpus):
     entries, vectors = corpus
-    pairs = find_pairs(entries, vectors, min_label="near_copy", thresholds=LEXICAL, cross_agency_only=True)
+    pairs = find_pairs(EmbeddedCorpus(entries, vectors), min_label="near_copy", cross_agency_only=True, scan=PairScan(thresholds=LEXICAL))
     assert pairs and all(p.a.agency != p.b.agency for p in pairs)
     assert frozenset((Y_SRC, Y_KEEP)) not in _by_texts(pairs)
 
@@ -78,8 +78,8 @@ def test_cross_agency_only_drops_self_reuse(corpus):
 def test_result_does_not_depend_on_entry_order(corpus):
     entries, vectors = corpus
     order = np.random.default_rng(0).permutation(len(entries))
-    one = find_pairs(entries, vectors, thresholds=LEXICAL)
-    two = find_pairs([entries[i] for i in order], vectors[order], thresholds=LEXICAL)
+    one = find_pairs(EmbeddedCorpus(entries, vectors), scan=PairScan(thresholds=LEXICAL))
+    two = find_pairs(EmbeddedCorpus([entries[i] for i in order], vectors[order]), scan=PairScan(thresholds=LEXICAL))
     assert one == two
 
 
@@ -98,21 +98,25 @@ def test_semantic_classes_follow_cosine_thresholds():
 def test_bad_inputs_say_what_to_do(corpus):
     entries, vectors = corpus
     with pytest.raises(InputError, match="one vector per entry"):
-        find_pairs(entries, vectors[:-1])
+        find_pairs(EmbeddedCorpus(entries, vectors[:-1]))
     with pytest.raises(InputError, match="min_label"):
-        find_pairs(entries, vectors, min_label="similar")
+        find_pairs(EmbeddedCorpus(entries, vectors), min_label="similar")
     with pytest.raises(InputError, match="sequence of Entry"):
-        find_pairs(entries[0], vectors[:1])
+        find_pairs(EmbeddedCorpus(entries[0], vectors[:1]))
+    with pytest.raises(InputError, match="EmbeddedCorpus"):  # the older (entries, vectors) call
+        find_pairs(entries)
+    with pytest.raises(InputError, match="PairScan.k"):
+        PairScan(k=0)
 
 
 def test_vectors_are_normalised_at_the_edge(corpus):
     entries, vectors = corpus
-    assert find_pairs(entries, vectors * 3.0, thresholds=LEXICAL) == find_pairs(entries, vectors, thresholds=LEXICAL)
+    assert find_pairs(EmbeddedCorpus(entries, vectors * 3.0), scan=PairScan(thresholds=LEXICAL)) == find_pairs(EmbeddedCorpus(entries, vectors), scan=PairScan(thresholds=LEXICAL))
 
 
 def test_analyse_summarises_plans(corpus):
     entries, vectors = corpus
-    r = analyse(entries, vectors, min_label="near_copy", thresholds=LEXICAL, template_rule=RULE)
+    r = analyse(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL, template_rule=RULE))
     orig = {o.file: o for o in r.originality}
     assert orig["yi_113.txt"].n_copied == 2 and orig["yi_113.txt"].originality == pytest.approx(2 / 4)  # opening row is template, not copied
     assert orig["jia_113.txt"].n_copied == 0  # its only reuse is from its own agency
@@ -131,16 +135,16 @@ def test_analyse_summarises_plans(corpus):
 
 
 def test_frames_have_documented_columns(corpus):
-    from svcsim.dupes import frames
+    from svcsim.report import frames
 
     entries, vectors = corpus
-    r = analyse(entries, vectors, min_label="near_copy", thresholds=LEXICAL)
+    r = analyse(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL))
     pf = frames.pairs_frame(r.pairs)
     assert len(pf) == len(r.pairs) and {"a_agency", "b_text", "label", "spans"} <= set(pf.columns)
     of = frames.overlap_frame(r.overlap, share=True)
     assert list(of.index) == list(r.overlap.agencies) and of.values.max() <= 1.0
     assert len(frames.originality_frame(r.originality)) == 5
-    assert len(frames.clusters_frame(r.clusters)) == len(r.clusters)
+    assert len(frames.copy_groups_frame(r.clusters)) == len(r.clusters)
     assert len(frames.boilerplate_frame(r.boilerplate)) == len(entries)
     assert list(frames.self_reuse_frame(r.self_reuse)["n_reused"]) == [1]
 
@@ -149,13 +153,13 @@ def test_streamed_pairs_are_find_pairs_in_label_order(corpus):
     from svcsim.dupes import LABELS, iter_pairs
 
     entries, vectors = corpus
-    listed = find_pairs(entries, vectors, thresholds=LEXICAL)
-    streamed = list(iter_pairs(entries, vectors, thresholds=LEXICAL))
+    listed = find_pairs(EmbeddedCorpus(entries, vectors), scan=PairScan(thresholds=LEXICAL))
+    streamed = list(iter_pairs(EmbeddedCorpus(entries, vectors), scan=PairScan(thresholds=LEXICAL)))
     assert sorted(streamed, key=lambda p: (p.a.id, p.b.id)) == sorted(listed, key=lambda p: (p.a.id, p.b.id))
     ranks = [(LABELS.index(p.label), -p.lexical) for p in streamed]
     assert ranks == sorted(ranks)
     with pytest.raises(InputError, match="min_label"):
-        iter_pairs(entries, vectors, min_label="similar")  # raises at the call, not on first next()
+        iter_pairs(EmbeddedCorpus(entries, vectors), min_label="similar")  # raises at the call, not on first next()
 
 
 def test_a_sentence_every_plan_repeats_is_counted_not_expanded():
@@ -167,7 +171,7 @@ def test_a_sentence_every_plan_repeats_is_counted_not_expanded():
                      measure="(一)", n=1, text=t, plan_id=i) for i, t in enumerate(texts)]
     vectors = np.ones((len(texts), 8), dtype=np.float32)
     vectors[-1, 0] = -5.0
-    r = analyse(entries, vectors, min_label="near_copy")
+    r = analyse(EmbeddedCorpus(entries, vectors), min_label="near_copy")
     assert len(r.pairs) == n * (n - 1) // 2
     first = next(iter(r.pairs))
     assert first.label == "copy" and first.template and first.lexical == 1.0

@@ -87,12 +87,13 @@ def test_dense_reuse_has_no_cap():
 
 def test_pair_counts_are_arithmetic_and_match_the_stream():
     from svcsim.dupes import analyse
+    from svcsim.embedded import EmbeddedCorpus
     from svcsim.embed import HashEncoder
     from svcsim.model import entries_from_plans
     from svcsim.synth import generate_points_corpus
 
     es = entries_from_plans(generate_points_corpus(1500, seed=1).plans)
-    r = analyse(es, HashEncoder(dim=64).encode([e.text for e in es]), min_label="near_copy")
+    r = analyse(EmbeddedCorpus(es, HashEncoder(dim=64).encode([e.text for e in es])), min_label="near_copy")
     counts = {lab: sum(1 for _ in r.pairs.iter_label(lab)) for lab in ("copy", "near_copy")}
     assert counts["copy"] > 0 and counts["near_copy"] > 0
     assert {lab: r.pairs.count(lab) for lab in counts} == counts

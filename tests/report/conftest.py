@@ -25,7 +25,8 @@ def report_plans():
 
 @pytest.fixture(scope="session")
 def result(report_plans):
-    from svcsim.dupes import TemplateRule, Thresholds, analyse
+    from svcsim.dupes import PairScan, TemplateRule, Thresholds, analyse
+    from svcsim.embedded import EmbeddedCorpus
     from svcsim.embed import HashEncoder
     from svcsim.model import entries_from_plans
 
@@ -33,4 +34,4 @@ def result(report_plans):
     vectors = HashEncoder(dim=256).encode([e.text for e in entries])
     lexical = Thresholds(paraphrase=2.0, paraphrase_same_measure=2.0, related=2.0, related_with_overlap=2.0)
     # The planted copy of the script text makes sure hostile text reaches the pairs table.
-    return analyse(entries, vectors, min_label="near_copy", thresholds=lexical, template_rule=TemplateRule(min_agencies=4))
+    return analyse(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=lexical, template_rule=TemplateRule(min_agencies=4)))

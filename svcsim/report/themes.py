@@ -1,6 +1,6 @@
-"""The clusters' part of the HTML report: a 2-D theme map, a cluster table, the top innovations.
+"""The themes' part of the HTML report: a 2-D theme map, a cluster table, the top innovations.
 
-Plug into the report with ``build_report(result, extra_sections=report_sections(entries, vectors))``.
+Plug into the report with ``build_report(dupes, extra_sections=theme_sections(clustering))``.
 Every piece of plan text is escaped; the map is an inline ``data:`` PNG so the report stays one file.
 """
 
@@ -8,74 +8,52 @@ from __future__ import annotations
 
 import html
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from svcsim.clusters.innovation import InnovationScore, score_innovation
-from svcsim.clusters.pipeline import ClusteringResult, cluster_corpus
-from svcsim.model import Entry
-from svcsim.embed.base import check_entries_vectors
+from svcsim.clusters import ClusteringResult, InnovationResult
+from svcsim.report.sections import ReportSection, png_data_uri
 
-if TYPE_CHECKING:
-    from svcsim.dupes import DupesResult
-    from svcsim.report import ReportSection
-
-__all__ = ["report_sections"]
+__all__ = ["theme_sections"]
 
 
 def _esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def report_sections(
-    entries: Sequence[Entry],
-    vectors: object,
+def theme_sections(
+    clustering: ClusteringResult,
+    innovation: InnovationResult,
     *,
-    dupes: "DupesResult | None" = None,
-    result: ClusteringResult | None = None,
-    scores: Sequence[InnovationScore] | None = None,
     n_innovations: int = 20,
     n_clusters: int = 30,
     random_state: int = 0,
-) -> list["ReportSection"]:
+) -> list[ReportSection]:
     """Three report sections: ``clusters-map`` (PNG), ``clusters-table`` and ``innovations``.
 
     Args:
-        entries: the points.
-        vectors: their vectors, row-aligned.
-        dupes: :func:`svcsim.dupes.analyse` of the same points (reused for the innovation score).
-        result: a precomputed :func:`cluster_corpus` result of these entries (else computed with
-            the defaults and outliers assigned to their nearest cluster).
-        scores: precomputed innovation scores (else computed).
+        clustering: :func:`svcsim.clusters.cluster_corpus` of the points.
+        innovation: :func:`svcsim.clusters.score_innovation` of the same points.
         n_innovations: rows in the innovations table.
         n_clusters: rows in the cluster table (largest clusters).
-        random_state: seed of every random step.
+        random_state: seed of the 2-D projection.
     """
-    from svcsim.report import ReportSection, png_data_uri
-
-    entries, x = check_entries_vectors(entries, vectors)
-    if scores is None:
-        scores = score_innovation(entries, x, dupes=dupes, random_state=random_state)
-    if result is None:
-        result = cluster_corpus(entries, x, assign_outliers=True, scores=scores, random_state=random_state)
     return [
         ReportSection(id="clusters-map", title="主題地圖 (theme map)",
-                      html=_map_html(result, entries, x, random_state, png_data_uri)),
-        ReportSection(id="clusters-table", title="主題群集 (clusters)", html=_table_html(result, n_clusters)),
-        ReportSection(id="innovations", title="創新措施 (top innovations)", html=_innovations_html(scores, n_innovations)),
+                      html=_map_html(clustering, random_state, png_data_uri)),
+        ReportSection(id="clusters-table", title="主題群集 (clusters)", html=_table_html(clustering, n_clusters)),
+        ReportSection(id="innovations", title="創新措施 (top innovations)",
+                      html=_innovations_html(innovation, n_innovations)),
     ]
 
 
-def _map_html(result: ClusteringResult, entries: list[Entry], x, random_state: int, to_uri) -> str:
+def _map_html(result: ClusteringResult, random_state: int, to_uri) -> str:
     import warnings
 
-    from svcsim.clusters.plot import plot_map
+    from svcsim.report.plot import plot_map
 
     if not result.entries:
         return "<p>No points to map.</p>"
-    rows = {e.id: i for i, e in enumerate(entries)}
-    sub = x[[rows[e.id] for e in result.entries]]
+    sub = result.corpus.vectors
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "map.png"
         with warnings.catch_warnings(record=True) as caught:
@@ -106,9 +84,9 @@ def _table_html(result: ClusteringResult, limit: int) -> str:
             "<th>年度 years</th><th>代表 representative</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
-def _innovations_html(scores: Sequence[InnovationScore], limit: int) -> str:
+def _innovations_html(scores: InnovationResult, limit: int) -> str:
     rows = []
-    for rank, s in enumerate(list(scores)[:limit], start=1):
+    for rank, s in enumerate(scores.scores[:limit], start=1):
         e = s.entry
         ref = f"{e.item}{e.measure}" + (f" 第{e.n}點" if e.n is not None else "")
         rows.append(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from svcsim.errors import InputError
-from svcsim.embed.base import unit_rows
+from svcsim.embedded import unit_rows
 
 if TYPE_CHECKING:
     from svcsim.clusters.labels import ClusterLabel
