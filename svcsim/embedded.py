@@ -29,16 +29,18 @@ from svcsim.model import Entry, EntryKind
 __all__ = ["EmbeddedCorpus", "unit_rows"]
 
 
-def unit_rows(vectors: object, where: str = "vectors", *, allow_1d: bool = False) -> np.ndarray:
+def unit_rows(vectors: object, where: str = "vectors", *, allow_1d: bool = False, finite: bool = True) -> np.ndarray:
     """Validate a numeric matrix and return it as contiguous float32 with unit rows (zero rows stay zero).
 
     Args:
         vectors: anything numpy turns into an (n, dim) array.
         where: the name used in the error message.
         allow_1d: accept one vector and return it as a (1, dim) matrix.
+        finite: refuse NaN/infinite values; an encoder passes ``False`` so that its caller can
+            report damaged model weights as a model error (:func:`svcsim.embed.cache.check_vectors`).
 
     Raises:
-        InputError: not numeric, not 2-D (or 1-D when allowed), or holds NaN/infinite values.
+        InputError: not numeric, not 2-D (or 1-D when allowed), or (with ``finite``) holds NaN/infinite values.
     """
     try:
         x = np.asarray(vectors, dtype=np.float32)
@@ -49,7 +51,7 @@ def unit_rows(vectors: object, where: str = "vectors", *, allow_1d: bool = False
     if x.ndim != 2:
         raise InputError(where, f"expected a 2-D array (n × dim), got shape {x.shape}; "
                                 "for one vector use vectors[None, :]")
-    if not np.isfinite(x).all():
+    if finite and not np.isfinite(x).all():
         raise InputError(where, "contains NaN or infinite values; re-encode the texts")
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0

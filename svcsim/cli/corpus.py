@@ -49,77 +49,50 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool, workers: i
     from collections import Counter
 
     from svcsim.config import db_path
-    from svcsim.ingest.batch import load_batch
-    from svcsim.ingest.files import PLAN_SUFFIXES, scan_plan_files
+    from svcsim.ingest.files import PLAN_SUFFIXES
+    from svcsim.ingest.into import read_plans
 
-    scan = scan_plan_files(paths)
-    for f in scan.ignored:
-        say(f"svcsim: not read {f}: not a plan file kind (reads {' '.join(PLAN_SUFFIXES)})", err=True)
-    files = list(scan.files)
-    order = {f: i for i, f in enumerate(files)}
     target = db_path(db)
     created = not target.exists()
-    results = []
-    with click.progressbar(length=len(files), label="parsing", file=None if progress_enabled() else _Null()) as bar:
-        for r in load_batch(files, workers=workers):
-            results.append(r)
+    with click.progressbar(length=0, label="parsing", file=None if progress_enabled() else _Null()) as bar:
+        def step(done: int, total: int) -> None:
+            bar.length = total
             bar.update(1)
-    results.sort(key=lambda r: order[r.path])
-    rejected = [(str(r.path), r.error) for r in results if r.error is not None]
-    parsed = [(r.path, r.plan, r.kind) for r in results if r.plan is not None]
-    # one plan per agency and year: a second file claiming the same one in this batch is a conflict
-    from svcsim.store.corpus import plan_key
 
-    first: dict[str, str] = {}
-    kept = []
-    for f, plan, kind in parsed:
-        k = plan_key(plan)
-        if k in first:
-            rejected.append((str(f), f"same agency and year as {first[k]} ({plan.agency} {plan.roc_year}); "
-                                     "ingest it on its own to replace that plan"))
-        else:
-            first[k] = str(f)
-            kept.append((f, plan, kind))
-    parsed = kept
-    if not parsed and rejected:
-        for f, why in rejected:
+        batch = read_plans(paths, workers=workers, progress=step)
+    for f in batch.ignored:
+        say(f"svcsim: not read {f}: not a plan file kind (reads {' '.join(PLAN_SUFFIXES)})", err=True)
+
+    def report_rejected() -> None:
+        for r in batch.rejected:
             if as_json:
-                echo_json({"file": f, "action": "rejected", "reason": why})
-            say(f"svcsim: rejected {f}: {why}", err=True)
+                echo_json(r.to_dict())
+            say(f"svcsim: rejected {r.path}: {r.reason}", err=True)
+
+    if not batch.plans and batch.rejected:
+        report_rejected()  # nothing to store: no database is created
         raise SystemExit(2)
     corpus = open_corpus(db, create=True)
     if created:
         click.echo(f"svcsim: created corpus {target}", err=True)
-    counts = {"added": 0, "replaced": 0, "unchanged": 0}
-    points = {"added": 0, "replaced": 0, "skipped": 0}
-    kinds: Counter[str] = Counter()
     with corpus:
-        for f, plan, kind in parsed:
-            out = corpus.add_plan(plan, path=str(f))
-            counts[out.action] += 1
-            kinds[kind] += 1
-            if out.action == "unchanged":
-                points["skipped"] += plan.n_points
-            elif out.action == "replaced":
-                points["replaced"] += plan.n_points
-            else:
-                points["added"] += plan.n_points
-            if as_json:
-                echo_json({"file": str(f), "action": out.action, "plan_id": out.plan_id, "agency": plan.agency,
-                           "year": plan.year, "points": plan.n_points, "format": kind})
-    for f, why in rejected:
-        if as_json:
-            echo_json({"file": f, "action": "rejected", "reason": why})
-        say(f"svcsim: rejected {f}: {why}", err=True)
+        report = batch.store(corpus)
+    if as_json:
+        for r in report.files:
+            if r.action != "rejected":
+                echo_json(r.to_dict())
+    report_rejected()
+    counts, points = report.counts(), report.points()
+    kinds = Counter(r.format for r in report.files if r.action != "rejected")
     by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     click.echo(
         f"plans: {counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged"
         f" (by format: {by_kind or 'none'}); "
-        f"points: {points['added']} added, {points['replaced']} replaced, {points['skipped']} skipped; "
-        f"files rejected: {len(rejected)}, not read: {len(scan.ignored)}  ({target})",
+        f"points: {points['added']} added, {points['replaced']} replaced, {points['unchanged']} skipped; "
+        f"files rejected: {counts['rejected']}, not read: {len(batch.ignored)}  ({target})",
         err=True,
     )
-    if rejected:
+    if batch.rejected:
         raise SystemExit(2)
 
 

@@ -73,10 +73,10 @@ def _write_csv(pairs) -> int:
 
 
 def csv_cell(value):
-    """A CSV value a spreadsheet shows as text: a string starting with = + - @ (or tab/CR, which
+    r"""A CSV value a spreadsheet shows as text: a string starting with = + - @ (or tab/CR, which
     some strip before them) would run as a formula, e.g. =HYPERLINK(...), so it gets a leading '.
 
-    >>> csv_cell("=HYPERLINK(\"http://x\")"), csv_cell("設置單一窗口"), csv_cell(0.5)
+    >>> csv_cell('=HYPERLINK("http://x")'), csv_cell("設置單一窗口"), csv_cell(0.5)
     ('\'=HYPERLINK("http://x")', '設置單一窗口', 0.5)
     """
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

@@ -4,6 +4,7 @@ the points that carry invisible characters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -24,8 +25,12 @@ from svcsim.dupes.plans import (
     self_reuse,
 )
 from svcsim.embedded import EmbeddedCorpus, require_embedded
+from svcsim.errors import InputError
 from svcsim.model import Entry
 from svcsim.text.hidden import HiddenChar, hidden_chars
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,20 @@ class DupesResult:
     overlap: AgencyOverlap
     self_reuse: tuple[SelfReuse, ...]
     hidden: tuple[HiddenText, ...] = ()
+
+    def to_frame(self, table: Literal["pairs", "plans", "self_reuse"] = "plans") -> "pd.DataFrame":
+        """One table of the result with its JSON field names: ``"plans"`` (originality, one row per
+        plan), ``"pairs"`` (one row per pair, ``a_*``/``b_*`` columns) or ``"self_reuse"``.
+
+        Tables with other shapes (the agency × agency matrix, copy groups) are in
+        :mod:`svcsim.report.frames`.
+        """
+        from svcsim.results import frame
+
+        rows = {"plans": self.originality, "pairs": self.pairs, "self_reuse": self.self_reuse}
+        if table not in rows:
+            raise InputError("table", f"got {table!r}; use one of {', '.join(rows)}")
+        return frame(r.to_dict() for r in rows[table])
 
 
 def analyse(corpus: EmbeddedCorpus, *, min_label: Label = "paraphrase", scan: PairScan = PairScan()) -> DupesResult:

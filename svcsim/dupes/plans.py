@@ -66,6 +66,12 @@ class PlanOriginality:
     n_template: int
     originality: float
 
+    def to_dict(self) -> dict:
+        """The JSON shape of a plan's row (``roc_year`` beside the Western ``year``)."""
+        return {"file": self.file, "agency": self.agency, "roc_year": _roc(self.year), "year": self.year,
+                "n_points": self.n_points, "n_copied": self.n_copied, "n_template": self.n_template,
+                "originality": round(self.originality, 4)}
+
 
 def originality(entries: Sequence[Entry], pairs: PairSet) -> list[PlanOriginality]:
     """One row per plan, in (year, file) order."""
@@ -159,6 +165,17 @@ class SelfReuse:
     n_points: int
     n_reused: int
     share: float
+
+    def to_dict(self) -> dict:
+        """The JSON shape of a year-over-year row."""
+        return {"file": self.file, "agency": self.agency, "roc_year": _roc(self.year), "year": self.year,
+                "previous_file": self.previous_file, "previous_roc_year": _roc(self.previous_year),
+                "previous_year": self.previous_year, "n_points": self.n_points, "n_reused": self.n_reused,
+                "share": round(self.share, 4)}
+
+
+def _roc(year: int | None) -> int | None:
+    return year - 1911 if year is not None else None
 
 
 def self_reuse(entries: Sequence[Entry], pairs: PairSet) -> list[SelfReuse]:

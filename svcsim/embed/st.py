@@ -26,7 +26,8 @@ from typing import Any, Literal
 import numpy as np
 
 from svcsim import config
-from svcsim.embed.base import PromptKind, check_texts, normalise_rows
+from svcsim.embed.base import PromptKind, check_texts
+from svcsim.embedded import unit_rows
 from svcsim.errors import InputError, ModelError
 
 Quantize = Literal["int8"]
@@ -212,7 +213,7 @@ class SentenceTransformerEncoder:
                 emb = self._model(feats)["sentence_embedding"].float().cpu().numpy()
                 for r, j in enumerate(batch):
                     out[wins[j].owner] += wins[j].weight * emb[r]
-        return normalise_rows(out)
+        return unit_rows(out, "model output", allow_1d=True, finite=False)
 
 
 def _resolve(name_or_path: str) -> tuple[Path, str]:

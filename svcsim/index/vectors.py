@@ -20,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 
+from svcsim.embedded import unit_rows
 from svcsim.errors import IndexDamagedError, IndexMismatchError, InputError
 from svcsim.locks import file_lock
 
@@ -34,15 +35,6 @@ def _faiss():
     import faiss  # heavy: imported only when an index is used
 
     return faiss
-
-
-def _as_matrix(vectors: np.ndarray, where: str = "vectors") -> np.ndarray:
-    x = np.asarray(vectors, dtype=np.float32)
-    if x.ndim != 2:
-        raise InputError(where, f"expected a 2-D array (n, dim), got shape {x.shape}")
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return np.ascontiguousarray(x / norms, dtype=np.float32)
 
 
 def _ivf_params(n: int) -> tuple[int, int]:
@@ -125,7 +117,7 @@ class VectorIndex:
               random_state: int = 0) -> "VectorIndex":
         """Build an exact index, or an IVF one when there are more than ``approximate_above`` vectors."""
         faiss = _faiss()
-        x = _as_matrix(vectors)
+        x = unit_rows(vectors)
         n, dim = x.shape
         ids = np.arange(n, dtype=np.int64) if ids is None else np.asarray(ids, dtype=np.int64)
         if ids.shape != (n,):
@@ -166,7 +158,7 @@ class VectorIndex:
         return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
 
     def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
-        x = _as_matrix(vectors)
+        x = unit_rows(vectors)
         if x.shape[1] != self.dim:
             raise IndexMismatchError(
                 f"vectors of dimension {x.shape[1]} cannot be added to an index of dimension {self.dim}; "
@@ -177,7 +169,7 @@ class VectorIndex:
 
     def search(self, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` (scores, ids) per query; missing results have id −1 and score −inf."""
-        q = _as_matrix(queries, "queries")
+        q = unit_rows(queries, "queries")
         if q.shape[1] != self.dim:
             raise IndexMismatchError(
                 f"query dimension {q.shape[1]} does not match the index dimension {self.dim} "
@@ -306,7 +298,7 @@ def neighbours(vectors: np.ndarray, *, k: int = 10, exact_below: int = APPROXIMA
     shape ``(n, k)``; ``idx`` holds row numbers, −1 where fewer than ``k`` neighbours exist.
     Exact duplicates of a row are its neighbours like any other row (only the row itself is dropped).
     """
-    x = _as_matrix(vectors)
+    x = unit_rows(vectors)
     n = len(x)
     sims = np.full((n, k), -np.inf, dtype=np.float32)
     idx = np.full((n, k), -1, dtype=np.int64)

@@ -55,12 +55,21 @@ def default_workers(n_files: int) -> int:
     return max(1, min(cores, n_files // 2))
 
 
+def _main_importable() -> bool:
+    """Whether worker processes can start: they re-import the caller's main script, which fails
+    when it is not a file (``python - < script``); then the batch runs in this process."""
+    import sys
+
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or Path(main_file).is_file()
+
+
 def load_batch(paths: Sequence[str | os.PathLike], *, workers: int | None = None) -> Iterator[BatchResult]:
     """Parse ``paths`` on ``workers`` processes (default: :func:`default_workers`), yielding each
     result as it finishes (not in input order)."""
     files = [Path(p) for p in paths]
     workers = default_workers(len(files)) if workers is None else max(1, workers)
-    if workers == 1 or len(files) < 2:
+    if workers == 1 or len(files) < 2 or not _main_importable():
         for f in files:
             yield load_one(f)
         return

@@ -14,7 +14,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 
 @pytest.fixture
 def runner(tmp_path, monkeypatch):
-    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("SVCSIM_DB", raising=False)
     return CliRunner()
 

@@ -20,7 +20,7 @@ FORMULA = '=HYPERLINK("http://evil.example","點此")設置單一窗口，提供
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))  # its own models/: one test fakes the model
     monkeypatch.setenv("SVCSIM_MODEL", "hash")
     monkeypatch.delenv("SVCSIM_DB", raising=False)
     return tmp_path

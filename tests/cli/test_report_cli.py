@@ -11,7 +11,6 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"
 
 
 def test_report_has_dupes_and_cluster_sections(tmp_path, monkeypatch):
-    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))
     plans = tmp_path / "plans"
     plans.mkdir()
     for f in sorted(EXAMPLES.glob("*_113.txt"))[:3]:
@@ -39,7 +38,6 @@ def test_report_scans_for_duplicates_once(tmp_path, monkeypatch):
     import svcsim.dupes  # noqa: F401
 
     analyse_mod = sys.modules["svcsim.dupes.analyse"]  # the module: the package's `analyse` is the function
-    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))
     calls = []
     real = analyse_mod.scan_pairs
     monkeypatch.setattr(analyse_mod, "scan_pairs", lambda *a, **kw: calls.append(1) or real(*a, **kw))

@@ -14,7 +14,6 @@ from svcsim.store import Corpus
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("SVCSIM_DB", raising=False)
     monkeypatch.delenv("SVCSIM_MODEL", raising=False)
     path = tmp_path / "c.db"

@@ -52,7 +52,6 @@ def test_cli_writes_the_report(tmp_path, monkeypatch, report_plans):
     from svcsim.cli.main import cli
     from svcsim.store import Corpus
 
-    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))
     db = tmp_path / "c.db"
     with Corpus.open(db, create=True) as c:
         for p in report_plans:
