@@ -31,9 +31,8 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Image, display
 
-from svcsim.clusters import find_cjk_font
-from svcsim.ingest import iter_plan_files, parse_file
-from svcsim.store import Corpus
+import svcsim
+from svcsim.report.plot import find_cjk_font
 
 PLANS = Path(os.environ.get("SVCSIM_PLANS", "../examples/plans"))
 DB = Path(os.environ.get("SVCSIM_DB") or Path(tempfile.mkdtemp(prefix="svcsim-nb-")) / "corpus.db")
@@ -46,20 +45,14 @@ if FONT:
     plt.rcParams["axes.unicode_minus"] = False
 pd.set_option("display.max_colwidth", 80)
 
-corpus = Corpus.open(DB, create=True)
+corpus = svcsim.open_corpus(DB)
 if not corpus.plans():
-    for f in iter_plan_files([PLANS]):
-        corpus.add_plan(parse_file(f), path=f)
+    print(svcsim.ingest_paths(corpus, [PLANS]).counts())
 print(f"corpus {DB}: {corpus.stats()}; CJK font: {FONT or 'none found'}")'''
 
-ENCODER = r'''from svcsim.embed import HashEncoder, load_encoder
-from svcsim.embed.cache import embed_corpus
-
-encoder = HashEncoder() if MODEL == "hash" else load_encoder(MODEL)
-embedded = embed_corpus(corpus, encoder)
-entries, vectors = list(embedded.entries), embedded.vectors
-points = [e for e in entries if e.kind == "point"]
-print(f"{len(entries)} entries ({len(points)} points) embedded with {encoder.name}, dim {vectors.shape[1]}")'''
+ENCODER = r'''embedded = svcsim.embed_corpus(corpus, MODEL)   # vectors cached in the corpus database
+points = embedded.of_kind("point")
+print(f"{embedded}; {len(points)} points")'''
 
 
 def overview() -> list:
@@ -72,7 +65,7 @@ def overview() -> list:
         new_code_cell(r'''plans = pd.DataFrame([p.__dict__ for p in corpus.plans()])
 plans[["id", "agency", "roc_year", "year", "file", "n_points"]]'''),
         new_code_cell(r'''entries = corpus.entries()
-df = pd.DataFrame([{**e.__dict__, "units": list(e.units)} for e in entries])
+df = pd.DataFrame([{**e.to_dict(), "plan_id": e.plan_id, "units": list(e.units)} for e in entries])
 pts = df[df["kind"] == "point"].copy()
 pts["n_units"] = pts["units"].map(len)
 print(f"{len(plans)} plans, {plans['agency'].nunique()} agencies, years {sorted(plans['year'].dropna().unique().tolist())}; "
@@ -110,19 +103,17 @@ def copy_paste() -> list:
     return [
         new_markdown_cell("# Copy-paste and boilerplate\n\nWhich plans are original, which agencies reuse "
                           "each other, one copied pair with its shared spans, and year-over-year reuse "
-                          "within an agency. Uses `svcsim.dupes.analyse` and its DataFrames."),
+                          "within an agency. Uses `svcsim.dupes.analyse` and the tables of `svcsim.report.frames`."),
         new_code_cell(SETUP),
         new_code_cell(ENCODER),
-        new_code_cell(r'''from svcsim.dupes import analyse
-from svcsim.dupes.frames import (clusters_frame, originality_frame, overlap_frame, pairs_frame,
-                                 self_reuse_frame)
+        new_code_cell(r'''from svcsim.report.frames import copy_groups_frame, overlap_frame, pairs_frame
 
-result = analyse(entries, vectors, min_label="paraphrase")
+result = svcsim.dupes.analyse(embedded, min_label="paraphrase")
 pairs = pairs_frame(result.pairs)
 pairs.groupby(["label", "template", "cross_agency"]).size().rename("pairs").to_frame()'''),
         new_markdown_cell("## Originality per plan\n\nShare of a plan's points that are neither copied "
                           "(non-template copy/near copy of another plan) nor template text."),
-        new_code_cell(r'''orig = originality_frame(result.originality).sort_values("originality")
+        new_code_cell(r'''orig = result.to_frame("plans").sort_values("originality")
 ax = orig.set_index("file")["originality"].plot.barh(figsize=(7, 0.4 + 0.4 * len(orig)), xlim=(0, 1),
                                                      title="originality per plan")
 plt.tight_layout()
@@ -166,7 +157,7 @@ if pool:
 else:
     print("no reuse pair in this corpus")'''),
         new_markdown_cell("## Year-over-year reuse within an agency"),
-        new_code_cell(r'''yoy = self_reuse_frame(result.self_reuse)
+        new_code_cell(r'''yoy = result.to_frame("self_reuse")
 if len(yoy):
     ax = yoy.pivot_table(index="agency", columns="year", values="share").plot.bar(
         figsize=(8, 4), ylim=(0, 1), title="share of points reused from the agency's previous plan")
@@ -175,7 +166,7 @@ if len(yoy):
     plt.show()
 yoy'''),
         new_markdown_cell("## Largest reuse clusters"),
-        new_code_cell(r'''clusters_frame(result.clusters).head(10)'''),
+        new_code_cell(r'''copy_groups_frame(result.clusters).head(10)'''),
     ]
 
 
@@ -186,15 +177,12 @@ def innovation() -> list:
                           "most likely to be new ideas."),
         new_code_cell(SETUP),
         new_code_cell(ENCODER),
-        new_code_cell(r'''from svcsim.clusters import (cluster_corpus, cluster_sizes_by_year, clusters_frame,
-                             innovations_frame, plot_map, score_innovation)
-from svcsim.dupes import analyse
+        new_code_cell(r'''from svcsim.report.frames import cluster_sizes_by_year, clusters_frame
+from svcsim.report.plot import plot_map
 
-rows = [i for i, e in enumerate(entries) if e.kind == "point"]
-px = vectors[rows]
-dupes = analyse(points, px)                         # template / copy signal for the innovation score
-scores = score_innovation(points, px, dupes=dupes)  # best first, each with its reasons
-result = cluster_corpus(points, px, scores=scores, dupes=dupes, random_state=0)  # threshold "auto"
+dupes = svcsim.dupes.analyse(points, min_label="near_copy")        # template / copy signal
+scores = svcsim.clusters.score_innovation(points, dupes=dupes)      # best first, each with its reasons
+result = svcsim.clusters.cluster_corpus(points, innovation=scores)  # threshold "auto"
 labels = np.asarray(result.labels)
 print(f"{len(result.clusters)} clusters at cosine distance {result.threshold:.3f}; "
       f"{len(result.outliers)} of {len(points)} points in none")
@@ -212,14 +200,14 @@ top'''),
                           "close counterpart in other agencies' plans (novelty), is not template or copied text "
                           "(boilerplate, from `svcsim.dupes`), and is specific (rare words, named systems, "
                           "numbers, partners). Each score comes with its reasons."),
-        new_code_cell(r'''rank = innovations_frame(scores)
-rank.head(15)'''),
-        new_code_cell(r'''ax = rank.plot.scatter(x="novelty", y="specificity", c="score", cmap="viridis", figsize=(6, 4),
-                       title="novelty vs specificity (colour: innovation score)")
+        new_code_cell(r'''rank = scores.to_frame()
+rank[["rank", "score", "agency", "text", "reasons"]].head(15)'''),
+        new_code_cell(r'''ax = rank["score"].plot.hist(bins=30, figsize=(6, 3), title="innovation scores")
+ax.set_xlabel("score")
 plt.tight_layout()
 plt.show()'''),
         new_markdown_cell("## Map of the points\n\nA 2-D PCA projection of the embeddings, coloured by cluster."),
-        new_code_cell(r'''map_png = plot_map(px, labels, Path(tempfile.mkdtemp()) / "map.png", cluster_labels=list(result.clusters),
+        new_code_cell(r'''map_png = plot_map(result.corpus.vectors, labels, Path(tempfile.mkdtemp()) / "map.png", cluster_labels=list(result.clusters),
                    title="points by cluster (PCA)")
 display(Image(filename=str(map_png)))'''),
     ]
