@@ -29,3 +29,17 @@ def make_plan(agency: str = "高雄市政府範例局", roc_year: int = 113, *, 
     return Plan(file=file or f"{agency}_{roc_year}.txt", agency=agency, roc_year=roc_year,
                 title=f"{roc_year} 年度提升服務計畫", goals=("便捷服務遞送。",), items=tuple(items),
                 content_hash=content_hash or f"hash-{agency}-{roc_year}")
+
+
+def english_sentences(page: str) -> list[str]:
+    """Runs of three or more English words in the visible text of an HTML page or a CLI output.
+
+    ``<code>``, ``<script>`` and ``<style>`` are skipped (commands and code stay English). Used to
+    check that no English sentence reaches a Chinese-locale user.
+    """
+    import html
+    import re
+
+    text = re.sub(r"(?is)<(script|style|code)\b.*?</\1>", " ", page)
+    text = html.unescape(re.sub(r"(?s)<[^>]+>", " ", text))
+    return re.findall(r"[A-Za-z]{2,}(?:[ ,;:'-]+[A-Za-z]{2,}){2,}", text)

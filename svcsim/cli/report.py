@@ -37,7 +37,11 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
         innovation = score_innovation(points, dupes=result)
         themes = cluster_corpus(points, assign_outliers=True, innovation=innovation)
         extra = theme_sections(themes, innovation)
-    page = build_report(result, subtitle=f"{n_plans} 份計畫、{len(embedded)} 則文字；模型 {encoder.name}",
+    from svcsim.i18n import t
+
+    n_points = len(embedded.of_kind("point"))
+    subtitle = t("report.subtitle", plans=n_plans, points=n_points, titles=len(embedded) - n_points, model=encoder.name)
+    page = build_report(result, subtitle=subtitle,
                         max_pairs=max_pairs, extra_sections=extra)
     path = write_report(out, page)
     click.echo(f"report: {len(result.pairs)} pairs, {len(result.originality)} plans → {path.resolve()}", err=True)

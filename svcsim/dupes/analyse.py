@@ -21,7 +21,9 @@ from svcsim.dupes.plans import (
     PlanOriginality,
     SelfReuse,
     agency_overlap,
+    PointStatus,
     originality,
+    point_status,
     self_reuse,
 )
 from svcsim.embedded import EmbeddedCorpus, require_embedded
@@ -57,7 +59,9 @@ class DupesResult:
             carried by N plans is N² pairs.
         boilerplate: one count per entry, in entry order.
         clusters: copy groups spanning ≥ 2 plans, largest first.
-        originality: one row per plan, in (year, file) order.
+        status: every point's status (own, template, copied, reused) by entry id; see
+            :mod:`svcsim.dupes.plans` for the definitions.
+        originality: one row per plan, in (year, file) order: own points / all points.
         overlap: agency × agency reuse.
         self_reuse: year-over-year reuse within agencies.
         hidden: entries carrying invisible characters (variation selectors, zero-width or filler
@@ -69,6 +73,7 @@ class DupesResult:
     pairs: PairSet
     boilerplate: tuple[BoilerplateCount, ...]
     clusters: tuple[ReuseCluster, ...]
+    status: dict[int, PointStatus]
     originality: tuple[PlanOriginality, ...]
     overlap: AgencyOverlap
     self_reuse: tuple[SelfReuse, ...]
@@ -109,12 +114,14 @@ def analyse(corpus: EmbeddedCorpus, *, min_label: Label = "paraphrase", scan: Pa
     corpus = require_embedded(corpus)
     entries, x = list(corpus.entries), corpus.vectors
     found = scan_pairs(corpus, scan, min_label=min_label)
+    status = point_status(entries, found)
     return DupesResult(
         corpus=corpus,
         pairs=found.at_least(min_label),
         boilerplate=tuple(boilerplate_counts(entries, found.groups)),
         clusters=tuple(reuse_clusters(entries, x, found.groups)),
-        originality=tuple(originality(entries, found)),
+        status=status,
+        originality=tuple(originality(entries, status)),
         overlap=agency_overlap(entries, found),
         self_reuse=tuple(self_reuse(entries, found)),
         hidden=tuple(HiddenText(entries[r], hidden_chars(entries[r].text))

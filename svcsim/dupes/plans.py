@@ -1,8 +1,16 @@
-"""Plan-level measures: originality, agency × agency overlap, year-over-year self-reuse.
+"""Plan-level measures: each point's status, originality, agency × agency overlap, year-over-year reuse.
 
-Only points count (measure titles are mostly the city's skeleton), only ``copy``/``near_copy`` pairs
-count as reuse, and template pairs never do: carrying the city's template is not copying an agency.
-An originality of 0.8 means 80 % of a plan's points have no copy in another agency's plan.
+Only points count (measure titles are mostly the city's skeleton) and only ``copy``/``near_copy``
+pairs count as reuse. Every point has one :data:`PointStatus`, the first that applies:
+
+* ``template`` — in a copy group that is the city's template text (:class:`~svcsim.dupes.TemplateRule`);
+* ``copied`` — not template, and another agency carries a copy or near copy in a plan of the same
+  year or earlier (within one year the direction cannot be told, so both sides count);
+* ``reused`` — not template or copied, and the agency's own earlier plan carries it;
+* ``own`` — none of these: the agency's own text.
+
+**originality** = own points / all points of the plan. A plan of 66 points of which 50 are template
+text and 4 copied has originality 12/66 = 0.18: template text is not the agency's own writing.
 
 The measures read the copy graph of a :class:`~svcsim.dupes.pairset.PairSet` per distinct text: a
 point's copy partners are the other entries of its text plus those of the texts it near-copies,
@@ -13,11 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from svcsim.dupes.pairset import PairSet
 from svcsim.model import Entry
+
+PointStatus = Literal["own", "template", "copied", "reused"]
+"""A point's status (see the module docstring), in the order the statuses are checked."""
+POINT_STATUSES: tuple[PointStatus, ...] = ("template", "copied", "reused", "own")
 
 PlanKey = tuple[str, int]
 """``(file, plan_id)``: identifies one plan among the entries."""
@@ -46,58 +59,91 @@ def _partners(entries: Sequence[Entry], pairs: PairSet):
 
 @dataclass(frozen=True)
 class PlanOriginality:
-    """How much of one plan is its own.
+    """How much of one plan is its own (see the module docstring for the statuses).
 
     Attributes:
         file: the plan's file name.
         agency: its agency.
-        year: its year (western).
+        year: its year (Western; ``roc_year`` in :meth:`to_dict`).
         n_points: its points.
-        n_copied: points with a non-template copy/near copy in another agency's plan.
-        n_template: points in a template copy group (counted as not copied).
-        originality: ``1 - n_copied / n_points`` (1.0 for a plan without points).
+        n_own: points that are the agency's own text.
+        n_template: points of the city's template text.
+        n_copied: points another agency carries in a plan of the same year or earlier.
+        n_reused: points carried over from the agency's own earlier plan.
+        originality: ``n_own / n_points`` (1.0 for a plan without points).
     """
 
     file: str
     agency: str
     year: int | None
     n_points: int
-    n_copied: int
+    n_own: int
     n_template: int
+    n_copied: int
+    n_reused: int
     originality: float
 
     def to_dict(self) -> dict:
         """The JSON shape of a plan's row (``roc_year`` beside the Western ``year``)."""
         return {"file": self.file, "agency": self.agency, "roc_year": _roc(self.year), "year": self.year,
-                "n_points": self.n_points, "n_copied": self.n_copied, "n_template": self.n_template,
-                "originality": round(self.originality, 4)}
+                "n_points": self.n_points, "n_own": self.n_own, "n_template": self.n_template,
+                "n_copied": self.n_copied, "n_reused": self.n_reused, "originality": round(self.originality, 4)}
 
 
-def originality(entries: Sequence[Entry], pairs: PairSet) -> list[PlanOriginality]:
-    """One row per plan, in (year, file) order."""
-    copied: set[int] = set()
-    template: set[int] = set()
+def point_status(entries: Sequence[Entry], pairs: PairSet) -> dict[int, PointStatus]:
+    """The status of every point, by entry id (measure titles are not included)."""
     g = pairs.groups
-    for row, e in enumerate(entries):
-        if e.kind == "point" and g.template[g.group[row]]:  # only groups with a copy are template
-            template.add(e.id)
+    plans: dict[PlanKey, int | None] = {plan_key(e): e.year for e in entries if e.kind == "point"}
+
+    def year(key: PlanKey) -> int:
+        y = plans[key]
+        return y if y is not None else 10**6
+
+    copied: set[int] = set()
+    reused: set[int] = set()
     for rows, partners in _partners(entries, pairs):
-        agencies = {entries[r].agency for r in partners}
         for r in rows:
-            if agencies - {entries[r].agency}:
-                copied.add(entries[r].id)
+            e = entries[r]
+            mine = year(plan_key(e))
+            for p in partners:
+                o = entries[p]
+                if p == r or plan_key(o) == plan_key(e):
+                    continue
+                if o.agency != e.agency and year(plan_key(o)) <= mine:
+                    copied.add(e.id)
+                    break
+                if o.agency == e.agency and year(plan_key(o)) < mine:
+                    reused.add(e.id)
+    out: dict[int, PointStatus] = {}
+    for row, e in enumerate(entries):
+        if e.kind != "point":
+            continue
+        if g.template[g.group[row]]:  # only groups with a copy are template
+            out[e.id] = "template"
+        elif e.id in copied:
+            out[e.id] = "copied"
+        elif e.id in reused:
+            out[e.id] = "reused"
+        else:
+            out[e.id] = "own"
+    return out
+
+
+def originality(entries: Sequence[Entry], status: dict[int, PointStatus]) -> list[PlanOriginality]:
+    """One row per plan, in (year, file) order, from :func:`point_status`."""
     plans: dict[PlanKey, list[Entry]] = {}
     for e in entries:
         if e.kind == "point":
             plans.setdefault(plan_key(e), []).append(e)
     out = []
     for key, pts in plans.items():
-        n_copied = sum(1 for e in pts if e.id in copied)
+        n = {s: 0 for s in POINT_STATUSES}
+        for e in pts:
+            n[status[e.id]] += 1
         out.append(PlanOriginality(
-            file=key[0], agency=pts[0].agency, year=pts[0].year, n_points=len(pts), n_copied=n_copied,
-            n_template=sum(1 for e in pts if e.id in template and e.id not in copied),
-            originality=1.0 - n_copied / len(pts),
-        ))
+            file=key[0], agency=pts[0].agency, year=pts[0].year, n_points=len(pts), n_own=n["own"],
+            n_template=n["template"], n_copied=n["copied"], n_reused=n["reused"],
+            originality=n["own"] / len(pts)))
     out.sort(key=lambda r: (r.year if r.year is not None else 10**6, r.file))
     return out
 

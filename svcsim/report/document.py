@@ -14,6 +14,7 @@ from pathlib import Path
 
 from svcsim.dupes import DupesResult
 from svcsim.errors import InputError
+from svcsim.i18n import current_lang, t
 from svcsim.report.sections import ReportSection, esc, overlap_section, overview_section, pairs_section
 
 CSS = """
@@ -31,14 +32,17 @@ td.meta{width:7em}td.src,td.dst{width:46%}.text{margin-top:.3em}
 mark{background:#ffe08a;padding:0 1px}.tag{padding:.1em .4em;border-radius:.3em;color:#fff;font-size:.85em}
 .tag.copy{background:#c33}.tag.near_copy{background:#e67e22}.tag.paraphrase{background:#2c7fb8}.tag.related{background:#888}
 details.template{margin-top:1.5em;background:#f6f6f6;padding:.5em 1em}details.template summary{cursor:pointer;font-weight:bold}
-.note{color:#666}
+.note{color:#666}.def{background:#f3f7fb;border-left:3px solid #2c7fb8;padding:.3em .7em}
+.stack{display:inline-flex;width:12em;height:.9em;background:#eee;vertical-align:middle}.stack span{height:100%}
+ul.legend{list-style:none;padding:0;font-size:.9em}.sw{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:middle}
+.key{display:inline-block;padding:0 .5em;margin-right:.2em;font-size:.85em}
 """
 
 
 def build_report(
     result: DupesResult,
     *,
-    title: str = "提升服務計畫重複與抄用報告",
+    title: str | None = None,
     subtitle: str = "",
     extra_sections: Sequence[ReportSection] = (),
     max_pairs: int = 2000,
@@ -47,7 +51,7 @@ def build_report(
 
     Args:
         result: :func:`svcsim.dupes.analyse` output.
-        title: page title.
+        title: page title (default: the report's title in the current language).
         subtitle: one line under the title (e.g. corpus and model); escaped.
         extra_sections: more sections, appended after the built-in ones (clusters, maps…).
         max_pairs: at most this many pairs per pair table.
@@ -55,6 +59,7 @@ def build_report(
     Raises:
         InputError: two sections share an id.
     """
+    title = title if title is not None else t("report.title")
     sections = [overview_section(result), overlap_section(result), pairs_section(result, max_pairs=max_pairs),
                 *extra_sections]
     ids = [s.id for s in sections]
@@ -64,7 +69,7 @@ def build_report(
     toc = "".join(f"<li><a href='#{esc(s.id)}'>{esc(s.title)}</a></li>" for s in sections)
     body = "".join(f"<section id='{esc(s.id)}'><h2>{esc(s.title)}</h2>{s.html}</section>" for s in sections)
     return (
-        "<!DOCTYPE html><html lang='zh-Hant'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{'en' if current_lang() == 'en' else 'zh-Hant'}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         # No network, ever: the CSP keeps a stray URL in plan text or an extra section from loading anything.
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
@@ -72,6 +77,12 @@ def build_report(
         f"<h1>{esc(title)}</h1>{f'<p>{esc(subtitle)}</p>' if subtitle else ''}<nav><ul>{toc}</ul></nav>{body}"
         "</body></html>"
     )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_report(path: str | os.PathLike[str], page: str) -> Path:
@@ -87,6 +98,7 @@ def write_report(path: str | os.PathLike[str], page: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(page)
+        os.chmod(tmp, 0o666 & ~_umask())  # a report is for sharing: mkstemp's 0600 would hide it
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

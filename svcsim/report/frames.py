@@ -16,7 +16,7 @@ import numpy as np
 
 from svcsim.dupes.boilerplate import BoilerplateCount, ReuseCluster
 from svcsim.dupes.pairs import DupePair
-from svcsim.dupes.plans import AgencyOverlap, PlanOriginality, SelfReuse
+from svcsim.dupes.plans import AgencyOverlap
 from svcsim.errors import InputError
 from svcsim.model import Entry
 
@@ -73,14 +73,6 @@ def copy_groups_frame(clusters: Sequence[ReuseCluster]):
     return pd.DataFrame(rows, columns=cols)
 
 
-def originality_frame(rows: Sequence[PlanOriginality]):
-    """One row per plan: file, agency, year, n_points, n_copied, n_template, originality."""
-    import pandas as pd
-
-    cols = ["file", "agency", "year", "n_points", "n_copied", "n_template", "originality"]
-    return pd.DataFrame([{c: getattr(r, c) for c in cols} for r in rows], columns=cols)
-
-
 def overlap_frame(overlap: AgencyOverlap, *, share: bool = False):
     """Agency × agency matrix (rows: the agency whose points are found in the column agency)."""
     import pandas as pd
@@ -88,14 +80,6 @@ def overlap_frame(overlap: AgencyOverlap, *, share: bool = False):
     data = overlap.shares if share else overlap.counts
     return pd.DataFrame(data, index=pd.Index(overlap.agencies, name="agency"),
                         columns=pd.Index(overlap.agencies, name="found_in"))
-
-
-def self_reuse_frame(rows: Sequence[SelfReuse]):
-    """One row per plan with an earlier plan of the same agency."""
-    import pandas as pd
-
-    cols = ["file", "agency", "year", "previous_file", "previous_year", "n_points", "n_reused", "share"]
-    return pd.DataFrame([{c: getattr(r, c) for c in cols} for r in rows], columns=cols)
 
 
 # -- themes (svcsim.clusters) ----------------------------------------------------------------

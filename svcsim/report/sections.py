@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from svcsim.dupes import DupePair, DupesResult, ReuseCluster
+from svcsim.i18n import t, year
 from svcsim.model import Entry
 
 
@@ -62,56 +63,79 @@ def highlight(text: str, ranges: Sequence[tuple[int, int]]) -> str:
 
 
 def where(e: Entry) -> str:
-    ref = f"{e.item}{e.measure}" + (f" 第{e.n}點" if e.n is not None else " 措施名稱")
-    return f"{esc(e.agency)} {esc(e.year)}<br><small>{esc(e.file)} · {esc(ref)}</small>"
+    ref = f"{e.item}{e.measure} " + (t("report.point", n=e.n) if e.n is not None else t("report.measure_title"))
+    return f"{esc(e.agency)} {esc(year(e.year))}<br><small>{esc(e.file)} · {esc(ref)}</small>"
+
+
+STATUS_COLOURS = {"own": "#2a7", "template": "#bbb", "copied": "#c33", "reused": "#e6a23c"}
+"""One colour per point status, shared by the report's bars and legend (the web page uses the same)."""
+
+
+def _breakdown(r) -> str:
+    """A stacked bar of a plan's points by status, with the counts in its tooltip."""
+    n = max(r.n_points, 1)
+    parts = [("own", r.n_own), ("template", r.n_template), ("copied", r.n_copied), ("reused", r.n_reused)]
+    segs = "".join(f"<span style='width:{c / n * 100:.1f}%;background:{STATUS_COLOURS[k]}'></span>"
+                   for k, c in parts if c)
+    tip = "；".join(f"{t('status.' + k)} {c}" for k, c in parts)
+    return f"<span class='stack' title='{esc(tip)}'>{segs}</span>"
+
+
+def _legend() -> str:
+    items = "".join(f"<li><span class='sw' style='background:{STATUS_COLOURS[k]}'></span><b>{esc(t('status.' + k))}</b>："
+                    f"{esc(t('def.' + k))}</li>" for k in ("own", "template", "copied", "reused"))
+    return f"<ul class='legend'>{items}</ul>"
 
 
 def overview_section(result: DupesResult) -> ReportSection:
-    """Plans with their originality, least original first."""
+    """Plans with what their points are (own, template, copied, reused), least original first."""
     rows = sorted(result.originality, key=lambda r: (r.originality, r.file))
-    body = ["<table class='data'><thead><tr><th>機關</th><th>年度</th><th>檔案</th><th>執行重點</th>"
-            "<th>抄自他機關</th><th>範本</th><th>原創比例</th></tr></thead><tbody>"]
+    cols = ("agency", "year", "file", "points", "breakdown", "originality")
+    body = [f"<p class='def'>{esc(t('def.originality'))}</p>", _legend(),
+            "<table class='data'><thead><tr>" + "".join(f"<th>{esc(t('report.col.' + c))}</th>" for c in cols)
+            + "</tr></thead><tbody>"]
     for r in rows:
-        pct = f"{r.originality:.0%}"
         body.append(
-            f"<tr><td>{esc(r.agency)}</td><td>{esc(r.year)}</td><td>{esc(r.file)}</td><td class='n'>{r.n_points}</td>"
-            f"<td class='n'>{r.n_copied}</td><td class='n'>{r.n_template}</td>"
-            f"<td class='n'><span class='bar' style='--w:{r.originality * 100:.0f}%'></span>{pct}</td></tr>"
+            f"<tr><td>{esc(r.agency)}</td><td>{esc(year(r.year))}</td><td>{esc(r.file)}</td>"
+            f"<td class='n'>{r.n_points}</td><td>{_breakdown(r)}</td><td class='n'>{r.originality:.0%}</td></tr>"
         )
     body.append("</tbody></table>")
     if result.self_reuse:
-        body.append("<h3>同機關沿用前一年度</h3><table class='data'><thead><tr><th>機關</th><th>年度</th>"
-                    "<th>前一計畫</th><th>沿用點數</th><th>比例</th></tr></thead><tbody>")
+        cols = ("agency", "year", "previous", "reused", "share")
+        body.append(f"<h3>{esc(t('report.self_reuse'))}</h3><table class='data'><thead><tr>"
+                    + "".join(f"<th>{esc(t('report.col.' + c))}</th>" for c in cols) + "</tr></thead><tbody>")
         for s in result.self_reuse:
-            body.append(f"<tr><td>{esc(s.agency)}</td><td>{esc(s.year)}</td><td>{esc(s.previous_file)}</td>"
+            body.append(f"<tr><td>{esc(s.agency)}</td><td>{esc(year(s.year))}</td><td>{esc(s.previous_file)}</td>"
                         f"<td class='n'>{s.n_reused}/{s.n_points}</td><td class='n'>{s.share:.0%}</td></tr>")
         body.append("</tbody></table>")
-    return ReportSection(id="overview", title="計畫原創性總覽", html="".join(body))
+    body.append(f"<p class='note'>{esc(t('def.counts'))}</p>")
+    return ReportSection(id="overview", title=t("report.overview"), html="".join(body))
+
+
+def _heat(share: float) -> str:
+    alpha = min(1.0, share * 2.5)  # 40 % shared is already saturated red: such overlap is rare
+    return f"rgba(200,30,30,{alpha:.2f})"
 
 
 def overlap_section(result: DupesResult) -> ReportSection:
-    """Agency × agency heatmap as a coloured table (crisp at any size, readable by screen readers)."""
+    """Agency × agency shares as a coloured table (crisp at any size, readable by screen readers)."""
     ov = result.overlap
     shares = ov.shares
     if not ov.agencies or not ov.counts.any():
-        return ReportSection(id="overlap", title="機關間重疊", html="<p>沒有跨機關抄用的執行重點。</p>")
+        return ReportSection(id="overlap", title=t("report.overlap"), html=f"<p>{esc(t('report.overlap.none'))}</p>")
     head = "".join(f"<th class='rot'><div>{esc(a)}</div></th>" for a in ov.agencies)
-    body = [f"<p>列：該機關的執行重點有多少比例也出現在欄機關的計畫中（不含範本文字）。</p>"
+    legend = "".join(f"<span class='key' style='background:{_heat(v)}'>{v:.0%}</span>" for v in (0.05, 0.1, 0.2, 0.4))
+    body = [f"<p class='def'>{esc(t('def.overlap'))}</p><p>{esc(t('report.overlap.legend'))} {legend}</p>"
             f"<div class='scroll'><table class='heat'><thead><tr><th></th>{head}</tr></thead><tbody>"]
     for i, a in enumerate(ov.agencies):
         cells = []
         for j, _ in enumerate(ov.agencies):
             s, c = float(shares[i, j]), int(ov.counts[i, j])
-            alpha = min(1.0, s * 2.5)  # 40 % shared is already saturated red: such overlap is rare
-            title = f"{ov.agencies[i]} → {ov.agencies[j]}: {c} 點 ({s:.0%})"
-            cells.append(f"<td style='background:rgba(200,30,30,{alpha:.2f})' title='{esc(title)}'>"
-                         f"{c if c else ''}</td>")
+            title = f"{ov.agencies[i]} → {ov.agencies[j]}: {c}/{int(ov.n_points[i])} ({s:.0%})"
+            cells.append(f"<td style='background:{_heat(s)}' title='{esc(title)}'>{f'{s:.0%}' if c else ''}</td>")
         body.append(f"<tr><th>{esc(a)}</th>{''.join(cells)}</tr>")
     body.append("</tbody></table></div>")
-    return ReportSection(id="overlap", title="機關間重疊（熱圖）", html="".join(body))
-
-
-_LABEL_ZH = {"copy": "完全相同", "near_copy": "小幅修改", "paraphrase": "改寫", "related": "相關"}
+    return ReportSection(id="overlap", title=t("report.overlap"), html="".join(body))
 
 
 def pair_rows(pairs: Sequence[DupePair]) -> str:
@@ -119,9 +143,10 @@ def pair_rows(pairs: Sequence[DupePair]) -> str:
     for p in pairs:
         a_html = highlight(p.a.text, [(s[0], s[1]) for s in p.spans])
         b_html = highlight(p.b.text, [(s[2], s[3]) for s in p.spans])
+        scores = t("report.pair.scores", lexical=f"{p.lexical:.0%}", semantic=f"{p.semantic:.2f}")
         rows.append(
-            f"<tr class='pair {p.label}'><td class='meta'><span class='tag {p.label}'>{_LABEL_ZH[p.label]}</span>"
-            f"<br><small>字面 {p.lexical:.0%} · 語意 {p.semantic:.2f}</small></td>"
+            f"<tr class='pair {p.label}'><td class='meta'><span class='tag {p.label}'>{esc(t('label.' + p.label))}</span>"
+            f"<br><small>{esc(scores)}</small></td>"
             f"<td class='src'>{where(p.a)}<div class='text'>{a_html}</div></td>"
             f"<td class='dst'>{where(p.b)}<div class='text'>{b_html}</div></td></tr>"
         )
@@ -143,18 +168,18 @@ def pairs_section(result: DupesResult, *, max_pairs: int = 2000) -> ReportSectio
             n_own += 1
             if len(own) < max_pairs:
                 own.append(p)
-    head = ("<table class='pairs'><thead><tr><th>類別</th><th>較早（可能來源）</th><th>較晚</th></tr></thead><tbody>")
-    body = ["<p>左欄為較早的計畫。<mark>標示</mark>處為逐字相同（忽略空白、標點與全半形）的片段。</p>"]
-    body.append(f"<h3 id='reuse'>抄用與改寫（{n_own} 組）</h3>")
-    body.append(head + pair_rows(own) + "</tbody></table>" if own else "<p>沒有。</p>")
+    head = ("<table class='pairs'><thead><tr>" + "".join(
+        f"<th>{esc(t('report.col.' + c))}</th>" for c in ("class", "earlier", "later")) + "</tr></thead><tbody>")
+    body = [f"<p>{t('report.pairs.intro')}</p>", f"<h3 id='reuse'>{esc(t('report.pairs.reuse', n=n_own))}</h3>"]
+    body.append(head + pair_rows(own) + "</tbody></table>" if own else f"<p>{esc(t('report.pairs.none'))}</p>")
     if n_own > max_pairs:
-        body.append(f"<p class='note'>只列出最相近的 {max_pairs} 組；完整清單請用 <code>svcsim dupes --json</code>。</p>")
+        body.append(f"<p class='note'>{t('report.pairs.more', n=max_pairs)}</p>")
     groups = [c for c in result.clusters if c.template]
-    body.append(f"<details class='template'><summary>範本文字（{len(groups)} 群、{n_template} 組配對，"
-                f"來自市府範本或多數機關共用，不計為抄用）</summary>")
-    body.append(template_table(groups[:max_pairs]) if groups else "<p>沒有。</p>")
+    body.append(f"<details class='template'><summary>"
+                f"{esc(t('report.pairs.template', groups=len(groups), pairs=n_template))}</summary>")
+    body.append(template_table(groups[:max_pairs]) if groups else f"<p>{esc(t('report.pairs.none'))}</p>")
     body.append("</details>")
-    return ReportSection(id="pairs", title="重複與抄用的執行重點", html="".join(body))
+    return ReportSection(id="pairs", title=t("report.pairs"), html="".join(body))
 
 
 def template_table(groups: Sequence[ReuseCluster]) -> str:
@@ -164,5 +189,6 @@ def template_table(groups: Sequence[ReuseCluster]) -> str:
         rows.append(f"<tr><td class='text'>{esc(c.canonical.text)}</td><td class='n'>{len(c.members)}</td>"
                     f"<td class='n'>{len(c.agencies)}</td><td class='n'>{c.n_plans}</td>"
                     f"<td>{where(c.source)}</td></tr>")
-    return ("<table class='data'><thead><tr><th>範本文字</th><th>則數</th><th>機關數</th><th>計畫數</th>"
-            "<th>最早出現</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    cols = ("template_text", "entries", "n_agencies", "n_plans", "first_seen")
+    return ("<table class='data'><thead><tr>" + "".join(f"<th>{esc(t('report.col.' + c))}</th>" for c in cols)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")

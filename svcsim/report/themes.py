@@ -6,18 +6,14 @@ Every piece of plan text is escaped; the map is an inline ``data:`` PNG so the r
 
 from __future__ import annotations
 
-import html
 import tempfile
 from pathlib import Path
 
 from svcsim.clusters import ClusteringResult, InnovationResult
-from svcsim.report.sections import ReportSection, png_data_uri
+from svcsim.i18n import t, year
+from svcsim.report.sections import ReportSection, esc, png_data_uri, where
 
 __all__ = ["theme_sections"]
-
-
-def _esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def theme_sections(
@@ -38,12 +34,16 @@ def theme_sections(
         random_state: seed of the 2-D projection.
     """
     return [
-        ReportSection(id="clusters-map", title="主題地圖 (theme map)",
+        ReportSection(id="clusters-map", title=t("report.themes.map"),
                       html=_map_html(clustering, random_state, png_data_uri)),
-        ReportSection(id="clusters-table", title="主題群集 (clusters)", html=_table_html(clustering, n_clusters)),
-        ReportSection(id="innovations", title="創新措施 (top innovations)",
+        ReportSection(id="clusters-table", title=t("report.themes.table"), html=_table_html(clustering, n_clusters)),
+        ReportSection(id="innovations", title=t("report.innovations"),
                       html=_innovations_html(innovation, n_innovations)),
     ]
+
+
+def _head(*cols: str) -> str:
+    return "<thead><tr>" + "".join(f"<th>{esc(t('report.col.' + c))}</th>" for c in cols) + "</tr></thead>"
 
 
 def _map_html(result: ClusteringResult, random_state: int, to_uri) -> str:
@@ -52,21 +52,22 @@ def _map_html(result: ClusteringResult, random_state: int, to_uri) -> str:
     from svcsim.report.plot import plot_map
 
     if not result.entries:
-        return "<p>No points to map.</p>"
-    sub = result.corpus.vectors
+        return f"<p>{esc(t('report.themes.no_points'))}</p>"
+    counts = dict(clusters=len(result.clusters), outliers=len(result.outliers),
+                  assigned=t("report.themes.assigned") if result.outliers_assigned and result.outliers else "")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "map.png"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            plot_map(sub, list(result.labels), path, cluster_labels=result.clusters, random_state=random_state)
+            plot_map(result.corpus.vectors, list(result.labels), path, cluster_labels=result.clusters,
+                     random_state=random_state, title=t("report.themes.map_title", **counts))
         png = path.read_bytes()
     note = ""
     if any("CJK font" in str(w.message) for w in caught):
-        note = "<p><small>No CJK font installed: map labels may show as boxes (apt-get install fonts-noto-cjk).</small></p>"
-    return (f'<img alt="2-D map of the point clusters" style="max-width:100%" src="{to_uri(png)}">'
-            f"<p>{len(result.clusters)} clusters, {len(result.outliers)} outliers"
-            f"{' (assigned to the nearest cluster)' if result.outliers_assigned else ''}; "
-            f"{_esc(result.method)}, cosine distance threshold {result.threshold:.3f}.</p>{note}")
+        note = f"<p><small>{esc(t('report.themes.no_font'))}</small></p>"
+    caption = t("report.themes.map_caption", **counts, method=result.method, threshold=f"{result.threshold:.3f}")
+    return (f'<img alt="{esc(t("report.themes.map_alt"))}" style="max-width:100%" src="{to_uri(png)}">'
+            f"<p>{esc(caption)}</p>{note}")
 
 
 def _table_html(result: ClusteringResult, limit: int) -> str:
@@ -75,25 +76,22 @@ def _table_html(result: ClusteringResult, limit: int) -> str:
         if obj["id"] == -1 or len(rows) >= limit:
             continue
         rows.append(
-            f"<tr><td>{obj['id']}</td><td>{_esc('、'.join(obj['keywords']))}</td><td>{obj['size']}</td>"
-            f"<td>{_esc('、'.join(obj['agencies']))}</td><td>{_esc(', '.join(map(str, obj['years'])))}</td>"
-            f"<td>{_esc(obj['representative'])}</td></tr>")
+            f"<tr><td>{obj['id']}</td><td>{esc('、'.join(obj['keywords']))}</td><td class='n'>{obj['size']}</td>"
+            f"<td>{esc('、'.join(obj['agencies']))}</td><td>{esc('、'.join(year(y) for y in obj['years']))}</td>"
+            f"<td>{esc(obj['representative'])}</td></tr>")
     if not rows:
-        return "<p>No clusters found.</p>"
-    return ("<table><thead><tr><th>#</th><th>關鍵詞 keywords</th><th>大小 size</th><th>機關 agencies</th>"
-            "<th>年度 years</th><th>代表 representative</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+        return f"<p>{esc(t('report.themes.none'))}</p>"
+    return ("<table class='data'>" + _head("id", "keywords", "size", "agencies", "years", "representative")
+            + "<tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def _innovations_html(scores: InnovationResult, limit: int) -> str:
     rows = []
     for rank, s in enumerate(scores.scores[:limit], start=1):
-        e = s.entry
-        ref = f"{e.item}{e.measure}" + (f" 第{e.n}點" if e.n is not None else "")
         rows.append(
-            f"<tr><td>{rank}</td><td>{s.score:.3f}</td><td>{_esc(e.agency)} {_esc(e.year)}<br>"
-            f"<small>{_esc(e.file)} · {_esc(ref)}</small></td><td>{_esc(e.text)}</td>"
-            f"<td>{'<br>'.join(_esc(r) for r in s.reasons)}</td></tr>")
+            f"<tr><td class='n'>{rank}</td><td class='n'>{s.score:.3f}</td><td>{where(s.entry)}</td>"
+            f"<td>{esc(s.entry.text)}</td><td>{'<br>'.join(esc(r) for r in s.reasons)}</td></tr>")
     if not rows:
-        return "<p>No points scored.</p>"
-    return ("<table><thead><tr><th>#</th><th>分數 score</th><th>機關 agency</th><th>執行重點 point</th>"
-            "<th>理由 reasons</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+        return f"<p>{esc(t('report.innovations.none'))}</p>"
+    return ("<table class='data'>" + _head("rank", "score", "agency", "point", "reasons")
+            + "<tbody>" + "".join(rows) + "</tbody></table>")

@@ -44,7 +44,7 @@ def test_innovations_json_best_first(db):
 
 def test_innovations_text_lists_reasons(db):
     r = _run(db, "innovations", "--top", "2")
-    assert r.stdout.startswith("  1. ") and "counterpart" in r.stdout
+    assert r.stdout.startswith("  1. ") and "其他機關" in r.stdout  # the reasons, in Chinese
 
 
 @pytest.mark.parametrize("extra", [[], ["--method", "hdbscan"], ["--innovative-only"], ["--innovative-only", "0.5"]])

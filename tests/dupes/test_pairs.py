@@ -118,8 +118,10 @@ def test_analyse_summarises_plans(corpus):
     entries, vectors = corpus
     r = analyse(EmbeddedCorpus(entries, vectors), min_label="near_copy", scan=PairScan(thresholds=LEXICAL, template_rule=RULE))
     orig = {o.file: o for o in r.originality}
-    assert orig["yi_113.txt"].n_copied == 2 and orig["yi_113.txt"].originality == pytest.approx(2 / 4)  # opening row is template, not copied
-    assert orig["jia_113.txt"].n_copied == 0  # its only reuse is from its own agency
+    yi = orig["yi_113.txt"]  # 4 points: the opening row (template), 2 copies, 1 of its own
+    assert (yi.n_template, yi.n_copied, yi.n_own) == (1, 2, 1) and yi.originality == pytest.approx(1 / 4)
+    assert orig["jia_113.txt"].n_copied == 0 and orig["jia_113.txt"].n_reused >= 1  # reuse from its own agency only
+    assert {r.status[e.id] for e in entries if e.kind == "point"} <= {"own", "template", "copied", "reused"}
     assert orig["jia_112.txt"].n_template == 1  # the opening row
     ov = r.overlap
     i, j = ov.agencies.index("乙所"), ov.agencies.index("丙局")
@@ -143,10 +145,11 @@ def test_frames_have_documented_columns(corpus):
     assert len(pf) == len(r.pairs) and {"a_agency", "b_text", "label", "spans"} <= set(pf.columns)
     of = frames.overlap_frame(r.overlap, share=True)
     assert list(of.index) == list(r.overlap.agencies) and of.values.max() <= 1.0
-    assert len(frames.originality_frame(r.originality)) == 5
+    plans = r.to_frame("plans")  # the rows of to_dict(): the same fields as the JSON
+    assert len(plans) == 5 and {"n_own", "n_template", "n_copied", "n_reused", "originality", "roc_year"} <= set(plans)
     assert len(frames.copy_groups_frame(r.clusters)) == len(r.clusters)
     assert len(frames.boilerplate_frame(r.boilerplate)) == len(entries)
-    assert list(frames.self_reuse_frame(r.self_reuse)["n_reused"]) == [1]
+    assert list(r.to_frame("self_reuse")["n_reused"]) == [1]
 
 
 def test_streamed_pairs_are_find_pairs_in_label_order(corpus):
@@ -177,5 +180,6 @@ def test_a_sentence_every_plan_repeats_is_counted_not_expanded():
     assert first.label == "copy" and first.template and first.lexical == 1.0
     (cluster,) = r.clusters
     assert len(cluster.members) == n and cluster.template
-    assert all(o.originality == 1.0 for o in r.originality)  # template text is not copying
+    assert all(o.n_copied == 0 for o in r.originality)  # template text is not copying...
+    assert all(o.originality == (1.0 if o.n_template == 0 else 0.0) for o in r.originality)  # ...nor own text
     assert r.boilerplate[0].n_agencies == 39 and r.boilerplate[-1].n_agencies == 0

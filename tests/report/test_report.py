@@ -99,3 +99,34 @@ def test_template_text_is_one_row_per_group_with_its_size(result):
     assert f"{len(groups)} 群" in template
     own = page.split("<details class='template'>")[0].split("id='reuse'")[1]
     assert own.count("<tr class='pair") <= 1
+
+
+def test_chinese_by_default_with_definitions_beside_the_numbers(result):
+    from tests.helpers import english_sentences
+
+    page = build_report(result)
+    assert english_sentences(page) == []
+    assert "原創比例＝自有文字的執行重點數" in page and "每格＝列機關的執行重點中" in page
+    assert "民國 113 年" in page
+
+
+def test_english_on_request(result):
+    from svcsim import i18n
+
+    i18n.set_lang("en")
+    try:
+        page = build_report(result)
+    finally:
+        i18n.set_lang(None)
+    assert "Originality = own points" in page and "<html lang='en'>" in page
+
+
+def test_report_file_is_readable_by_others(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        out = write_report(tmp_path / "r.html", "<html>一</html>")
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
