@@ -2,28 +2,29 @@
 
 One plan per (agency, ROC year). Re-ingesting an unchanged file is a no-op; a changed file replaces
 its plan inside one transaction, so a crash mid-ingest leaves the previous state intact.
+
+This module holds the connection, its snapshots and write transactions; the SQL lives in
+:mod:`svcsim.store.queries` (reading) and :mod:`svcsim.store.writes`, the row types and the plan
+and text keys in :mod:`svcsim.store.records`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import sqlite3
-import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from svcsim.errors import InputError, StoreError
+from svcsim.errors import StoreError
 from svcsim.model import Entry, EntryKind, Plan
+from svcsim.store import queries, writes
 from svcsim.store.connect import connect, explain
+from svcsim.store.records import IngestAction, IngestOutcome, PlanInfo, content_digest, plan_key, text_key
 
-IngestAction = Literal["added", "replaced", "unchanged"]
+__all__ = ["Corpus", "IngestAction", "IngestOutcome", "PlanInfo", "content_digest", "plan_key", "text_key"]
 
 
 def _sql(method: Callable) -> Callable:
@@ -37,58 +38,6 @@ def _sql(method: Callable) -> Callable:
             raise explain(self.path, exc) from exc
 
     return wrapper
-
-
-def text_key(text: str) -> str:
-    """Cache key of a text: sha1 of its NFC form with whitespace runs collapsed.
-
-    Deliberately lighter than the matching normalisation: punctuation and width reach the model, so
-    texts differing only there may embed differently and must not share a cache row.
-    """
-    norm = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class PlanInfo:
-    id: int
-    file: str
-    path: str
-    agency: str
-    roc_year: int | None
-    year: int | None
-    title: str
-    content_hash: str
-    n_points: int
-    ingested_at: str
-
-
-@dataclass(frozen=True)
-class IngestOutcome:
-    plan_id: int
-    action: IngestAction
-    file: str
-    points_added: int
-    points_removed: int
-
-
-def content_digest(plan: Plan) -> str:
-    """sha256 of the parsed content (everything but the file name and raw-byte hash)."""
-    d = plan.to_dict()
-    d.pop("file", None)
-    d.pop("content_hash", None)
-    return hashlib.sha256(json.dumps(d, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def plan_key(plan: Plan) -> str:
-    """The identity of a plan in the corpus: one plan per agency per ROC year."""
-    return _plan_key(plan)
-
-
-def _plan_key(plan: Plan) -> str:
-    if plan.agency and plan.roc_year is not None:
-        return f"{plan.agency}|{plan.roc_year}"
-    return f"file:{plan.file}"
 
 
 class Corpus:
@@ -187,54 +136,18 @@ class Corpus:
         "Unchanged" compares the parsed content, not the file bytes, so the same plan re-saved as Big5,
         with other line endings or under another name is still a no-op.
         """
-        key = _plan_key(plan)
-        digest = content_digest(plan)
-        c = self._conn
-        self._begin_write()
-        try:
-            old = c.execute("SELECT id, content_hash, n_points FROM plans WHERE plan_key = ?", (key,)).fetchone()
-            if old is not None and old[1] == digest:
-                c.execute("COMMIT")
-                return IngestOutcome(old[0], "unchanged", plan.file, 0, 0)
-            values = (plan.file, str(path or plan.file), plan.agency, plan.roc_year, plan.year, plan.title, digest,
-                      plan.n_points, json.dumps(plan.to_dict(), ensure_ascii=False), time.strftime("%Y-%m-%dT%H:%M:%S"))
-            cols = "file, path, agency, roc_year, year, title, content_hash, n_points, plan_json, ingested_at"
-            removed = 0
-            if old is not None:
-                plan_id, removed = int(old[0]), int(old[2])
-                c.execute("DELETE FROM entries WHERE plan_id = ?", (plan_id,))
-                c.execute(f"UPDATE plans SET ({cols}) = ({','.join('?' * len(values))}) WHERE id = ?", (*values, plan_id))
-            else:
-                plan_id = int(c.execute(f"INSERT INTO plans(plan_key, {cols}) VALUES (?{',?' * len(values)})",
-                                        (key, *values)).lastrowid)
-            rows = []
-            for ord_, e in enumerate(_plan_entries(plan)):
-                rows.append((plan_id, ord_, e.kind, e.item, e.item_title, e.measure, e.measure_title, e.n,
-                             e.text, json.dumps(list(e.units), ensure_ascii=False), self._text_id(e.text)))
-            c.executemany(
-                "INSERT INTO entries(plan_id, ord, kind, item, item_title, measure, measure_title, n, text,"
-                " units, text_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
-            c.execute("COMMIT")
-        except BaseException:
-            self._rollback()
-            raise
-        return IngestOutcome(plan_id, "replaced" if old is not None else "added", plan.file,
-                             plan.n_points, removed)
+        key, digest = plan_key(plan), content_digest(plan)
+        with self._transaction():
+            return writes.put_plan(self._conn, plan, key=key, digest=digest, path=str(path or plan.file),
+                                   text_id=self._text_id)
 
     def _text_id(self, text: str) -> int:
-        k = text_key(text)
-        row = self._conn.execute("SELECT id FROM texts WHERE key = ?", (k,)).fetchone()
-        if row is not None:
-            return int(row[0])
-        return int(self._conn.execute("INSERT INTO texts(key, text) VALUES (?, ?)", (k, text)).lastrowid)
+        return writes.text_row_id(self._conn, text_key(text), text)
 
     @_sql
     def remove_plan(self, plan_id: int) -> None:
         with self._transaction():
-            self._conn.execute("DELETE FROM entries WHERE plan_id = ?", (plan_id,))
-            self._conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
+            writes.remove_plan(self._conn, plan_id)
 
     def _begin_write(self) -> None:
         if self.readonly:
@@ -260,78 +173,32 @@ class Corpus:
             self._rollback()
             raise
 
-    # -- reading -------------------------------------------------------------------------------
+    # -- reading (the SQL is in svcsim.store.queries) --------------------------------------------
     @_sql
     def plans(self) -> list[PlanInfo]:
-        rows = self._conn.execute(
-            "SELECT id, file, path, agency, roc_year, year, title, content_hash, n_points, ingested_at"
-            " FROM plans ORDER BY agency, roc_year, file"
-        ).fetchall()
-        return [PlanInfo(*r) for r in rows]
+        return queries.plans(self._conn)
 
     @_sql
     def find_plan(self, ref: str | int) -> PlanInfo:
         """A plan by id, file name, or ``agency`` + year (``高雄市政府勞工局 114`` / ``…/2025``)."""
-        plans = self.plans()
-        s = str(ref).strip()
-        if s.isdigit():
-            hit = [p for p in plans if p.id == int(s)]
-            if hit:
-                return hit[0]
-        hit = [p for p in plans if p.file == s or Path(p.path).name == s or p.path == s]
-        if not hit:
-            parts = s.replace("/", " ").split()
-            if len(parts) >= 2 and parts[-1].isdigit():
-                agency, y = " ".join(parts[:-1]), int(parts[-1])
-                hit = [p for p in plans if p.agency == agency and y in (p.roc_year, p.year)]
-        if not hit:
-            hit = [p for p in plans if s and s in p.agency]
-        if len(hit) != 1:
-            known = ", ".join(f"{p.id}:{p.file}" for p in plans[:10]) or "none"
-            why = "matches no plan" if not hit else f"matches {len(hit)} plans"
-            raise InputError(s, f"{why}; give a plan id, file name, or 'AGENCY YEAR' (plans: {known})")
-        return hit[0]
+        return queries.match_plan(self.plans(), ref)
 
     @_sql
     def get_plan(self, ref: str | int) -> Plan:
         with self.snapshot():
-            info = self.find_plan(ref)
-            row = self._conn.execute("SELECT plan_json FROM plans WHERE id = ?", (info.id,)).fetchone()
-        return Plan.from_dict(json.loads(row[0]))
+            text = queries.plan_json(self._conn, self.find_plan(ref).id)
+        return Plan.from_dict(json.loads(text))
 
     @_sql
     def entries(self, kind: EntryKind | None = None, *, plan_ids: Sequence[int] | None = None) -> list[Entry]:
         """All entries (points and measure titles) in a stable order: plan, then position in the plan."""
-        sql = (
-            "SELECT e.id, e.kind, p.agency, p.year, p.file, e.item, e.measure, e.n, e.text, e.plan_id,"
-            " e.item_title, e.measure_title, e.units FROM entries e JOIN plans p ON p.id = e.plan_id"
-        )
-        cond, args = [], []
-        if kind is not None:
-            cond.append("e.kind = ?")
-            args.append(kind)
-        if plan_ids is not None:
-            cond.append(f"e.plan_id IN ({','.join('?' * len(plan_ids))})")
-            args.extend(plan_ids)
-        if cond:
-            sql += " WHERE " + " AND ".join(cond)
-        sql += " ORDER BY p.agency, p.roc_year, p.file, e.ord"
-        return [
-            Entry(id=r[0], kind=r[1], agency=r[2], year=r[3], file=r[4], item=r[5], measure=r[6], n=r[7],
-                  text=r[8], plan_id=r[9], item_title=r[10], measure_title=r[11], units=tuple(json.loads(r[12])))
-            for r in self._conn.execute(sql, args)
-        ]
+        return queries.entries(self._conn, kind, plan_ids)
 
     @_sql
     def text_ids(self, entry_ids: Iterable[int]) -> dict[int, int]:
         ids = list(entry_ids)
-        out: dict[int, int] = {}
         with self.snapshot():
-            for i in range(0, len(ids), 900):
-                chunk = ids[i : i + 900]
-                q = f"SELECT id, text_id FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
-                out.update(self._conn.execute(q, chunk).fetchall())
-        return out
+            return queries.text_ids(self._conn, ids)
 
     @_sql
     def entries_for_texts(self, text_ids: Sequence[int]) -> dict[int, list[Entry]]:
@@ -349,40 +216,27 @@ class Corpus:
 
     @_sql
     def text_ids_all(self) -> dict[int, int]:
-        return dict(self._conn.execute("SELECT id, text_id FROM entries").fetchall())
+        return queries.text_ids_all(self._conn)
 
     @_sql
     def distinct_texts(self) -> list[tuple[int, str, str]]:
         """(text id, cache key, text) of every text some entry uses now, by id."""
-        return self._conn.execute(
-            "SELECT t.id, t.key, t.text FROM texts t WHERE EXISTS (SELECT 1 FROM entries e WHERE e.text_id = t.id)"
-            " ORDER BY t.id"
-        ).fetchall()
+        return queries.distinct_texts(self._conn)
 
     @_sql
     def text_keys(self) -> dict[int, str]:
         """Cache key of every text row by id (rows are never deleted, so ids and keys are stable)."""
-        return dict(self._conn.execute("SELECT id, key FROM texts").fetchall())
+        return queries.text_keys(self._conn)
 
     @_sql
     def stats(self) -> dict[str, int]:
-        c = self._conn
         with self.snapshot():
-            return {
-                "plans": c.execute("SELECT COUNT(*) FROM plans").fetchone()[0],
-                "points": c.execute("SELECT COUNT(*) FROM entries WHERE kind = 'point'").fetchone()[0],
-                "measure_titles": c.execute("SELECT COUNT(*) FROM entries WHERE kind = 'measure_title'").fetchone()[0],
-                "distinct_texts": c.execute("SELECT COUNT(DISTINCT text_id) FROM entries").fetchone()[0],
-            }
+            return queries.stats(self._conn)
 
     # -- embedding cache (bytes only; svcsim.embed.cache calls the encoder) ---------------------------
     @_sql
     def cached_vectors(self, fingerprint: str, keys: Sequence[str]) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        for i in range(0, len(keys), 900):
-            chunk = list(keys[i : i + 900])
-            q = f"SELECT text_key, vector FROM embeddings WHERE fingerprint = ? AND text_key IN ({','.join('?' * len(chunk))})"
-            out.update(self._conn.execute(q, [fingerprint, *chunk]).fetchall())
+        out = queries.cached_vectors(self._conn, fingerprint, keys)
         if self._pending:
             out.update((k, v) for k in keys if (v := self._pending.get((fingerprint, k))) is not None)
         return out
@@ -390,7 +244,6 @@ class Corpus:
     def put_vectors(self, fingerprint: str, dim: int, rows: Iterable[tuple[str, bytes]]) -> None:
         """Store vectors in the cache, committed at once (so an interrupted run keeps them)."""
         rows = [(fingerprint, k, dim, v) for k, v in rows]
-        sql = "INSERT OR REPLACE INTO embeddings(fingerprint, text_key, dim, vector) VALUES (?, ?, ?, ?)"
         if self._depth or self.readonly:
             self._pending.update(((f, k), v) for f, k, _, v in rows)
             if self.readonly:
@@ -400,18 +253,13 @@ class Corpus:
                     self._side = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
                 with self._side:  # the sqlite3 context manager commits, or rolls back on error
                     self._side.execute("BEGIN IMMEDIATE")
-                    self._side.executemany(sql, rows)
+                    writes.put_vectors(self._side, rows)
             except sqlite3.Error as exc:
                 raise explain(self.path, exc) from exc
             return
         try:
             with self._transaction():
-                self._conn.executemany(sql, rows)
+                writes.put_vectors(self._conn, rows)
         except sqlite3.Error as exc:
             raise explain(self.path, exc) from exc
 
-
-def _plan_entries(plan: Plan) -> list[Entry]:
-    from svcsim.model import entries_from_plans
-
-    return entries_from_plans([plan])

@@ -1,0 +1,121 @@
+"""The corpus's read-only SQL, as functions of one open connection.
+
+:class:`svcsim.store.corpus.Corpus` is their public face: it turns SQLite's errors into a
+:class:`~svcsim.errors.StoreError` and runs the queries that must agree with each other inside
+one snapshot. Nothing here starts or ends a transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from svcsim.errors import InputError
+from svcsim.model import Entry, EntryKind
+from svcsim.store.records import PlanInfo
+
+_CHUNK = 900  # ids per IN (...): stays under SQLite's old limit of 999 bound parameters
+
+
+def plans(conn: sqlite3.Connection) -> list[PlanInfo]:
+    rows = conn.execute(
+        "SELECT id, file, path, agency, roc_year, year, title, content_hash, n_points, ingested_at"
+        " FROM plans ORDER BY agency, roc_year, file"
+    ).fetchall()
+    return [PlanInfo(*r) for r in rows]
+
+
+def match_plan(plans: list[PlanInfo], ref: str | int) -> PlanInfo:
+    """The one plan of ``plans`` that ``ref`` names: an id, a file name, or ``agency`` + year."""
+    s = str(ref).strip()
+    if s.isdigit():
+        hit = [p for p in plans if p.id == int(s)]
+        if hit:
+            return hit[0]
+    hit = [p for p in plans if p.file == s or Path(p.path).name == s or p.path == s]
+    if not hit:
+        parts = s.replace("/", " ").split()
+        if len(parts) >= 2 and parts[-1].isdigit():
+            agency, y = " ".join(parts[:-1]), int(parts[-1])
+            hit = [p for p in plans if p.agency == agency and y in (p.roc_year, p.year)]
+    if not hit:
+        hit = [p for p in plans if s and s in p.agency]
+    if len(hit) != 1:
+        known = ", ".join(f"{p.id}:{p.file}" for p in plans[:10]) or "none"
+        why = "matches no plan" if not hit else f"matches {len(hit)} plans"
+        raise InputError(s, f"{why}; give a plan id, file name, or 'AGENCY YEAR' (plans: {known})")
+    return hit[0]
+
+
+def plan_json(conn: sqlite3.Connection, plan_id: int) -> str:
+    return conn.execute("SELECT plan_json FROM plans WHERE id = ?", (plan_id,)).fetchone()[0]
+
+
+def entries(conn: sqlite3.Connection, kind: EntryKind | None, plan_ids: Sequence[int] | None) -> list[Entry]:
+    """Entries in a stable order: plan, then position in the plan."""
+    sql = (
+        "SELECT e.id, e.kind, p.agency, p.year, p.file, e.item, e.measure, e.n, e.text, e.plan_id,"
+        " e.item_title, e.measure_title, e.units FROM entries e JOIN plans p ON p.id = e.plan_id"
+    )
+    cond, args = [], []
+    if kind is not None:
+        cond.append("e.kind = ?")
+        args.append(kind)
+    if plan_ids is not None:
+        cond.append(f"e.plan_id IN ({','.join('?' * len(plan_ids))})")
+        args.extend(plan_ids)
+    if cond:
+        sql += " WHERE " + " AND ".join(cond)
+    sql += " ORDER BY p.agency, p.roc_year, p.file, e.ord"
+    return [
+        Entry(id=r[0], kind=r[1], agency=r[2], year=r[3], file=r[4], item=r[5], measure=r[6], n=r[7],
+              text=r[8], plan_id=r[9], item_title=r[10], measure_title=r[11], units=tuple(json.loads(r[12])))
+        for r in conn.execute(sql, args)
+    ]
+
+
+def text_ids(conn: sqlite3.Connection, entry_ids: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for i in range(0, len(entry_ids), _CHUNK):
+        chunk = entry_ids[i : i + _CHUNK]
+        q = f"SELECT id, text_id FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
+        out.update(conn.execute(q, chunk).fetchall())
+    return out
+
+
+def text_ids_all(conn: sqlite3.Connection) -> dict[int, int]:
+    return dict(conn.execute("SELECT id, text_id FROM entries").fetchall())
+
+
+def distinct_texts(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    """(text id, cache key, text) of every text some entry uses now, by id."""
+    return conn.execute(
+        "SELECT t.id, t.key, t.text FROM texts t WHERE EXISTS (SELECT 1 FROM entries e WHERE e.text_id = t.id)"
+        " ORDER BY t.id"
+    ).fetchall()
+
+
+def text_keys(conn: sqlite3.Connection) -> dict[int, str]:
+    """Cache key of every text row by id (rows are never deleted, so ids and keys are stable)."""
+    return dict(conn.execute("SELECT id, key FROM texts").fetchall())
+
+
+def stats(conn: sqlite3.Connection) -> dict[str, int]:
+    return {
+        "plans": conn.execute("SELECT COUNT(*) FROM plans").fetchone()[0],
+        "points": conn.execute("SELECT COUNT(*) FROM entries WHERE kind = 'point'").fetchone()[0],
+        "measure_titles": conn.execute("SELECT COUNT(*) FROM entries WHERE kind = 'measure_title'").fetchone()[0],
+        "distinct_texts": conn.execute("SELECT COUNT(DISTINCT text_id) FROM entries").fetchone()[0],
+    }
+
+
+def cached_vectors(conn: sqlite3.Connection, fingerprint: str, keys: Sequence[str]) -> dict[str, bytes]:
+    """The stored vector bytes of those ``keys`` that have some under ``fingerprint``."""
+    out: dict[str, bytes] = {}
+    for i in range(0, len(keys), _CHUNK):
+        chunk = list(keys[i : i + _CHUNK])
+        q = f"SELECT text_key, vector FROM embeddings WHERE fingerprint = ? AND text_key IN ({','.join('?' * len(chunk))})"
+        out.update(conn.execute(q, [fingerprint, *chunk]).fetchall())
+    return out
