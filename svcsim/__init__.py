@@ -81,7 +81,7 @@ def embed_corpus(corpus: "Corpus", model: "str | Encoder | None" = None, kind: "
     from svcsim.embed import load_encoder
     from svcsim.embed.cache import embed_corpus as _embed
 
-    encoder = model if model is not None and not isinstance(model, str) else load_encoder(model)
+    encoder = model if model is not None and not isinstance(model, str) else load_encoder(model, lazy=True)
     return _embed(corpus, encoder, kind, show_progress=show_progress)
 
 

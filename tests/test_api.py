@@ -55,7 +55,7 @@ def test_a_second_plan_of_the_same_agency_and_year_is_rejected_from_python_too(t
 
 def test_dupes_json_is_find_pairs(both):
     _, py_db, _ = both
-    got = _cli("dupes", "--db", str(py_db), "--model", "hash", "--json", "--min-class", "near_copy")
+    got = _cli("dupes", "--db", str(py_db), "--model", "hash", "--json", "--min-class", "near_copy", "--all")
     with svcsim.open_corpus(py_db, readonly=True) as corpus:
         embedded = svcsim.embed_corpus(corpus, "hash")
     want = [p.to_dict() for p in svcsim.dupes.iter_pairs(embedded, min_label="near_copy")]

@@ -64,10 +64,13 @@ def open_corpus(db: str | None, *, create: bool = False, readonly: bool = False)
 
 
 def load_encoder(model: str | None):
-    """The encoder for --model (the rules, ``hash`` included, are :func:`svcsim.embed.load_encoder`'s)."""
+    """The encoder for --model (the rules, ``hash`` included, are :func:`svcsim.embed.load_encoder`'s).
+
+    Lazy: torch loads only when a text must be embedded, so commands on a cached corpus stay fast.
+    """
     from svcsim.embed import load_encoder as _load
 
-    return _load(model)
+    return _load(model, lazy=True)
 
 
 def progress_enabled() -> bool:

@@ -23,7 +23,10 @@ _CSV_COLUMNS = ("label", "template", "lexical", "semantic",
 @click.option("--cross-agency-only", is_flag=True, help="Skip pairs within one agency (repeats, self-reuse).")
 @click.option("--json", "fmt", flag_value="json", help="One JSON object per line (Chinese unescaped).")
 @click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row; spans as JSON.")
-def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_only: bool, fmt: str | None) -> None:
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list the pairs of template text (by default they are counted by group, not listed).")
+def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_only: bool, fmt: str | None,
+              show_all: bool) -> None:
     """List copied, near-copied and paraphrased points, strongest first.
 
     Each pair's first side is the earlier plan (the likely source); spans are
@@ -35,7 +38,17 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     encoder = load_encoder(model)
     with open_corpus(db) as corpus, corpus.snapshot():
         embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
-    pairs = iter_pairs(embedded, min_label=min_class, cross_agency_only=cross_agency_only)
+    stream = iter_pairs(embedded, min_label=min_class, cross_agency_only=cross_agency_only)
+    skipped = [0]  # template pairs not listed
+
+    def wanted(pairs):
+        for p in pairs:
+            if p.template and not show_all:
+                skipped[0] += 1
+                continue
+            yield p
+
+    pairs = wanted(stream)
     n = 0
     if fmt == "json":
         for n, p in enumerate(pairs, 1):
@@ -47,6 +60,8 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
             tag = f"{p.label}{' (template)' if p.template else ''}"
             say(f"{tag:<20} lex {p.lexical:.2f} sem {p.semantic:.3f}  "
                        f"{_where(p.a)}  ~  {_where(p.b)}\n    {p.a.text}\n    {p.b.text}")
+    if skipped[0]:
+        say(f"dupes: {skipped[0]} pairs of template text not listed; --all lists them", err=True)
     say(f"dupes: {n} pairs ({min_class} or stronger) among {len(embedded)} texts", err=True)
 
 

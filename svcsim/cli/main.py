@@ -61,9 +61,9 @@ class LazyGroup(click.Group):
         except sqlite3.Error as exc:  # the store converts its own; this is the net under everything else
             _fail(f"SQLite error: {exc}; check the corpus file (--db / SVCSIM_DB): is it svcsim's, "
                   "on a disk with free space, and not locked by another program?")
-        except BrokenPipeError:  # `svcsim plans | head`: the reader left, nothing to report
-            sys.stderr.close()
-            sys.exit(1)
+        except BrokenPipeError:  # `svcsim dupes | head`: the reader has what it wanted; not an error
+            _quiet_stdout()
+            sys.exit(0)
         except OSError as exc:
             where = " → ".join(str(f) for f in (exc.filename, exc.filename2) if f) or "a file"
             _fail(f"{where}: {exc.strerror or exc}; check that the path exists, that folders on it are folders, "
@@ -73,6 +73,17 @@ class LazyGroup(click.Group):
                 raise
             last = str(exc).strip().splitlines()[-1][:200]
             _fail(f"the FAISS index could not be used ({last}); run `svcsim index` to rebuild it")
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush into the closed pipe stays silent."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _fail(message: str) -> None:
@@ -93,4 +104,8 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except BrokenPipeError:  # raised outside a command (e.g. by --help into a closed pipe)
+        _quiet_stdout()
+        sys.exit(0)

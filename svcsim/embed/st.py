@@ -311,7 +311,8 @@ def load_encoder(
     quantize: Quantize | None = None,
     precision: Precision | None = None,
     progress: bool = True,
-) -> SentenceTransformerEncoder:
+    lazy: bool = False,
+) -> "SentenceTransformerEncoder | LazyEncoder":
     """Load a sentence-transformers model as an encoder, never downloading.
 
     Args:
@@ -326,6 +327,9 @@ def load_encoder(
             ``SVCSIM_PRECISION``) picks bf16 where the CPU has it in hardware and fp32 elsewhere.
             Weights are always loaded as fp32 first (fp16 files on CPU are 4× slower).
         progress: report the one-time conversion of the default model on stderr.
+        lazy: return a :class:`~svcsim.embed.lazy.LazyEncoder` that reads name, size and
+            fingerprint from the folder and loads torch only on the first ``encode`` (what the CLI
+            uses: most commands embed nothing new).
 
     Raises:
         ModelError: the model is missing or broken; the message says how to install or point to one.
@@ -333,13 +337,29 @@ def load_encoder(
     name = config.model_name(str(name_or_path) if name_or_path is not None else None)
     if quantize not in (None, "int8"):
         raise InputError("quantize", f"expected None or 'int8', got {quantize!r}")
-    chosen = resolve_precision(precision, quantize, device)
+    resolve = lambda: resolve_precision(precision, quantize, device)  # noqa: E731 ("auto" asks torch: at load)
+    if precision not in (None, "auto") or quantize is not None or not lazy:
+        resolve()  # a bad precision fails here, before anything is loaded
     if name == config.DEFAULT_MODEL:
         from svcsim.embed.e5.install import ensure_default_model
 
         folder, display = ensure_default_model(progress=progress), config.DEFAULT_MODEL
     else:
         folder, display = _resolve(name)
+    if lazy:
+        from svcsim.embed.lazy import LazyEncoder, describe
+
+        known = describe(folder)
+        if known is not None:
+            dim, prompts = known
+            extra = json.dumps({"prompts": prompts, "quantize": quantize}, sort_keys=True)
+            return LazyEncoder(name=display, path=folder, dim=dim, fingerprint=f"st-{fingerprint_dir(folder, extra)}",
+                               load=lambda: _load_now(folder, display, device, quantize, resolve()))
+    return _load_now(folder, display, device, quantize, resolve())
+
+
+def _load_now(folder: Path, display: str, device: str, quantize: Quantize | None, chosen: str
+              ) -> SentenceTransformerEncoder:
     try:
         import torch
         from sentence_transformers import SentenceTransformer

@@ -24,7 +24,7 @@ def db(tmp_path, monkeypatch):
 
 
 def test_json_lines_carry_both_sides_label_and_spans(db):
-    r = CliRunner().invoke(cli, ["dupes", "--db", db, "--model", "hash", "--json"])
+    r = CliRunner().invoke(cli, ["dupes", "--db", db, "--model", "hash", "--json", "--all"])
     assert r.exit_code == 0, r.output
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert rows and "\\u" not in r.stdout
@@ -50,3 +50,13 @@ def test_missing_db_is_one_clear_line(tmp_path):
     r = CliRunner().invoke(cli, ["dupes", "--db", str(tmp_path / "none.db"), "--model", "hash"])
     assert r.exit_code == 2
     assert "Traceback" not in r.output
+
+
+def test_template_pairs_are_counted_not_listed_unless_all(db):
+    some = CliRunner().invoke(cli, ["dupes", "--db", db, "--model", "hash", "--json"])
+    every = CliRunner().invoke(cli, ["dupes", "--db", db, "--model", "hash", "--json", "--all"])
+    listed = [json.loads(line) for line in some.stdout.splitlines()]
+    full = [json.loads(line) for line in every.stdout.splitlines()]
+    assert not any(d["template"] for d in listed) and listed == [d for d in full if not d["template"]]
+    n_template = sum(d["template"] for d in full)
+    assert n_template and f"{n_template} pairs of template text not listed" in some.stderr
