@@ -86,9 +86,41 @@ def _quiet_stdout() -> None:
         pass
 
 
+_DB_COMMANDS = ("ingest", "plans", "show", "index", "search", "dupes", "report", "innovations", "clusters",
+                "suggest", "check", "serve")
+
+
+def with_user_db(message: str, argv: list[str]) -> str:
+    """Hints such as "run `svcsim index`" repeat the user's own ``--db``, so they can be pasted as is.
+
+    >>> with_user_db("no index: run `svcsim index`", ["svcsim", "search", "x", "--db", "my plans.db"])
+    "no index: run `svcsim index --db 'my plans.db'`"
+    """
+    import re
+    import shlex
+
+    db = None
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            db = argv[i + 1]
+        elif arg.startswith("--db="):
+            db = arg[5:]
+    if not db:
+        return message
+
+    def add(m: re.Match) -> str:
+        cmd, rest = m.group(1), m.group(2)
+        if cmd not in _DB_COMMANDS or "--db" in rest:
+            return m.group(0)
+        return f"`svcsim {cmd}{rest} --db {shlex.quote(db)}`"
+
+    return re.sub(r"`svcsim ([a-z]+)([^`]*)`", add, message)
+
+
 def _fail(message: str) -> None:
     from svcsim.cli.common import clean
 
+    message = with_user_db(message, sys.argv)
     click.echo(f"svcsim: error: {clean(message)}".replace("\n", " "), err=True)
     sys.exit(2)
 

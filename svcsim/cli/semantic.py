@@ -40,8 +40,12 @@ def search_cmd(text: str, k: int, agency: str | None, year: int | None, db: str 
     """Find the points closest in meaning to TEXT."""
     from svcsim.index.corpus_index import CorpusIndex
 
+    from svcsim.store.agencies import match_agency
+
     encoder = load_encoder(model)
     with open_corpus(db, readonly=True) as corpus:
+        if agency is not None:
+            agency = match_agency(agency, (p.agency for p in corpus.plans()))
         hits = CorpusIndex.open(corpus, encoder).search(text, k=k, agency=agency, year=year)
     for h in hits:
         if as_json:

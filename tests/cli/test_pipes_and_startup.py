@@ -46,3 +46,13 @@ def test_lazy_and_loaded_fingerprints_agree():
 
     lazy = load_encoder(lazy=True)
     assert lazy.real().fingerprint == lazy.fingerprint and lazy.loaded
+
+
+def test_hints_repeat_the_users_db_and_agency_names_match_or_say_why(db):
+    run = lambda *a: subprocess.run([SVCSIM, *a, "--db", str(db), "--model", "hash"],  # noqa: E731
+                                    capture_output=True, text=True, timeout=120)
+    out = run("search", "單一窗口")
+    assert out.returncode == 2 and f"`svcsim index --db {db}`" in out.stderr
+    out = run("search", "單一窗口", "--agency", "勞工局")
+    assert out.returncode == 2 and "no agency in the corpus matches '勞工局'" in out.stderr
+    assert f"`svcsim plans --db {db}`" in out.stderr
