@@ -62,7 +62,9 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
                        f"{_where(p.a)}  ~  {_where(p.b)}\n    {p.a.text}\n    {p.b.text}")
     if skipped[0]:
         say(f"dupes: {skipped[0]} pairs of template text not listed; --all lists them", err=True)
-    say(f"dupes: {n} pairs ({min_class} or stronger) among {len(embedded)} texts", err=True)
+    n_points = len(embedded.of_kind("point"))
+    say(f"dupes: {n} pairs ({min_class} or stronger) among {n_points} points and {len(embedded) - n_points} "
+        "measure titles (points pair with points, titles with titles)", err=True)
 
 
 def _where(e) -> str:

@@ -18,10 +18,13 @@ def index_cmd(db: str | None, model: str | None, rebuild: bool) -> None:
     encoder = load_encoder(model)
     with open_corpus(db) as corpus:
         up = update_index(corpus, encoder, rebuild=rebuild, show_progress=progress_enabled())
+        stats = corpus.stats()
     if up.reason:
         say(f"index: rebuilt because {up.reason.split(': ', 1)[-1]}", err=True)
     say(
-        f"index: {up.count} texts ({up.kind}), {up.added} added{' (rebuilt)' if up.rebuilt else ''}; "
+        f"index: {up.count} distinct texts ({up.kind}) from {stats['points']} points and "
+        f"{stats['measure_titles']} measure titles (a text repeated is indexed once), "
+        f"{up.added} added{' (rebuilt)' if up.rebuilt else ''}; "
         f"embedded {up.embedded}, from cache {up.cached}  ({up.directory})",
         err=True,
     )
