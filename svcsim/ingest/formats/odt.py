@@ -9,7 +9,8 @@ repeated over 1024 columns). Text is what Writer shows: ``text:s`` spaces, ``tex
 ``text:line-break`` a new paragraph, other white space collapsed, annotations, tracked deletions
 and note bodies left out. List items get the label Writer draws (``"1. "``, ``"（一）"``) from
 their list style, counted as Writer counts: per list, continued by ``text:continue-list`` /
-``text:continue-numbering``, restarted by ``text:start-value``.
+``text:continue-numbering``, restarted by ``text:start-value`` (the styles and counters are in
+:mod:`svcsim.ingest.formats.odfnum`).
 
 Example:
     >>> import io, zipfile
@@ -39,19 +40,18 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from svcsim.errors import PlanParseError
 from svcsim.ingest.document import Document, TableRow, block_paragraphs, document_from_blocks
 from svcsim.ingest.formats.docx import NO_TABLE_FOUND
-from svcsim.ingest.formats.listnum import NO_NUMBER, ODF_PLACEHOLDER, fill_template, format_number, odf_format
+from svcsim.ingest.formats.listnum import NO_NUMBER
+from svcsim.ingest.formats.odfnum import ListContext, ListCounter, ListStyles
 from svcsim.ingest.formats.package import open_package, parse_xml, read_part
+from svcsim.ingest.formats.wordnum import int_value
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
-_LOEXT = "{urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0}"
 _XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 # Writer's tables have at most a few dozen columns; a spreadsheet-style "1024 repeated empty
@@ -100,7 +100,7 @@ def read_odt(data: bytes, source: str) -> Document:
         raise PlanParseError(source, "content.xml has no text body (office:text): a spreadsheet or drawing saved as "
                              ".odt? Save the plan from Writer")
     try:
-        blocks = _Reader(_ListStyles(content, styles)).blocks(text)
+        blocks = _Reader(ListStyles(content, styles)).blocks(text)
     except RecursionError:
         raise PlanParseError(source, "nests tables, sections or lists too deeply to read; is the file damaged?"
                              ) from None
@@ -113,123 +113,14 @@ def read_odt(data: bytes, source: str) -> Document:
     return doc
 
 
-def _int(value: str | None, default: int, lo: int, hi: int) -> int:
-    try:
-        return max(lo, min(hi, int(value))) if value is not None else default
-    except ValueError:
-        return default
-
-
-# ------------------------------------------------------------------ list styles
-
-@dataclass(frozen=True)
-class _Level:
-    fmt: str = "none"           # Word format name (listnum), "bullet" for bullets and images
-    prefix: str = ""
-    suffix: str = ""
-    start: int = 1
-    display_levels: int = 1
-    template: str | None = None  # loext:num-list-format ("%1%.") when Writer wrote one
-    space_after: bool = True     # label followed by a tab or space (not "nothing")
-
-
-class _ListStyles:
-    """The list styles of content.xml (automatic) and styles.xml (named and automatic), and the
-    outline style that numbers headings."""
-
-    def __init__(self, content, styles) -> None:
-        self.lists: dict[str, dict[int, _Level]] = {}
-        self.paragraph_list: dict[str, str] = {}  # paragraph style → its list style
-        self.outline: dict[int, _Level] = {}
-        for root in (styles, content):  # content's automatic styles win a name clash
-            if root is None:
-                continue
-            for ls in root.iter(f"{_TEXT}list-style"):
-                name = ls.get(f"{_STYLE}name")
-                if name:
-                    self.lists[name] = self._levels(ls)
-            for st in root.iter(f"{_STYLE}style"):
-                name, ls_name = st.get(f"{_STYLE}name"), st.get(f"{_STYLE}list-style-name")
-                if name and ls_name:
-                    self.paragraph_list[name] = ls_name
-            outline = root.find(f".//{_TEXT}outline-style")
-            if outline is not None:
-                self.outline = self._levels(outline)
-
-    @staticmethod
-    def _levels(ls) -> dict[int, _Level]:
-        out: dict[int, _Level] = {}
-        for el in ls:
-            tag = el.tag
-            level = _int(el.get(f"{_TEXT}level"), 0, 0, 10)
-            if not level:
-                continue
-            follow = el.find(f"{_STYLE}list-level-properties/{_STYLE}list-level-label-alignment")
-            space = follow is None or follow.get(f"{_TEXT}label-followed-by") != "nothing"
-            if tag in (f"{_TEXT}list-level-style-number", f"{_TEXT}outline-level-style"):
-                out[level] = _Level(
-                    fmt=odf_format(el.get(f"{_STYLE}num-format")), prefix=el.get(f"{_STYLE}num-prefix", ""),
-                    suffix=el.get(f"{_STYLE}num-suffix", ""), start=_int(el.get(f"{_TEXT}start-value"), 1, 0, 10**6),
-                    display_levels=_int(el.get(f"{_TEXT}display-levels"), 1, 1, 10),
-                    template=el.get(f"{_LOEXT}num-list-format"), space_after=space)
-            elif tag in (f"{_TEXT}list-level-style-bullet", f"{_TEXT}list-level-style-image"):
-                out[level] = _Level(fmt="bullet")
-        return out
-
-
-@dataclass
-class _Counter:
-    """The running numbers of one list (a top-level text:list and the lists that continue it)."""
-
-    values: dict[int, int] = field(default_factory=dict)
-
-    def advance(self, level: int, levels: dict[int, _Level], start: int | None) -> None:
-        if start is not None:
-            self.values[level] = start
-        elif level in self.values:
-            self.values[level] += 1
-        else:
-            self.values[level] = levels[level].start if level in levels else 1
-        for deeper in [k for k in self.values if k > level]:
-            del self.values[deeper]
-
-    def label(self, level: int, levels: dict[int, _Level]) -> str:
-        style = levels.get(level)
-        if style is None or style.fmt == "bullet":
-            return ""
-
-        def number(k: int) -> str:  # k is 1-based here
-            lv = levels.get(k)
-            fmt = lv.fmt if lv is not None else "decimal"
-            return format_number(self.values.get(k, lv.start if lv is not None else 1), fmt)
-
-        if style.template is not None:
-            text = fill_template(style.template, ODF_PLACEHOLDER, lambda k0: number(k0 + 1))
-        elif style.fmt in NO_NUMBER:
-            text = style.prefix + style.suffix
-        else:
-            first = max(1, level - style.display_levels + 1)
-            text = style.prefix + ".".join(number(k) for k in range(first, level + 1)) + style.suffix
-        if not text.strip():
-            return ""
-        return text + (" " if style.space_after else "")
-
-
-@dataclass(frozen=True)
-class _ListContext:
-    counter: _Counter
-    level: int
-    style: str | None
-
-
 # ------------------------------------------------------------------ the body
 
 class _Reader:
-    def __init__(self, styles: _ListStyles) -> None:
+    def __init__(self, styles: ListStyles) -> None:
         self.styles = styles
-        self.by_id: dict[str, _Counter] = {}        # xml:id of a list → its counter
-        self.last_by_style: dict[str | None, _Counter] = {}  # the latest list of each list style
-        self.outline = _Counter()
+        self.by_id: dict[str, ListCounter] = {}        # xml:id of a list → its counter
+        self.last_by_style: dict[str | None, ListCounter] = {}  # the latest list of each list style
+        self.outline = ListCounter()
 
     def blocks(self, container) -> list:
         out: list = []
@@ -253,7 +144,7 @@ class _Reader:
 
     # -- lists
 
-    def _list(self, lst, out: list, parent: _ListContext | None) -> None:
+    def _list(self, lst, out: list, parent: ListContext | None) -> None:
         style = lst.get(f"{_TEXT}style-name") or (parent.style if parent else None)
         if parent is None:
             continued = lst.get(f"{_TEXT}continue-list")
@@ -262,11 +153,11 @@ class _Reader:
             elif lst.get(f"{_TEXT}continue-numbering") == "true" and style in self.last_by_style:
                 counter = self.last_by_style[style]
             else:
-                counter = _Counter()
+                counter = ListCounter()
             self.last_by_style[style] = counter
-            ctx = _ListContext(counter, 1, style)
+            ctx = ListContext(counter, 1, style)
         else:
-            ctx = _ListContext(parent.counter, parent.level + 1, style)
+            ctx = ListContext(parent.counter, parent.level + 1, style)
         if lst.get(_XML_ID):
             self.by_id[lst.get(_XML_ID)] = ctx.counter
         levels = self.styles.lists.get(style or "", {})
@@ -274,7 +165,7 @@ class _Reader:
             if item.tag not in (_LIST_ITEM, _LIST_HEADER):
                 continue
             start_attr = item.get(f"{_TEXT}start-value")
-            start = _int(start_attr, 1, 0, 10**6) if start_attr is not None else None
+            start = int_value(start_attr, 1, 0, 10**6) if start_attr is not None else None
             numbered = item.tag == _LIST_ITEM
             first = True
             for child in item:
@@ -295,14 +186,14 @@ class _Reader:
 
     def _heading_label(self, h) -> str:
         """Outline numbering of a heading that is not in a list (Writer's chapter numbering)."""
-        level = _int(h.get(f"{_TEXT}outline-level"), 0, 0, 10)
+        level = int_value(h.get(f"{_TEXT}outline-level"), 0, 0, 10)
         if not level or h.get(f"{_TEXT}is-list-header") == "true" or level not in self.styles.outline:
             return ""
         if self.styles.outline[level].fmt in NO_NUMBER and not (self.styles.outline[level].prefix
                                                                 or self.styles.outline[level].suffix):
             return ""
         start = h.get(f"{_TEXT}start-value") if h.get(f"{_TEXT}restart-numbering") == "true" else None
-        self.outline.advance(level, self.styles.outline, _int(start, 1, 0, 10**6) if start is not None else None)
+        self.outline.advance(level, self.styles.outline, int_value(start, 1, 0, 10**6) if start is not None else None)
         return self.outline.label(level, self.styles.outline)
 
     # -- paragraphs
@@ -322,7 +213,7 @@ class _Reader:
             tag = child.tag
             if tag == _S:
                 # \x00 marks a kept space, so white-space collapsing leaves it alone.
-                parts[-1].append("\x00" * _int(child.get(f"{_TEXT}c"), 1, 1, MAX_SPACES))
+                parts[-1].append("\x00" * int_value(child.get(f"{_TEXT}c"), 1, 1, MAX_SPACES))
             elif tag == _TAB:
                 parts[-1].append("\x00")
             elif tag == _LINE_BREAK:
@@ -354,13 +245,13 @@ class _Reader:
             for c in tr:
                 if c.tag not in (_CELL, _COVERED):
                     continue
-                repeat = min(_int(c.get(f"{_TABLE}number-columns-repeated"), 1, 1, 2**20), MAX_COLUMNS - len(cells))
+                repeat = min(int_value(c.get(f"{_TABLE}number-columns-repeated"), 1, 1, 2**20), MAX_COLUMNS - len(cells))
                 content = tuple(self._cell(c)) if c.tag == _CELL else ()
                 for _ in range(max(0, repeat)):
                     col = len(cells)
                     if c.tag == _CELL:
-                        n = _int(c.get(f"{_TABLE}number-columns-spanned"), 1, 1, MAX_COLUMNS)
-                        for dr in range(1, _int(c.get(f"{_TABLE}number-rows-spanned"), 1, 1, MAX_REPEAT_ROWS)):
+                        n = int_value(c.get(f"{_TABLE}number-columns-spanned"), 1, 1, MAX_COLUMNS)
+                        for dr in range(1, int_value(c.get(f"{_TABLE}number-rows-spanned"), 1, 1, MAX_REPEAT_ROWS)):
                             for dc in range(n):
                                 below[(r + dr, col + dc)] = n if dc == 0 else 0
                         spans.append(n)
@@ -376,7 +267,7 @@ class _Reader:
             del cells[keep:], spans[keep:]
             pad = max(0, width - len(cells))
             row = TableRow(tuple(cells) + ((),) * pad, spans=tuple(spans) + (1,) * pad)
-            repeat = _int(tr.get(f"{_TABLE}number-rows-repeated"), 1, 1, 2**20)
+            repeat = int_value(tr.get(f"{_TABLE}number-rows-repeated"), 1, 1, 2**20)
             if not any(cells):
                 repeat = 1
             rows.extend([row] * min(repeat, MAX_REPEAT_ROWS))
@@ -391,7 +282,7 @@ class _Reader:
         while stack:
             el = stack.pop()
             if el.tag == f"{_TABLE}table-column":
-                n += _int(el.get(f"{_TABLE}number-columns-repeated"), 1, 1, 2**20)
+                n += int_value(el.get(f"{_TABLE}number-columns-repeated"), 1, 1, 2**20)
             elif el.tag in _COLUMN_GROUPS:
                 stack.extend(el)
         return n
