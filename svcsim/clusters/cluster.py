@@ -23,19 +23,8 @@ The previous version ran scikit-learn's connectivity-constrained linkage on larg
 that "average" is over graph edges only, all within the threshold by construction, so each
 component came out as one cluster (52,973 of 100k hash-vector points).
 
-Threshold. Cosines depend on the encoder: multilingual-e5 puts unrelated Chinese sentences at
-0.85–0.9 (distance 0.1–0.15), a hash encoder near 0 (distance ~1). A fixed default therefore
-suits one model only: the old 0.25 merged 151 of the 168 seed points into one cluster under e5.
-``distance_threshold="auto"`` (the default) is the smaller of
-
-* global: ``auto_scale`` × the median cosine distance between points of this corpus (sampled
-  pairs). On the seed plans under e5 the median is 0.109 and agreement with the 具體措施 a point
-  sits under (NMI) peaks at 0.08 ≈ 0.75 × 0.109: 38 clusters, 18 % outliers;
-* local: the median distance from a distinct text to its ``n_neighbors``-th nearest distinct
-  text. The global median hardly moves with corpus size, but a corpus 500× larger is far
-  denser and the same threshold joins neighbouring themes; this term tightens with density.
-  Seeds (e5): 0.093, so the global 0.082 still rules; a 4k generated corpus (e5): 0.054 < 0.072;
-  100k generated points (hash vectors): ≈ 0.29 < 0.72.
+Threshold. Cosines depend on the encoder, so ``distance_threshold="auto"`` (the default) adapts
+to the corpus: the smaller of a global and a local estimate (:mod:`svcsim.clusters.threshold`).
 
 HDBSCAN. Run on the L2-normalised vectors (Euclidean distance is monotone in cosine there);
 above ``max_exact`` rows the vectors are first projected to ``n_components`` dimensions with PCA,
@@ -49,8 +38,10 @@ from typing import Literal
 
 import numpy as np
 
+from svcsim.clusters.canonical import canonical_labels, canonical_order, unit_centroids
+from svcsim.clusters.canonical import dedup_rows as _dedup_rows  # innovation_neighbours imports it from here
+from svcsim.clusters.threshold import auto_threshold
 from svcsim.embedded import unit_rows
-
 from svcsim.errors import InputError
 
 __all__ = ["PointClusterer"]
@@ -66,7 +57,7 @@ class PointClusterer:
             ``distance_threshold``) or ``"hdbscan"`` (density based; ``distance_threshold`` unused).
         distance_threshold: cosine distance (1 − cosine) below which groups merge, or ``"auto"``:
             the smaller of ``auto_scale`` × the corpus' median pairwise cosine distance and the
-            median distance to the ``n_neighbors``-th nearest distinct text (module docstring).
+            median distance to the ``n_neighbors``-th nearest distinct text (:mod:`svcsim.clusters.threshold`).
         auto_scale: the factor of the ``"auto"`` threshold.
         min_cluster_size: groups smaller than this are outliers (label −1).
         assign_outliers: give each outlier the label of the nearest cluster centroid.
@@ -126,7 +117,7 @@ class PointClusterer:
             keys = [str(k) for k in keys]
             if len(keys) != n:
                 raise InputError("keys", f"got {len(keys)} keys for {n} vectors; pass one key per row")
-        order = self._canonical_order(x, keys)
+        order = canonical_order(x, keys)
         xs = x[order]
         # identical rows (the same text) are one weighted node for the neighbour statistics and
         # the scalable path; half of a large generated corpus is repeats
@@ -140,8 +131,8 @@ class PointClusterer:
             raw = self._agglomerative_graph(u, node_of)
         else:
             raw = self._cluster_sorted(xs)
-        labels_sorted = self._canonical_labels(raw)
-        centroids = self._centroids(xs, labels_sorted)
+        labels_sorted = canonical_labels(raw, self.min_cluster_size)
+        centroids = unit_centroids(xs, labels_sorted)
         self.outliers_ = np.sort(order[labels_sorted == -1])
         if self.assign_outliers and len(centroids):
             out = labels_sorted == -1
@@ -151,7 +142,7 @@ class PointClusterer:
         labels[order] = labels_sorted
         self.labels_ = labels
         self.n_clusters_ = int(len(centroids))
-        self.centroids_ = self._centroids(xs, labels_sorted) if self.assign_outliers else centroids
+        self.centroids_ = unit_centroids(xs, labels_sorted) if self.assign_outliers else centroids
         self.sizes_ = np.bincount(labels[labels >= 0], minlength=self.n_clusters_).astype(np.int64)
         return self
 
@@ -179,85 +170,11 @@ class PointClusterer:
             if isinstance(v, bool) or not isinstance(v, int) or v < lo:
                 raise InputError(name, f"got {v!r}; expected an int >= {lo}")
 
-    def _resolve_threshold(self, xs: np.ndarray, u: np.ndarray, n_pairs: int = 20000) -> float:
-        """The threshold to use; for ``"auto"`` the smaller of the global and the local estimate.
-
-        Global: ``auto_scale`` × the median distance between rows (sampled pairs on the canonical
-        order). Local: the median, over distinct texts, of the distance to their ``n_neighbors``-th
-        nearest distinct text. The global median barely moves with corpus size, but a corpus
-        100× larger is far denser, and a threshold that separated themes at 200 points joins them
-        at 100k; the local term tightens with density. On the seed plans (168 points, e5) the
-        local term is 0.093 > 0.082, so the global one rules, as before.
-        """
+    def _resolve_threshold(self, xs: np.ndarray, u: np.ndarray) -> float:
         if self.distance_threshold != "auto":
             return float(self.distance_threshold)
-        n = xs.shape[0]
-        if n < 2:
-            return 0.25
-        if n * (n - 1) // 2 <= n_pairs:
-            i, j = np.triu_indices(n, 1)
-        else:  # sampled on the canonical order, so the estimate does not depend on input order
-            rng = np.random.default_rng(self.random_state)
-            i = rng.integers(0, n, size=n_pairs)
-            j = rng.integers(0, n, size=n_pairs)
-            keep = i != j
-            i, j = i[keep], j[keep]
-        median = float(np.median(1.0 - np.einsum("ij,ij->i", xs[i], xs[j])))
-        thr = self.auto_scale * median
-        if u.shape[0] >= 2:
-            thr = min(thr, self._local_distance(u))
-        # identical-only corpora have median 0; keep the threshold positive so sklearn accepts it
-        return float(min(max(thr, 1e-4), 2.0))
-
-    def _local_distance(self, u: np.ndarray) -> float:
-        """Median distance from a distinct row to its ``n_neighbors``-th nearest distinct row.
-
-        Exact in full dimension, for every row up to ``max_exact`` distinct rows and for a seeded
-        sample of that many above (rows are in canonical order, so the sample is too): the same
-        quantity on both paths, ~2 s at 50k distinct rows.
-        """
-        m = u.shape[0]
-        k = min(self.n_neighbors, m - 1)
-        q = np.arange(m) if m <= self.max_exact else np.sort(
-            np.random.default_rng(self.random_state).choice(m, size=self.max_exact, replace=False))
-        kth = np.empty(q.size, dtype=np.float64)
-        for a in range(0, q.size, 256):
-            qa = q[a : a + 256]
-            sims = u[qa] @ u.T
-            sims[np.arange(qa.size), qa] = -np.inf
-            kth[a : a + 256] = 1.0 - np.partition(sims, m - k, axis=1)[:, m - k]
-        return float(np.median(kth))
-
-    @staticmethod
-    def _canonical_order(x: np.ndarray, keys: list[str] | None) -> np.ndarray:
-        rows = [r.tobytes() for r in x]
-        if keys is None:
-            idx = sorted(range(len(rows)), key=rows.__getitem__)
-        else:
-            idx = sorted(range(len(rows)), key=lambda i: (keys[i], rows[i]))
-        return np.asarray(idx, dtype=np.int64)
-
-    def _canonical_labels(self, raw: np.ndarray) -> np.ndarray:
-        """Drop small groups to −1, renumber by size desc then first (smallest-key) member."""
-        out = np.full(raw.shape[0], -1, dtype=np.int64)
-        groups: dict[int, list[int]] = {}
-        for i, lab in enumerate(raw.tolist()):
-            if lab >= 0:
-                groups.setdefault(lab, []).append(i)
-        kept = [m for m in groups.values() if len(m) >= self.min_cluster_size]
-        kept.sort(key=lambda m: (-len(m), m[0]))
-        for cid, members in enumerate(kept):
-            out[members] = cid
-        return out
-
-    @staticmethod
-    def _centroids(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
-        c = np.zeros((k, x.shape[1]), dtype=np.float64)
-        np.add.at(c, labels[labels >= 0], x[labels >= 0].astype(np.float64))
-        norms = np.linalg.norm(c, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return (c / norms).astype(np.float32)
+        return auto_threshold(xs, u, auto_scale=self.auto_scale, n_neighbors=self.n_neighbors,
+                              max_exact=self.max_exact, random_state=self.random_state)
 
     def _cluster_sorted(self, x: np.ndarray) -> np.ndarray:
         if self.method == "hdbscan":
@@ -364,17 +281,3 @@ class PointClusterer:
 _EXACT_KNN_MAX = 100_000
 """Distinct rows up to which the kNN graph is searched exactly in full dimension (O(m²·dim))."""
 
-
-def _dedup_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(first row of each distinct vector, ascending; node index per row)."""
-    seen: dict[bytes, int] = {}
-    node_of = np.empty(x.shape[0], dtype=np.int64)
-    first: list[int] = []
-    for i, r in enumerate(x):
-        key = r.tobytes()
-        j = seen.get(key)
-        if j is None:
-            j = seen[key] = len(first)
-            first.append(i)
-        node_of[i] = j
-    return np.asarray(first, dtype=np.int64), node_of
