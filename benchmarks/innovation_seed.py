@@ -40,9 +40,12 @@ def find_targets(entries):
 def ranks(model: str | None = None):
     """[(what, rank 1-based, percentile, score)], number of points."""
     from svcsim.clusters import score_innovation
+    from svcsim.dupes import analyse
+    from svcsim.embedded import EmbeddedCorpus
     from svcsim.model import entries_from_plans
 
-    entries = entries_from_plans(gold_plans(shared_or_skip("innovation_seed")), kinds=("point",))
+    # points and measure titles: the titles are the template the score measures distance from
+    everything = entries_from_plans(gold_plans(shared_or_skip("innovation_seed")))
     if model == "hash":
         from svcsim.embed import HashEncoder
 
@@ -51,8 +54,11 @@ def ranks(model: str | None = None):
         from svcsim.embed import load_encoder
 
         enc = load_encoder(model)
-    vectors = enc.encode([e.text for e in entries], kind="passage")
-    scores = score_innovation(entries, vectors)
+    embedded = EmbeddedCorpus(everything, enc.encode([e.text for e in everything], kind="passage"),
+                              fingerprint=enc.fingerprint)
+    points = embedded.of_kind("point")
+    entries = list(points.entries)
+    scores = score_innovation(points, dupes=analyse(embedded, min_label="near_copy"))
     pos = {s.entry.id: (r, s) for r, s in enumerate(scores, start=1)}
     rows = []
     for what, e in find_targets(entries):
