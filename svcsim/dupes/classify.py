@@ -61,6 +61,13 @@ class Thresholds:
         contained_run: one shared run this long makes a contained copy, whatever the lengths.
         contained_share: ... as does one covering this share of the shorter text,
         contained_min: ... if it is at least this long.
+        synonyms: also call a pair ``near_copy`` when it is a copy with a few words swapped for
+            synonyms (:mod:`svcsim.dupes.synonyms`); ``False`` is the rule before issue #15.
+        edit_semantic: for a copy with swaps no synonym list holds: the cosine it needs,
+        edit_short: ... the share of the shorter text left equal, in order,
+        edit_gap: ... the longest differing stretch (characters) on either side,
+        edit_min_len, edit_max_len: ... and the normalised lengths it applies to (longer texts keep
+            long verbatim runs around a few swaps, so the run rule already finds them).
     """
 
     min_run: int = 4
@@ -75,6 +82,12 @@ class Thresholds:
     contained_run: int = 30
     contained_share: float = 0.70
     contained_min: int = 12
+    synonyms: bool = True
+    edit_semantic: float = 0.95
+    edit_short: float = 0.6
+    edit_gap: int = 4
+    edit_min_len: int = 10
+    edit_max_len: int = 40
 
     def contained_need(self, len_a: int, len_b: int) -> int:
         """The shared run (normalised characters) that makes two texts a contained copy.
