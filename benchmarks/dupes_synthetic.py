@@ -6,7 +6,9 @@ Run from the project root:
 
 ``svcsim.synth`` plants copies of points across agencies, disguised by one edit (whitespace_width,
 agency_swap, insert_clause, delete_clause, synonym_swap, reorder_clauses), year-over-year reuse,
-template titles and a few heavy paraphrases. A planted copy/near_copy/template/yoy pair is *found*
+template titles and a few heavy paraphrases (synonym_swap swaps several words, one per 15
+characters plus two, some outside svcsim's synonym table: see ``benchmarks/pairs_eval.py`` for its
+recall with the real model on held-back seeds). A planted copy/near_copy/template/yoy pair is *found*
 when :func:`svcsim.dupes.find_pairs` reports it as copy or near_copy; a planted paraphrase when it
 is reported at all.
 

@@ -1,4 +1,4 @@
-"""The four reuse classes and the thresholds that decide them.
+"""The four reuse classes and the character and cosine thresholds that decide them.
 
 Definitions (``../shared/gold/NOTES.md``, pairs.jsonl section):
 
@@ -13,18 +13,23 @@ Definitions (``../shared/gold/NOTES.md``, pairs.jsonl section):
   it (a copy buried in a long point fails the 35 % bar). The run must be ≥ 12 characters: shorter
   ones are shared phrases (the 9-character gold paraphrase above is one); on the gold pairs the
   longest run of any non-copy pair is 24 characters, 41 % of its shorter text.
-* ``paraphrase`` — same measure, other words: cosine ≥ 0.925, or ≥ 0.92 when both points belong to
-  the same measure (same item + measure code, or measure titles with cosine ≥ 0.97).
-* ``related`` — same topic, different measure: cosine ≥ 0.915, or ≥ 0.90 when ≥ 10 % of the shorter
-  text is shared verbatim.
+  Also ``near_copy``: a copy with a few words swapped for synonyms (資訊→訊息, 網站→網頁 …), by the
+  same bars on texts whose synonyms are rewritten to one word, or as a copy with small in-order
+  substitutions whose vectors agree (:mod:`svcsim.dupes.synonyms`; ``synonyms=False`` turns it off).
+* ``paraphrase`` — same measure, other words; ``related`` — same topic, another measure or object.
+  By default both are decided by the pair classifier (:mod:`svcsim.dupes.pairmodel`, features in
+  :mod:`svcsim.dupes.features`), fitted on labelled pairs and evaluated leave-one-plan-out by
+  ``benchmarks/pairs_eval.py``. The cosine cut-offs below are the rule before it, used with
+  ``PairScan(pair_model=None)``: paraphrase at cosine ≥ 0.925, or ≥ 0.92 when both points belong to
+  the same measure (same item + measure code, or measure titles with cosine ≥ 0.97); related at
+  cosine ≥ 0.915, or ≥ 0.90 when ≥ 10 % of the shorter text is shared verbatim.
 
-The cosine thresholds are for the default model (multilingual-e5-small), whose cosines crowd
-into 0.8–1.0 for any two sentences of this genre. On the gold pairs every ``unrelated`` pair is
-≤ 0.911 and shares no 4-character run, so ``related`` starts just above it; 0.925 for paraphrase
-catches 26 of 31 gold paraphrases (0.93 would catch 20: the gold paraphrases sit at 0.90–0.97). Paraphrase and related overlap heavily in cosine (related
-pairs reach 0.956), so a reported ``paraphrase`` is sometimes only ``related``: we chose round
-thresholds from the class boundaries rather than a fitted tree, which would memorise 105 pairs.
-Another encoder needs its own :class:`Thresholds` (tests pass ones suited to ``HashEncoder``).
+The cosine cut-offs are for the default model (multilingual-e5-small), whose cosines crowd into
+0.8–1.0 for any two sentences of this genre. On the gold pairs every ``unrelated`` pair is ≤ 0.911
+and shares no 4-character run, so ``related`` starts just above it; but paraphrase and related
+overlap heavily in cosine (related pairs reach 0.956, with nothing in common but the topic), which
+is why the classifier also looks at *what* the two texts share. Another encoder needs its own
+:class:`Thresholds` and its own fitted model (tests pass thresholds suited to ``HashEncoder``).
 """
 
 from __future__ import annotations

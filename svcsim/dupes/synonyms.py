@@ -142,39 +142,32 @@ def synonym_copies(keys: list[str], vectors, t, *, exclude, k: int, exact_below:
     from svcsim.dupes.tiling import near_copy_pairs
 
     n = len(keys)
-    known = set(zip(np.asarray(exclude[0]).tolist(), np.asarray(exclude[1]).tolist()))
+    known = np.minimum(exclude[0], exclude[1]).astype(np.int64) * n + np.maximum(exclude[0], exclude[1])
     canon = [canonical_key(key) for key in keys]
+    # route 1: the exact near-copy join on the rewritten texts, minus the pairs found verbatim
+    cu, cv, cov, _ = near_copy_pairs(canon, k=t.min_run, short_min=t.near_copy_short, long_min=t.near_copy_long)
+    lo, hi = np.minimum(cu, cv).astype(np.int64), np.maximum(cu, cv).astype(np.int64)
+    new = ~np.isin(lo * n + hi, known)
+    lo, hi, cov = lo[new], hi[new], cov[new].astype(np.int64)
+    del cu, cv, new
     found: dict[tuple[int, int], int] = {}
-    # route 1: the exact near-copy join on the rewritten texts
-    changed = [i for i in range(n) if canon[i] != keys[i]]
-    if changed:
-        cu, cv, cov, _ = near_copy_pairs(canon, k=t.min_run, short_min=t.near_copy_short, long_min=t.near_copy_long)
-        for u, v, c in zip(cu.tolist(), cv.tolist(), cov.tolist()):
-            u, v = min(u, v), max(u, v)
-            if (u, v) not in known:
-                found[(u, v)] = c
     # route 2: short texts whose vectors say the same and that line up as a copy with small swaps
     short = np.array([i for i in range(n) if t.edit_min_len <= len(keys[i]) <= t.edit_max_len], dtype=np.int64)
     if len(short) >= 2:
         pairs = semantic_candidates(vectors[short], k=k, min_similarity=t.edit_semantic,
                                     exact_below=exact_below, random_state=random_state)
-        for a, b in pairs.tolist():
-            u, v = int(short[a]), int(short[b])
-            if (u, v) in known or (u, v) in found:
-                continue
-            if float(vectors[u] @ vectors[v]) < t.edit_semantic:
-                continue
+        su, sv = short[pairs[:, 0]], short[pairs[:, 1]]
+        codes = su * n + sv
+        keep = ~np.isin(codes, known) & ~np.isin(codes, lo * n + hi)
+        keep &= np.einsum("ij,ij->i", vectors[su], vectors[sv]) >= t.edit_semantic
+        for u, v in zip(su[keep].tolist(), sv[keep].tolist()):
             if is_edited_copy(canon[u], canon[v], max_gap=t.edit_gap, short_min=t.edit_short,
                               long_min=t.near_copy_long, min_len=t.edit_min_len):
-                blocks, _ = edit_blocks(canon[u], canon[v])
-                found[(u, v)] = sum(m for _, _, m in blocks)
-    if not found:
-        z = np.zeros(0, np.int64)
-        return z, z, z
+                found[(u, v)] = sum(m for _, _, m in edit_blocks(canon[u], canon[v])[0])
     items = sorted(found.items())
-    u = np.array([p[0] for p, _ in items], dtype=np.int64)
-    v = np.array([p[1] for p, _ in items], dtype=np.int64)
-    c = np.array([cov for _, cov in items], dtype=np.int64)
+    u = np.concatenate([lo, np.array([p[0] for p, _ in items], dtype=np.int64)])
+    v = np.concatenate([hi, np.array([p[1] for p, _ in items], dtype=np.int64)])
+    c = np.concatenate([cov, np.array([m for _, m in items], dtype=np.int64)])
     return u, v, c
 
 
