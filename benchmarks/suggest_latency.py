@@ -70,7 +70,7 @@ def run(name: str, plans, encoder, n_queries: int, workdir: Path, rng: random.Ra
     for p in plans:
         corpus.add_plan(p)
     t1 = time.perf_counter()
-    sug = Suggester(corpus, encoder)
+    sug = Suggester.build(corpus, encoder)
     t2 = time.perf_counter()
     stats = corpus.stats()
     print(f"[{name}] {stats['points']} points, {stats['distinct_texts']} distinct texts, "

@@ -12,7 +12,7 @@ def _suggester(corpus, model: str | None):
 
     encoder = load_encoder(model)
     with corpus.snapshot():  # the start-up read sees one state of the corpus, even during an ingest
-        return Suggester(corpus, encoder, show_progress=progress_enabled())
+        return Suggester.build(corpus, encoder, show_progress=progress_enabled())
 
 
 @click.command("suggest")

@@ -1,14 +1,21 @@
 """The drafting assistant: suggestions from other agencies, the copy warning, the plan check.
 
 Usable from Python without the CLI; imports numpy only (torch and faiss load when a
-:class:`Suggester` is built).
+:class:`SuggestIndex` is built or loaded).
 
->>> from svcsim.suggest import Suggester, check_plan                   # doctest: +SKIP
->>> s = Suggester(corpus, encoder)                                     # doctest: +SKIP
->>> s.suggest("設置單一窗口", measure="一(二)", agency="某局").suggestions  # doctest: +SKIP
+* :class:`SuggestIndex` — the corpus's FAISS index and the tables a query reads (``index.py``);
+* :class:`Ranker` — the pool, scores and order of suggestions (``ranking.py``);
+* :func:`copy_warning` — which other agency's point a draft copies (``warning.py``, over ``copying.py``);
+* :class:`Suggester` — the three together, as the CLI and the web page use them (``suggester.py``);
+* :func:`check_plan` — the standard measures a draft plan lacks (``check.py``).
+
+``Suggester.build(corpus, encoder).suggest("設置單一窗口", measure="一(二)", agency="某局")`` is the
+usual start; :class:`Suggester`'s docstring has a worked example.
 """
 
 from svcsim.suggest.check import check_plan
+from svcsim.suggest.index import SuggestIndex
+from svcsim.suggest.ranking import Pool, Ranker
 from svcsim.suggest.results import (
     CheckFinding,
     CheckReport,
@@ -19,6 +26,7 @@ from svcsim.suggest.results import (
 )
 from svcsim.suggest.specificity import specificity
 from svcsim.suggest.suggester import MAX_DRAFT_CHARS, Suggester
+from svcsim.suggest.warning import copy_warning
 
 __all__ = [
     "CheckFinding",
@@ -26,9 +34,13 @@ __all__ = [
     "CopyWarning",
     "MAX_DRAFT_CHARS",
     "MeasureRef",
+    "Pool",
+    "Ranker",
+    "SuggestIndex",
     "Suggester",
     "SuggestResult",
     "Suggestion",
     "check_plan",
+    "copy_warning",
     "specificity",
 ]

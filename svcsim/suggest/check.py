@@ -16,9 +16,10 @@ from svcsim.errors import InputError
 from svcsim.model import Plan
 from svcsim.suggest.measures import SAME_CODE_LIFT, SAME_LIFT
 from svcsim.suggest.results import CheckFinding, CheckReport
+from svcsim.suggest.suggester import Suggester
 
 
-def check_plan(plan: Plan, suggester, *, n_examples: int = 3) -> CheckReport:
+def check_plan(plan: Plan, suggester: Suggester, *, n_examples: int = 3) -> CheckReport:
     """Check a draft plan against the corpus's standard measures.
 
     Args:
@@ -35,7 +36,7 @@ def check_plan(plan: Plan, suggester, *, n_examples: int = 3) -> CheckReport:
     """
     if not isinstance(plan, Plan):
         raise InputError("plan", f"expected a svcsim.Plan (e.g. from svcsim.parse_file), got {type(plan).__name__}")
-    cat = suggester.catalogue
+    cat = suggester.index.catalogue
     others = {a for a in suggester.agencies if a != plan.agency}
     standard = [i for i, s in enumerate(cat.slots) if others and 2 * len(s.agencies - {plan.agency}) > len(others)]
 
@@ -76,16 +77,13 @@ def check_plan(plan: Plan, suggester, *, n_examples: int = 3) -> CheckReport:
     findings = []
     for s in standard:
         slot = cat.slots[s]
-        member_rows = [r for mi in slot.members for r in cat.measures[mi].point_rows]
         if s not in slot_of:
             findings.append(CheckFinding("missing", slot.ref, "", suggester.examples(slot, agency=plan.agency,
                                                                                        k=n_examples)))
             continue
         it, m = draft_measures[slot_of[s]]
-        copied = all(suggester.copy_source(p.text, agency=plan.agency, rows=member_rows) is not None
-                     for p in m.points)
+        copied = all(suggester.copy_source(p.text, agency=plan.agency, slot=slot) is not None for p in m.points)
         if copied:
             findings.append(CheckFinding("boilerplate", slot.ref, f"{it.code}{m.code}",
                                          suggester.examples(slot, agency=plan.agency, k=n_examples)))
     return CheckReport(agency=plan.agency, n_standard=len(standard), findings=tuple(findings))
-

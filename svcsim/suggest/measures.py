@@ -69,7 +69,7 @@ class MeasureInfo:
     measure: str
     item_title: str
     title: str
-    title_row: int          # row of the title text in the suggester's matrix, -1 when untitled
+    title_row: int          # row of the title text in the SuggestIndex, -1 when untitled
     point_rows: tuple[int, ...]
 
 

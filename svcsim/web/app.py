@@ -39,7 +39,9 @@ def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
     """A FastAPI app serving the drafting page for ``suggester``.
 
     Args:
-        suggester: a built :class:`svcsim.suggest.Suggester` (kept warm for the app's lifetime).
+        suggester: a built :class:`svcsim.suggest.Suggester` (kept warm for the app's lifetime); the
+            page uses its public methods only, and the duplicates and clusters tabs the points of
+            its index (:meth:`svcsim.suggest.SuggestIndex.points`).
         host: the address the server binds; besides the loopback names, requests must name it in
             their Host header (a wildcard such as ``0.0.0.0`` adds nothing: see :mod:`svcsim.web.guard`).
         hosts: further host names to answer for, e.g. a machine name users type.
@@ -60,7 +62,7 @@ def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(RequestGuard, hosts=[host, *hosts], max_body_bytes=max_body_bytes,
                        headers=_SECURITY_HEADERS)
-    views = LazyViews(suggester)
+    views = LazyViews(suggester.index.points)
     gate = ModelGate(max_inflight=max_inflight, max_waiting=max_waiting, max_wait=max_wait) if max_inflight else None
     app.state.gate = gate
 

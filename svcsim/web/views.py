@@ -1,15 +1,18 @@
 """The duplicates and clusters tabs: computed once on first request, then served from memory.
 
 Both run the project's own analyses (:func:`svcsim.dupes.analyse`, :class:`svcsim.clusters.PointClusterer`)
-on the suggester's in-memory points. When a module is missing or broken the tab says so rather
-than failing the whole page.
+on the corpus's points as the suggestion index holds them in memory
+(:meth:`svcsim.suggest.SuggestIndex.points`). When a module is missing or broken the tab says so
+rather than failing the whole page.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
+from svcsim.embedded import EmbeddedCorpus
 from svcsim.model import Entry
 
 
@@ -19,10 +22,15 @@ def _entry(e: Entry) -> dict[str, Any]:
 
 
 class LazyViews:
-    """Holds the suggester and caches each analysis after its first (slow) run."""
+    """Caches each analysis of the corpus's points after its first (slow) run.
 
-    def __init__(self, suggester, *, max_groups: int = 200) -> None:
-        self.suggester = suggester
+    ``points`` gives the points when a tab is first asked for, e.g. a
+    :meth:`~svcsim.suggest.SuggestIndex.points` method: a page whose tabs are never opened does
+    not hold a second copy of the vectors.
+    """
+
+    def __init__(self, points: Callable[[], EmbeddedCorpus], *, max_groups: int = 200) -> None:
+        self.points = points
         self.max_groups = max_groups
         self._lock = threading.Lock()
         self._cache: dict[str, dict[str, Any]] = {}
@@ -40,10 +48,10 @@ class LazyViews:
     def _dupes(self) -> dict[str, Any]:
         from svcsim.dupes import analyse
 
-        entries, vectors = self.suggester.point_entries()
-        if len(entries) < 2:
+        points = self.points()
+        if len(points) < 2:
             return {"available": True, "groups": []}
-        result = analyse(entries, vectors, min_label="near_copy")
+        result = analyse(points, min_label="near_copy")
         groups = [{"agencies": list(c.agencies), "n_plans": c.n_plans, "template": c.template,
                    "canonical": _entry(c.canonical), "source": _entry(c.source),
                    "members": [_entry(m) for m in c.members]}
@@ -53,7 +61,8 @@ class LazyViews:
     def _clusters(self) -> dict[str, Any]:
         from svcsim.clusters import PointClusterer, label_clusters
 
-        entries, vectors = self.suggester.point_entries()
+        points = self.points()
+        entries, vectors = points.entries, points.vectors
         if len(entries) < 2:
             return {"available": True, "clusters": []}
         model = PointClusterer().fit(vectors, keys=[e.text for e in entries])

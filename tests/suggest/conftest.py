@@ -17,4 +17,4 @@ def corpus(tmp_path_factory):
 def suggester(corpus):
     from svcsim.suggest import Suggester
 
-    return Suggester(corpus, HashEncoder())
+    return Suggester.build(corpus, HashEncoder())

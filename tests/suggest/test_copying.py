@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fixture_plans import SOP, SPECIFIC, T11, T12, T21, T22, T31, WINDOW
-from svcsim.suggest.copying import copy_relation, could_copy, is_copy
+from svcsim.suggest.copying import copy_candidates, copy_relation, could_copy, is_copy, shingles
 
 TEXTS = [SOP.format(ag=a) for a in ("本局", "本處", "衛生局")] + [WINDOW.format(self=s) for s in ("本局", "本所")]
 TEXTS += [T11, T12, T21, T22, T31, *SPECIFIC.values(), "提供多元便捷申辦管道並簡化申辦程序", "１９９９專線", "1999專線",
@@ -20,6 +20,16 @@ def test_prefilter_keeps_every_copy_among_template_texts():
         if copy_relation(a, b).label is not None:
             assert could_copy(a, b), (a, b)
         assert is_copy(a, b) == (copy_relation(a, b).label is not None), (a, b)
+
+
+def test_shingle_gate_keeps_every_copy_pair():
+    maybe = copy_candidates([shingles(t) for t in TEXTS])
+    assert maybe.shape == (len(TEXTS), len(TEXTS)) and (maybe == maybe.T).all()
+    for (i, a), (j, b) in itertools.product(enumerate(TEXTS), repeat=2):
+        if a and b and is_copy(a, b):
+            assert maybe[i, j], (a, b)
+    assert not maybe[TEXTS.index(T21), TEXTS.index(T31)]
+    assert copy_candidates([]).shape == (0, 0)
 
 
 def test_prefilter_rejects_unrelated_texts():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pytest
 
 from fixture_plans import SPECIFIC, WINDOW
@@ -134,11 +133,3 @@ def test_without_agency_every_agency_can_be_suggested(suggester):
     r = suggester.suggest("", measure="一(二)", k=10)
     assert ME in {a for s in r.suggestions for a in (s.entry.agency, *(e.agency for e in s.copies))}
 
-
-def test_top_stable_is_the_head_of_a_stable_argsort():
-    from svcsim.suggest.suggester import _top_stable
-
-    rng = np.random.default_rng(0)
-    for n, m in ((1, 1), (10, 3), (50, 50), (60, 100), (200, 17)):
-        x = rng.integers(0, 5, n).astype(np.float32)  # many ties
-        assert _top_stable(x, m).tolist() == np.argsort(-x, kind="stable")[:m].tolist()
