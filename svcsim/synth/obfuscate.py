@@ -155,14 +155,24 @@ hold, so a benchmark of synonym-edited copies also measures the swaps no list an
 
 
 def synonym_swap(text: str, rng: random.Random, *, k: int | None = None) -> str | None:
-    """Swap up to ``k`` words for synonyms: the bank's (加強→強化 …) and :data:`UNLISTED` ones (流程→程序 …).
+    """Swap words for synonyms: by default the hard edit, else up to ``k`` bank synonyms (加強→強化 …).
 
-    Several swaps, at non-overlapping places — by default one per 15 characters plus two, so a
-    15-character point gets three and keeps few verbatim runs: the edit a drafter makes to hide a
-    copy. The clause structure is kept.
+    The default (``k=None``, what a disguised copy gets): one swap per 15 characters plus two, at
+    non-overlapping places, drawing from the bank's synonyms and from :data:`UNLISTED` ones
+    (流程→程序 …), so a 15-character point gets three and keeps few verbatim runs. With ``k`` given:
+    up to ``k`` swaps from the bank only (the generator's year-over-year and title edits, unchanged
+    so that seeded corpora and ``examples/`` stay as they were). The clause structure is kept.
     """
-    if k is None:
-        k = 2 + len(text) // 15
+    if k is not None:
+        present = [w for w in SYNONYMS if w in text]
+        if not present:
+            return None
+        rng.shuffle(present)
+        out = text
+        for w in present[:k]:
+            out = out.replace(w, rng.choice(SYNONYMS[w]), 1)
+        return out if out != text else None
+    k = 2 + len(text) // 15
     table = {**UNLISTED, **SYNONYMS}
     present = sorted((w for w in table if w in text), key=lambda w: (-len(w), w))
     if not present:
