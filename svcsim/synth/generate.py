@@ -30,234 +30,42 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from svcsim.errors import InputError
-from svcsim.model import Item, Measure, Plan, Point
+from svcsim.model import Measure, Plan, Point
 from svcsim.synth import obfuscate as ob
-from svcsim.synth.bank_points import INNOVATIVE, POINTS
-from svcsim.synth.bank_template import (
-    GOALS,
-    ITEM0_MEASURES,
-    ITEM0_POINTS,
-    ITEM0_TITLE,
-    KINDS,
-    TEMPLATE,
-    AgencyKind,
-    agency_name,
+from svcsim.synth.draft import (
+    Agency,
+    DraftItem,
+    DraftPoint,
+    agency_for,
+    draft_plan,
+    freeze_plan,
+    pick_goals,
+    provenance_of,
 )
-from svcsim.synth.fill import fill, vary
+from svcsim.synth.truth import PairKind, PlantedPair, PlanTruth, Provenance, RefKey, SynthCorpus, ref_key
 
-PairKind = Literal["template", "copy", "near_copy", "paraphrase", "yoy_reuse"]
+# The truth types live in svcsim.synth.truth; svcsim.synth and svcsim.synth.examples import them from here.
+__all__ = ["MEAN_POINTS_PER_PLAN", "PairKind", "PlanTruth", "PlantedPair", "Provenance", "RefKey", "SynthCorpus",
+           "corpus_shape", "generate_corpus", "generate_points_corpus", "iter_corpus", "iter_points_corpus", "ref_key"]
 
 MEAN_POINTS_PER_PLAN = 63.0
 """Measured average points per generated plan; :func:`corpus_shape` sizes corpora with it."""
 
-_N_POINTS = (1, 2, 3, 4, 5)
-_N_WEIGHTS = (15, 25, 30, 20, 10)
 _WINDOW = 6  # how many recent agencies a copy may come from
 _NEAR = ("agency_swap", "insert_clause", "delete_clause", "synonym_swap", "reorder_clauses")
 
 
-@dataclass(frozen=True)
-class PlantedPair:
-    """Two refs known to be related, how, and by which edit (``"none"`` when verbatim)."""
-
-    a: dict[str, Any]
-    b: dict[str, Any]
-    kind: PairKind
-    obfuscation: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "kind": self.kind, "obfuscation": self.obfuscation}
-
-
-RefKey = tuple[str, str, str, "int | None"]
-"""``(file, item, measure, n)``: a planted ref as a hashable tuple (``n=None`` for a measure title)."""
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where one generated text came from.
-
-    Attributes:
-        frame: the phrase-bank entry it was filled from: ``"一(一)#3"`` (template 3 of measure
-            一(一)), ``"0#1"`` (opening-row template 1), ``"innovative#7"``, or ``"title:一(一)"``.
-            Copies and reuse keep the frame of their source.
-        source: the ref of the text first filled from the bank that this one descends from (itself
-            when it was filled fresh): copies, chains of copies and year-over-year reuse share it.
-    """
-
-    frame: str
-    source: RefKey
-
-
-def ref_key(ref: dict[str, Any]) -> RefKey:
-    """A planted ref dict as a :data:`RefKey` tuple."""
-    return (ref["file"], ref["item"], ref["measure"], ref["n"])
-
-
-@dataclass(frozen=True)
-class SynthCorpus:
-    """Generated plans (``file`` set to the name :func:`write_plan` output would have) and truth."""
-
-    plans: list[Plan]
-    planted: list[PlantedPair]
-    innovative: list[dict[str, Any]] = field(default_factory=list)
-    seed: int = 0
-    provenance: dict[RefKey, Provenance] = field(default_factory=dict, compare=False)
-
-    @property
-    def n_points(self) -> int:
-        return sum(p.n_points for p in self.plans)
-
-
-@dataclass(frozen=True)
-class PlanTruth:
-    """What :func:`iter_corpus` yields per plan: the plan and the truth planted *in* it."""
-
-    plan: Plan
-    planted: tuple[PlantedPair, ...]
-    innovative: tuple[dict[str, Any], ...]
-    provenance: dict[RefKey, Provenance] = field(default_factory=dict, compare=False)
-
-
-# ---------------------------------------------------------------------------- agencies
-
-
-@dataclass(frozen=True)
-class _Agency:
-    index: int
-    name: str
-    short: str
-    kind: AgencyKind
-    units: tuple[str, ...]
-    topic: str
-    per_point_units: bool
-    spaced: bool
-    title_form: str
-
-
-def _kind_for(name: str) -> AgencyKind:
-    for kind in sorted(KINDS, key=lambda k: -len(k.suffix)):
-        if name.endswith(kind.suffix):
-            return kind
-    return KINDS[0]
-
-
-def _agency(index: int, seed: int, name: str | None) -> _Agency:
-    rng = random.Random(f"svcsim.synth:agency:{seed}:{index}")
-    if name is None:
-        name, kind = agency_name(index)
-    else:
-        kind = _kind_for(name)
-    short = name.removeprefix("高雄市政府").removeprefix("高雄市") or name
-    units = tuple(rng.sample(kind.units, rng.randint(3, len(kind.units))))
-    return _Agency(
-        index=index, name=name, short=short, kind=kind, units=units,
-        topic=rng.choice(kind.topics), per_point_units=rng.random() < 0.2,
-        spaced=rng.random() < 0.5,
-        title_form=rng.choice(("{roc} 年度提升服務執行計畫", "{roc}年度提升服務執行計畫",
-                               "{roc} 年度提升服務品質執行計畫", "{roc}年度提升服務計畫")),
-    )
-
-
-# ---------------------------------------------------------------------------- plans
-
-
-@dataclass
-class _MPoint:  # mutable while the plan is being assembled
-    text: str
-    unit: str | None
-    innovative: bool = False
-    planted: bool = False
-    frame: str = ""
-    source: RefKey | None = None  # None: filled fresh here, so its own ref
-
-
-@dataclass
-class _MMeasure:
-    code: str
-    title: str
-    points: list[_MPoint]
-    units: list[str]
-
-
-@dataclass
-class _MItem:
-    code: str
-    title: str
-    measures: list[_MMeasure]
-
-
-def _draft(ag: _Agency, roc: int, seed: int, innovation_rate: float) -> tuple[list[_MItem], random.Random]:
-    rng = random.Random(f"svcsim.synth:plan:{seed}:{ag.index}:{roc}")
-    items: list[_MItem] = []
-    if not ag.per_point_units:  # the per-point-unit layout comes from district offices that skip row 0
-        tpl = rng.choice(ITEM0_POINTS)
-        text = fill(tpl, rng, ag.kind, ag.units, ag.topic, spaced=ag.spaced)
-        items.append(_MItem("0", ITEM0_TITLE, [_MMeasure("", ITEM0_MEASURES[ag.index % 2],
-                                                         [_MPoint(text, None, frame=f"0#{ITEM0_POINTS.index(tpl)}")],
-                                                         [ag.units[0]])]))
-    for code, title, measures in TEMPLATE:
-        mitems: list[_MMeasure] = []
-        for mcode, mtitle in measures:
-            key = code + mcode
-            bank = POINTS[key]
-            n = min(rng.choices(_N_POINTS, _N_WEIGHTS)[0], len(bank))
-            pts = []
-            for tpl in rng.sample(bank, n):
-                text = fill(vary(tpl, rng), rng, ag.kind, ag.units, ag.topic, spaced=ag.spaced)
-                unit = rng.choice(ag.units + (ag.kind.all_units,)) if ag.per_point_units else None
-                pts.append(_MPoint(text, unit, frame=f"{key}#{bank.index(tpl)}"))
-            if rng.random() < innovation_rate:
-                tpl = rng.choice(INNOVATIVE)
-                text = fill(tpl, rng, ag.kind, ag.units, ag.topic, spaced=ag.spaced)
-                pts.insert(rng.randint(0, len(pts)), _MPoint(text, pts[0].unit, innovative=True,
-                                                             frame=f"innovative#{INNOVATIVE.index(tpl)}"))
-            if ag.per_point_units:
-                units = [p.unit for p in pts if p.unit]
-            elif rng.random() < 0.3:
-                units = [ag.kind.all_units]
-            else:
-                units = rng.sample(ag.units, rng.randint(1, min(4, len(ag.units))))
-            mitems.append(_MMeasure(mcode, mtitle, pts, units))
-        items.append(_MItem(code, title, mitems))
-    return items, rng
-
-
-def _freeze(ag: _Agency, roc: int, items: list[_MItem], goals: tuple[str, ...]) -> Plan:
-    return Plan(
-        file=f"{ag.short}_{roc}.txt", agency=ag.name, roc_year=roc,
-        title=ag.title_form.format(roc=roc), goals=goals,
-        items=tuple(
-            Item(it.code, it.title, tuple(
-                Measure(m.code, m.title, tuple(
-                    Point(n=i + 1, text=p.text, units=(p.unit,) if p.unit else ())
-                    for i, p in enumerate(m.points)), tuple(m.units))
-                for m in it.measures))
-            for it in items),
-    )
-
-
-def _provenance(file: str, items: list[_MItem]) -> dict[RefKey, Provenance]:
-    out: dict[RefKey, Provenance] = {}
-    for it in items:
-        for m in it.measures:
-            title = (file, it.code, m.code, None)
-            out[title] = Provenance(f"title:{it.code}{m.code}", title)  # titles: the city template's slot
-            for k, p in enumerate(m.points):
-                ref = (file, it.code, m.code, k + 1)
-                out[ref] = Provenance(p.frame, p.source or ref)
-    return out
+# ---------------------------------------------------------------------------- planting
 
 
 def _ref(file: str, item: str, measure: str, n: int | None) -> dict[str, Any]:
     return {"file": file, "item": item, "measure": measure, "n": n}
 
 
-def _slots(items: list[_MItem]) -> list[tuple[int, int, int]]:
+def _slots(items: list[DraftItem]) -> list[tuple[int, int, int]]:
     return [(i, j, k) for i, it in enumerate(items) if it.code != "0"
             for j, m in enumerate(it.measures) for k, p in enumerate(m.points)
             if not p.innovative and not p.planted]
@@ -272,7 +80,7 @@ def _find_measure(plan: Plan, item: str, measure: str) -> Measure | None:
     return None
 
 
-def _disguise(text: str, rng: random.Random, ag: _Agency) -> tuple[PairKind, str, str]:
+def _disguise(text: str, rng: random.Random, ag: Agency) -> tuple[PairKind, str, str]:
     """Pick a kind and an obfuscation that applies to ``text``; return (kind, name, new text)."""
     r = rng.random()
     if r < 0.3:
@@ -299,10 +107,6 @@ def _disguise(text: str, rng: random.Random, ag: _Agency) -> tuple[PairKind, str
     return "copy", "none", text
 
 
-def _goals(rng: random.Random) -> tuple[str, ...]:
-    return tuple(rng.sample(GOALS, rng.randint(2, 4)))
-
-
 # ---------------------------------------------------------------------------- corpus
 
 
@@ -322,17 +126,17 @@ def iter_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110, see
     # Provenance of the plans a copy may still come from (the window and last year's plan).
     live: dict[str, dict[RefKey, Provenance]] = {}
 
-    def inherit(point: _MPoint, plan: Plan, item: str, measure: str, n: int) -> None:
+    def inherit(point: DraftPoint, plan: Plan, item: str, measure: str, n: int) -> None:
         prov = live[plan.file][(plan.file, item, measure, n)]
         point.frame, point.source = prov.frame, prov.source
 
     def ordinary(plan: Plan, item: str, old: Measure) -> list[Point]:
         return [p for p in old.points if (plan.file, item, old.code, p.n) not in novel]
     for a in range(n_agencies):
-        ag = _agency(a, seed, agencies[a] if agencies else None)
+        ag = agency_for(a, seed, agencies[a] if agencies else None)
         previous: Plan | None = None
         for roc in years:
-            items, rng = _draft(ag, roc, seed, innovation_rate)
+            items, rng = draft_plan(ag, roc, seed, innovation_rate)
             file = f"{ag.short}_{roc}.txt"
             planted: list[PlantedPair] = []
             # Year-over-year reuse: the agency keeps some of last year's sentences.
@@ -391,13 +195,13 @@ def iter_corpus(*, n_agencies: int, n_years: int, start_roc_year: int = 110, see
                         if old.title == m.title:
                             planted.append(PlantedPair(_ref(prev.file, it.code, m.code, None),
                                                        _ref(file, it.code, m.code, None), "template", "none"))
-            plan = _freeze(ag, roc, items, _goals(rng))
+            plan = freeze_plan(ag, roc, items, pick_goals(rng))
             innovative = tuple(_ref(file, it.code, m.code, k + 1) for it in items for m in it.measures
                                for k, p in enumerate(m.points) if p.innovative)
             novel.update((r["file"], r["item"], r["measure"], r["n"]) for r in innovative)
             recent[roc].append(plan)
             previous = plan
-            provenance = _provenance(file, items)
+            provenance = provenance_of(file, items)
             live[file] = provenance
             keep = {p.file for d in recent.values() for p in d} | {file}
             for f in [f for f in live if f not in keep]:
