@@ -30,15 +30,15 @@ def info_cmd(model: str | None, int8: bool, as_json: bool) -> None:
     from svcsim.embed import load_encoder
 
     enc = load_encoder(model, quantize="int8" if int8 else None)
-    info = {
+    info = {  # the model-free hash encoder has no folder, window or prompts
         "name": enc.name,
-        "path": str(enc.path),
+        "path": str(getattr(enc, "path", "") or ""),
         "fingerprint": enc.fingerprint,
         "dim": enc.dim,
-        "max_tokens": enc.max_tokens,
-        "prompts": enc.prompts,
-        "quantize": enc.quantize,
-        "precision": enc.precision,
+        "max_tokens": getattr(enc, "max_tokens", None),
+        "prompts": getattr(enc, "prompts", {}),
+        "quantize": getattr(enc, "quantize", None),
+        "precision": getattr(enc, "precision", None),
     }
     if as_json:
         echo_json(info)
