@@ -312,7 +312,7 @@ def load_encoder(
     precision: Precision | None = None,
     progress: bool = True,
     lazy: bool = False,
-) -> "SentenceTransformerEncoder | LazyEncoder":
+) -> "SentenceTransformerEncoder | LazyEncoder":  # noqa: F821 (lazy.py imports this module)
     """Load a sentence-transformers model as an encoder, never downloading.
 
     Args:
