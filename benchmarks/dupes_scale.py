@@ -140,7 +140,7 @@ def main() -> int:
             f"{len(pairs):,} copy/near_copy entry pairs (not built), {len(pairs.cross_u):,} near-copy text pairs")
     n_template_groups = sum(c.template for c in result.clusters)
     streamed = 0
-    for p in pairs.iter_label("near_copy"):
+    for _p in pairs.iter_label("near_copy"):
         streamed += 1
         if streamed >= 200_000:
             break

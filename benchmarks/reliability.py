@@ -458,8 +458,8 @@ def fuzz_readers(work: Path, per_reader: int) -> list[Row]:
     rows = []
     for kind, tried, parsed, failures, examples in _fuzz.fuzz(scratch, per_reader):
         rows.append(Row(f"fuzz {kind}", tried=tried, faults=tried - parsed, failures=failures,
-                        notes=[f"{parsed} mutated inputs still parsed to a plan, {tried - parsed} refused with "
-                               "one line"] + [f"e.g. {e}" for e in examples]))
+                        notes=[(f"{parsed} mutated inputs still parsed to a plan, {tried - parsed} refused with "
+                               "one line")] + [f"e.g. {e}" for e in examples]))
     return rows
 
 

@@ -524,8 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if not args.no_append:
         body = "\n".join([
-            f"`python benchmarks/scale.py {' '.join(sys.argv[1:] if argv is None else argv)}` — model `{args.model}`, "
-            f"k={args.k}, recall sample {args.sample} texts, seed {args.seed}.", "",
+            (f"`python benchmarks/scale.py {' '.join(sys.argv[1:] if argv is None else argv)}` — model `{args.model}`, "
+            f"k={args.k}, recall sample {args.sample} texts, seed {args.seed}."), "",
             TABLE_HEAD, *[format_row(s) for s in timer.stages], "", *lines,
         ])
         print(f"appended to {append_results(f'scale ({args.model})', body)}")

@@ -95,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         + (" — the machine is busy, so wall times are inflated; 'minus baseline' and CPU s show svcsim's own cost."
            if busy else "."), "",
         *rows, "",
-        f"Heavy modules loaded by `import svcsim`: {', '.join(heavy) or 'none'}; "
-        f"by `svcsim --help`: {', '.join(heavy_help) or 'none'}.",
+        (f"Heavy modules loaded by `import svcsim`: {', '.join(heavy) or 'none'}; "
+        f"by `svcsim --help`: {', '.join(heavy_help) or 'none'}."),
     ])
     print(body.splitlines()[-1])
     if not args.no_append:

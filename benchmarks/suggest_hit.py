@@ -151,7 +151,7 @@ def main() -> int:
         corpus.close()
     print(f"\n{'plan':<5}{'mode':<15}{'drafts':>7}{'with partner':>13}{'hits':>6}{'hit@' + str(args.k):>8}{'copy pairs in top':>19}")
     tot: dict[str, list[int]] = {}
-    for f, ag, mode, drafts, n, hits, cp in rows:
+    for f, _ag, mode, drafts, n, hits, cp in rows:
         print(f"{f:<5}{mode:<15}{drafts:>7}{n:>13}{hits:>6}{(hits / n if n else float('nan')):>8.3f}{cp:>19}")
         t = tot.setdefault(mode, [0, 0, 0, 0])
         t[0] += drafts

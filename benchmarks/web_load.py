@@ -84,7 +84,7 @@ def _start(cmd: list[str], env: dict, port: int) -> subprocess.Popen:
         except httpx.TransportError:
             if time.monotonic() > deadline:
                 proc.kill()
-                raise SystemExit(f"web_load: {' '.join(cmd)} did not answer within 300 s")
+                raise SystemExit(f"web_load: {' '.join(cmd)} did not answer within 300 s") from None
             time.sleep(0.2)
 
 

@@ -150,7 +150,7 @@ def _case_serve(env):
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"svcsim serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+                    raise AssertionError(f"svcsim serve did not start: {proc.stderr.read() if proc.stderr else ''}") from None
                 time.sleep(0.3)
         assert "<html" in page and "提升服務" in page
         req = urllib.request.Request(base + "/api/suggest", data=json.dumps({"draft": "民眾線上預約臨櫃服務", "k": 3})

@@ -51,12 +51,12 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     pairs = wanted(stream)
     n = 0
     if fmt == "json":
-        for n, p in enumerate(pairs, 1):
+        for n, p in enumerate(pairs, 1):  # noqa: B007 - n counts what was written
             echo_json(p.to_dict())
     elif fmt == "csv":
         n = _write_csv(pairs)
     else:
-        for n, p in enumerate(pairs, 1):
+        for n, p in enumerate(pairs, 1):  # noqa: B007 - n counts what was written
             tag = f"{p.label}{' (template)' if p.template else ''}"
             say(f"{tag:<20} lex {p.lexical:.2f} sem {p.semantic:.3f}  "
                        f"{_where(p.a)}  ~  {_where(p.b)}\n    {p.a.text}\n    {p.b.text}")
@@ -80,7 +80,7 @@ def _write_csv(pairs) -> int:
     w = csv.writer(sys.stdout)
     w.writerow(_CSV_COLUMNS)
     n = 0
-    for n, p in enumerate(pairs, 1):
+    for n, p in enumerate(pairs, 1):  # noqa: B007 - n counts what was written
         d = p.to_dict()
         w.writerow([csv_cell(v) for v in (
             d["label"], d["template"], d["lexical"], d["semantic"],

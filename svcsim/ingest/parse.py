@@ -103,7 +103,9 @@ def parse_document(doc: Document, *, file: str, content_hash: str = "", source: 
     left_cols = [j for j in range(p_idx) if not _NOT_TITLE.search(names[j])][-2:]
     rows = []
     for k, r in enumerate(doc.rows[doc.header_rows :], start=doc.header_rows + 1):
-        cell = lambda j: _markup(r.cells[j]) if j is not None and j < len(r.cells) else ""  # noqa: E731
+        def cell(j: int | None, cells=r.cells) -> str:
+            return _markup(cells[j]) if j is not None and j < len(cells) else ""
+
         if not any(r.cells):
             continue
         if closing_section([_markup(c) for c in r.cells]):

@@ -125,8 +125,8 @@ def overlap_section(result: DupesResult) -> ReportSection:
         return ReportSection(id="overlap", title=t("report.overlap"), html=f"<p>{esc(t('report.overlap.none'))}</p>")
     head = "".join(f"<th class='rot'><div>{esc(a)}</div></th>" for a in ov.agencies)
     legend = "".join(f"<span class='key' style='background:{_heat(v)}'>{v:.0%}</span>" for v in (0.05, 0.1, 0.2, 0.4))
-    body = [f"<p class='def'>{esc(t('def.overlap'))}</p><p>{esc(t('report.overlap.legend'))} {legend}</p>"
-            f"<div class='scroll'><table class='heat'><thead><tr><th></th>{head}</tr></thead><tbody>"]
+    body = [(f"<p class='def'>{esc(t('def.overlap'))}</p><p>{esc(t('report.overlap.legend'))} {legend}</p>"
+             f"<div class='scroll'><table class='heat'><thead><tr><th></th>{head}</tr></thead><tbody>")]
     for i, a in enumerate(ov.agencies):
         cells = []
         for j, _ in enumerate(ov.agencies):

@@ -55,6 +55,6 @@ def match_agency(name: str, agencies: Iterable[str], *, where: str = "--agency")
                                     "give more of the name")
     close = difflib.get_close_matches(wanted, [_norm(a) for a in known], n=5, cutoff=0.3)
     by_norm = {_norm(a): a for a in known}
-    hint = f"closest: {'、'.join(by_norm[c] for c in close)}" if close else f"the corpus has {len(known)} agencies " \
-        "(`svcsim plans` lists them)"
+    hint = (f"closest: {'、'.join(by_norm[c] for c in close)}" if close
+            else f"the corpus has {len(known)} agencies (`svcsim plans` lists them)")
     raise InputError(where, f"no agency in the corpus matches {name!r}; {hint}")

@@ -46,7 +46,7 @@ def check_plan(plan: Plan, suggester: Suggester, *, n_examples: int = 3) -> Chec
     # Strongest matches first, so a weakly similar measure cannot take a slot its true match needs.
     slot_matrix = np.stack([s.vector for s in cat.slots]).T if cat.slots else None
     matches = []
-    for j, (it, m) in enumerate(draft_measures):
+    for j, (_item, m) in enumerate(draft_measures):
         if not m.title:
             continue
         lifts = cat.lift(vecs[j] @ slot_matrix)

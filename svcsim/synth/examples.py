@@ -103,4 +103,4 @@ if __name__ == "__main__":  # pragma: no cover - a thin entry point over write_e
     args = [a for a in args if a != "--native"]
     target = args[0] if args else "examples"
     for p in (write_native_examples(target) if native else write_examples(target)):
-        print(p)
+        sys.stdout.write(f"{p}\n")

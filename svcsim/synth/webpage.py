@@ -69,8 +69,8 @@ def render_html_page(plan: Plan, path: str | os.PathLike[str], *, cms: bool = Tr
             '<script src="/js/site.js"></script></body></html>'
         )
     else:
-        page = f'<!DOCTYPE html><html lang="zh-Hant"><head><meta charset="utf-8"><title>{title}</title></head>' \
-               f"<body>{article}</body></html>"
+        page = (f'<!DOCTYPE html><html lang="zh-Hant"><head><meta charset="utf-8"><title>{title}</title></head>'
+                f"<body>{article}</body></html>")
     path = Path(path)
     with atomic_target(path) as tmp:
         tmp.write_text(page, encoding="utf-8", newline="\n")

@@ -54,7 +54,7 @@ ODD = ["建置區塊鏈存證驗證身分文件", "與超商合作代收規費�
 
 def make_entries() -> list[Entry]:
     out: list[Entry] = []
-    for t, (theme, texts) in enumerate(THEMES.items()):
+    for t, (_theme, texts) in enumerate(THEMES.items()):
         for a, text in enumerate(texts):
             out.append(Entry(id=len(out), kind="point", agency=AGENCIES[a], year=2021 + (a + t) % 3,
                              file=f"{a}.txt", item="一", measure="(一)", n=t + 1, text=text))

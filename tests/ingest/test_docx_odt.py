@@ -44,8 +44,8 @@ _NS = f'xmlns:w="{_W}"'
 
 def _docx(body: str, *, numbering: str | None = None, styles: str | None = None) -> bytes:
     """A minimal .docx package around ``body`` (the children of w:body)."""
-    rels = ['<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-            'Target="styles.xml"/>'] if styles else []
+    rels = [('<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+            'Target="styles.xml"/>')] if styles else []
     if numbering:
         rels.append('<Relationship Id="rIdN" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                     'numbering" Target="numbering.xml"/>')
@@ -480,7 +480,7 @@ def _same(got: Plan, want: Plan) -> None:
 
 
 def test_every_rendered_docx_parses_to_its_plan(rendered):
-    for (name, layout), (path, want) in rendered.items():
+    for (_name, _layout), (path, want) in rendered.items():
         doc = read_docx(path.read_bytes(), path.name)
         assert doc.kind == "docx"
         _same(parse_document(doc, file=path.name), want)
@@ -519,7 +519,7 @@ def converted(rendered, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.slow
 def test_every_rendered_odt_parses_to_its_plan(rendered, converted):
-    for (name, layout), (path, want) in rendered.items():
+    for (_name, _layout), (path, want) in rendered.items():
         odt = converted["dir"] / f"{path.stem}.odt"
         _same(parse_document(read_odt(odt.read_bytes(), odt.name), file=odt.name), want)
 

@@ -169,12 +169,14 @@ class _Progress:
 
     def say(self, msg: str) -> None:
         if self.enabled:
-            print(msg, file=sys.stderr, flush=True)
+            sys.stderr.write(msg + "\n")
+            sys.stderr.flush()
 
     def step(self, done: int, total: int) -> None:
         if self.tty:
             end = "\n" if done == total else ""
-            print(f"\r  converting layers {done}/{total}", end=end, file=sys.stderr, flush=True)
+            sys.stderr.write(f"\r  converting layers {done}/{total}{end}")
+            sys.stderr.flush()
 
 
 def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
