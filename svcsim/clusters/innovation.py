@@ -103,10 +103,8 @@ class InnovationScore:
     reasons: tuple[str, ...]
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``svcsim innovations --json``."""
-        e = self.entry
-        return {"text": e.text, "agency": e.agency, "year": e.year, "file": e.file, "item": e.item,
-                "measure": e.measure, "n": e.n, "score": round(self.score, 4),
+        """The JSON shape of ``svcsim innovations --json``: the entry's fields (:meth:`Entry.to_dict`), then the score's."""
+        return {**self.entry.to_dict(), "score": round(self.score, 4),
                 "novelty": round(self.novelty, 4), "beyond_template": round(self.beyond_template, 4),
                 "new_practice": round(self.new_practice, 4), "routine": round(self.routine, 4),
                 "specificity": round(self.specificity, 4), "boilerplate": round(self.boilerplate, 4),

@@ -68,9 +68,8 @@ class DupePair:
         return self.a.agency != self.b.agency
 
     def to_dict(self) -> dict:
-        """JSON-ready: ``a``/``b`` as ``{kind, agency, year, file, item, measure, n, text}``, spans as lists."""
-        side = lambda e: {f: getattr(e, f) for f in ("kind", "agency", "year", "file", "item", "measure", "n", "text")}  # noqa: E731
-        return {"a": side(self.a), "b": side(self.b), "label": self.label, "template": self.template,
+        """JSON-ready: ``a``/``b`` in :meth:`Entry.to_dict`'s shape, spans as lists."""
+        return {"a": self.a.to_dict(), "b": self.b.to_dict(), "label": self.label, "template": self.template,
                 "lexical": self.lexical, "semantic": self.semantic, "spans": [list(s) for s in self.spans],
                 "contained": self.contained, "hidden_a": self.hidden_a, "hidden_b": self.hidden_b}
 

@@ -54,7 +54,7 @@ class FileOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``svcsim ingest --json``."""
-        return {"file": str(self.path), "action": self.action, "reason": self.reason or None,
+        return {"file": self.path.name, "path": str(self.path), "action": self.action, "reason": self.reason or None,
                 "format": self.format, "agency": self.agency,
                 "roc_year": self.year - 1911 if self.year is not None else None, "year": self.year,
                 "points": self.points, "plan_id": self.plan_id}

@@ -12,11 +12,6 @@ Span = tuple[int, int, int, int]
 """``(draft_start, draft_end, source_start, source_end)``: half-open offsets into the original texts."""
 
 
-def _provenance(e: Entry) -> dict[str, Any]:
-    return {"agency": e.agency, "year": e.year, "file": e.file, "item": e.item, "measure": e.measure,
-            "n": e.n, "item_title": e.item_title, "measure_title": e.measure_title}
-
-
 @dataclass(frozen=True)
 class MeasureRef:
     """A 具體措施 of the corpus as the drafter picks it: ``code`` like ``三(二)`` plus its usual title.
@@ -68,7 +63,7 @@ class Suggestion:
         return len(self.used_by)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.entry.text, **_provenance(self.entry), "score": round(self.score, 4),
+        return {**self.entry.to_dict(), "score": round(self.score, 4),
                 "relevance": round(self.relevance, 4), "specificity": round(self.specificity, 4),
                 "used_by": list(self.used_by), "n_used": self.n_used}
 
@@ -99,7 +94,7 @@ class CopyWarning:
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "message": self.message, "cover": round(self.cover, 4),
-                "source": {"text": self.source.text, **_provenance(self.source)},
+                "source": self.source.to_dict(),
                 "spans": [list(s) for s in self.spans], "used_by": list(self.used_by)}
 
 

@@ -17,8 +17,7 @@ from svcsim.model import Entry
 
 
 def _entry(e: Entry) -> dict[str, Any]:
-    return {"agency": e.agency, "year": e.year, "file": e.file, "item": e.item, "measure": e.measure,
-            "n": e.n, "text": e.text}
+    return e.to_dict()
 
 
 class LazyViews:
