@@ -42,7 +42,9 @@ def seed_table(model: str | None) -> None:
 
     entries = entries_from_plans(gold_plans(shared_or_skip("clusters_eval")), kinds=("point",))
     enc = _encoder(model)
-    vecs = enc.encode([e.text for e in entries], kind="passage")
+    from svcsim.embedded import EmbeddedCorpus
+
+    embedded = EmbeddedCorpus(entries, enc.encode([e.text for e in entries], kind="passage"))
     truth = [f"{e.item}{e.measure}" for e in entries]
     perm = list(range(len(entries)))
     random.Random(0).shuffle(perm)
@@ -54,10 +56,10 @@ def seed_table(model: str | None) -> None:
     for method in ("agglomerative", "hdbscan"):
         for assign in (False, True):
             t = time.perf_counter()
-            r = cluster_corpus(entries, vecs, method=method, assign_outliers=assign)
+            r = cluster_corpus(embedded, method=method, assign_outliers=assign)
             sec = time.perf_counter() - t
-            again = cluster_corpus(entries, vecs, method=method, assign_outliers=assign)
-            shuf = cluster_corpus([entries[i] for i in perm], vecs[perm], method=method, assign_outliers=assign)
+            again = cluster_corpus(embedded, method=method, assign_outliers=assign)
+            shuf = cluster_corpus(embedded.subset(perm), method=method, assign_outliers=assign)
             lab = list(r.labels)
             by_id = {e.id: c for e, c in zip(shuf.entries, shuf.labels)}
             lab_shuf = [by_id[e.id] for e in entries]
@@ -66,9 +68,9 @@ def seed_table(model: str | None) -> None:
                   f"{100 * len(r.outliers) / len(entries):>6.1f}%{max(sizes, default=0):>5}"
                   f"{ari(truth, lab):>7.3f}{nmi(truth, lab):>7.3f}{ari(lab, list(again.labels)):>8.3f}"
                   f"{ari(lab, lab_shuf):>8.3f}{str(label_sane(r.clusters)):>10}{sec:>6.1f}")
-    r = cluster_corpus(entries, vecs, innovative_only=0.2)
+    r = cluster_corpus(embedded, innovative_only=0.2)
     print(f"\ninnovative_only=0.2: {len(r.entries)} points, {len(r.clusters)} clusters, {len(r.outliers)} outliers")
-    r = cluster_corpus(entries, vecs)
+    r = cluster_corpus(embedded)
     print("\nlargest clusters (agglomerative):")
     for c in r.clusters[:8]:
         agencies = sorted({e.agency for e in r.members(c.id)})
@@ -82,7 +84,9 @@ def scale_run(n_points: int, methods: list[str], innovation: bool) -> None:
     from scale_env import StageTimer
 
     from svcsim.clusters import cluster_corpus, score_innovation
+    from svcsim.dupes import analyse
     from svcsim.embed import HashEncoder
+    from svcsim.embedded import EmbeddedCorpus
     from svcsim.model import entries_from_plans
     from svcsim.synth import generate_points_corpus
 
@@ -96,22 +100,21 @@ def scale_run(n_points: int, methods: list[str], innovation: bool) -> None:
     with timer.stage("embed (hash-256, distinct texts)"):
         texts = sorted({e.text for e in entries})
         row = {t: i for i, t in enumerate(texts)}
-        vecs = HashEncoder(dim=256).encode(texts)[[row[e.text] for e in entries]]
+        encoder = HashEncoder(dim=256)
+        embedded = EmbeddedCorpus(entries, encoder.encode(texts)[[row[e.text] for e in entries]],
+                                  fingerprint=encoder.fingerprint)
     for method in methods:
         with timer.stage(f"cluster+label {method}") as st:
-            r = cluster_corpus(entries, vecs, method=method, random_state=0)
+            r = cluster_corpus(embedded, method=method, random_state=0)
             st.figures.update(_figures(r, len(entries), frames))
     if innovation:
-        # dupes.analyse at 100k is the dupes owners' problem (find_pairs did not finish in 600 s in
-        # benchmarks/scale.py); score_innovation only reads its per-entry boilerplate counts, so a
-        # zero-count stand-in measures the innovation score's own cost, as with a precomputed dupes=
-        from types import SimpleNamespace
-
-        from svcsim.dupes.boilerplate import BoilerplateCount
-
-        dupes = SimpleNamespace(boilerplate=tuple(BoilerplateCount(e, 0, 0, False) for e in entries))
+        # The innovation score reads the duplicate scan's per-entry counts; near copies and stronger
+        # are what it discounts, so the scan runs at that level (as `svcsim report` passes it on).
+        with timer.stage("dupes.analyse (near_copy+)") as st:
+            dupes = analyse(embedded, min_label="near_copy")
+            st.figures["pairs"] = len(dupes.pairs)
         with timer.stage("score_innovation (dupes= given)") as st:
-            scores = score_innovation(entries, vecs, dupes=dupes)
+            scores = score_innovation(embedded, dupes=dupes)
             st.figures["top"] = scores[0].entry.text[:20]
 
 
@@ -161,14 +164,17 @@ def e5_run(methods: list[str]) -> None:
 
     from svcsim.synth import generate_points_corpus
 
+    from svcsim.embedded import EmbeddedCorpus
+
     entries, vecs = e5_sample(Path(__file__).resolve().parent / "out")
+    embedded = EmbeddedCorpus(entries, vecs)
     corpus = generate_points_corpus(E5_SAMPLE_POINTS, seed=0)
     frames = [corpus.provenance[(e.file, e.item, e.measure, e.n)].frame for e in entries]
     print(f"e5 sample: {len(entries)} points, {len({e.text for e in entries})} distinct texts", flush=True)
     timer = StageTimer()
     for method in methods:
         with timer.stage(f"cluster {method}") as st:
-            r = cluster_corpus(entries, vecs, method=method, random_state=0)
+            r = cluster_corpus(embedded, method=method, random_state=0)
             st.figures.update(_figures(r, len(entries), frames))
 
 

@@ -309,7 +309,7 @@ def run_suggest(corpus, encoder, args, timer, tag: str) -> dict:
         except ImportError as exc:
             raise StageSkipped(f"svcsim.suggest not importable ({exc})") from exc
         t = time.perf_counter()
-        s = Suggester(corpus, encoder, update_index=False)
+        s = Suggester.load(corpus, encoder)
         build = time.perf_counter() - t
         pts = [e for e in corpus.entries("point")]
         rng = np.random.default_rng(args.seed)

@@ -82,7 +82,7 @@ def build_suggester(plans, encoder, workdir: Path):
     corpus = Corpus.open(workdir / "gold.db", create=True)
     for p in plans:
         corpus.add_plan(p)
-    return corpus, Suggester(corpus, encoder)
+    return corpus, Suggester.build(corpus, encoder)
 
 
 def ref_key(d) -> tuple:

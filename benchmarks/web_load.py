@@ -66,7 +66,7 @@ def _serve_ungated(port: int) -> None:
     from svcsim.web import create_app
 
     with open_corpus(None) as corpus:
-        suggester = Suggester(corpus, load_encoder(None))
+        suggester = Suggester.build(corpus, load_encoder(None))
     uvicorn.run(create_app(suggester, max_inflight=None), host="127.0.0.1", port=port, log_level="warning")
 
 
