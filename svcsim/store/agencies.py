@@ -32,6 +32,29 @@ def _short(name: str) -> str:
     return rest or n
 
 
+def agencies_named(name: str, agencies: Iterable[str]) -> list[str]:
+    """The agencies ``name`` may mean, by the first rule that finds any (exact, normalised, prefix,
+    substring); empty when none does. :func:`match_agency` wants exactly one.
+
+    >>> agencies_named("局", ["高雄市政府勞工局", "高雄市政府社會局"])
+    ['高雄市政府勞工局', '高雄市政府社會局']
+    """
+    known = sorted(set(agencies))
+    wanted = _norm(name)
+    if not wanted:
+        return []
+    if name in known:
+        return [name]
+    short = _short(name)
+    for test in (lambda a: _norm(a) == wanted or _short(a) in (wanted, short),
+                 lambda a: _norm(a).startswith(wanted) or _short(a).startswith(wanted),
+                 lambda a: wanted in _norm(a)):
+        hits = [a for a in known if test(a)]
+        if hits:
+            return hits
+    return []
+
+
 def match_agency(name: str, agencies: Iterable[str], *, where: str = "--agency") -> str:
     """The one agency of ``agencies`` that ``name`` means.
 
@@ -42,17 +65,12 @@ def match_agency(name: str, agencies: Iterable[str], *, where: str = "--agency")
     wanted = _norm(name)
     if not wanted:
         raise InputError(where, "empty agency name")
-    if name in known:
-        return name
-    for test in (lambda a: _norm(a) == wanted or _short(a) == wanted,
-                 lambda a: _norm(a).startswith(wanted) or _short(a).startswith(wanted),
-                 lambda a: wanted in _norm(a)):
-        hits = [a for a in known if test(a)]
-        if len(hits) == 1:
-            return hits[0]
-        if len(hits) > 1:
-            raise InputError(where, f"{name!r} matches {len(hits)} agencies: {'、'.join(hits[:8])}; "
-                                    "give more of the name")
+    hits = agencies_named(name, known)
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise InputError(where, f"{name!r} matches {len(hits)} agencies: {'、'.join(hits[:8])}; "
+                                "give more of the name")
     close = difflib.get_close_matches(wanted, [_norm(a) for a in known], n=5, cutoff=0.3)
     by_norm = {_norm(a): a for a in known}
     hint = (f"closest: {'、'.join(by_norm[c] for c in close)}" if close

@@ -37,8 +37,9 @@ def check_plan(plan: Plan, suggester: Suggester, *, n_examples: int = 3) -> Chec
     if not isinstance(plan, Plan):
         raise InputError("plan", f"expected a svcsim.Plan (e.g. from svcsim.parse_file), got {type(plan).__name__}")
     cat = suggester.index.catalogue
-    others = {a for a in suggester.agencies if a != plan.agency}
-    standard = [i for i, s in enumerate(cat.slots) if others and 2 * len(s.agencies - {plan.agency}) > len(others)]
+    agency = suggester.own_agency(plan.agency) or plan.agency
+    others = {a for a in suggester.agencies if a != agency}
+    standard = [i for i, s in enumerate(cat.slots) if others and 2 * len(s.agencies - {agency}) > len(others)]
 
     draft_measures = [(it, m) for it in plan.items for m in it.measures]
     titles = [m.title for _, m in draft_measures]
@@ -78,12 +79,12 @@ def check_plan(plan: Plan, suggester: Suggester, *, n_examples: int = 3) -> Chec
     for s in standard:
         slot = cat.slots[s]
         if s not in slot_of:
-            findings.append(CheckFinding("missing", slot.ref, "", suggester.examples(slot, agency=plan.agency,
+            findings.append(CheckFinding("missing", slot.ref, "", suggester.examples(slot, agency=agency,
                                                                                        k=n_examples)))
             continue
         it, m = draft_measures[slot_of[s]]
-        copied = all(suggester.copy_source(p.text, agency=plan.agency, slot=slot) is not None for p in m.points)
+        copied = all(suggester.copy_source(p.text, agency=agency, slot=slot) is not None for p in m.points)
         if copied:
             findings.append(CheckFinding("boilerplate", slot.ref, f"{it.code}{m.code}",
-                                         suggester.examples(slot, agency=plan.agency, k=n_examples)))
-    return CheckReport(agency=plan.agency, n_standard=len(standard), findings=tuple(findings))
+                                         suggester.examples(slot, agency=agency, k=n_examples)))
+    return CheckReport(agency=agency, n_standard=len(standard), findings=tuple(findings))

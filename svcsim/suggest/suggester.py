@@ -21,6 +21,7 @@ import warnings
 import numpy as np
 
 from svcsim.errors import InputError
+from svcsim.store.agencies import agencies_named
 from svcsim.suggest.index import SuggestIndex
 from svcsim.suggest.measures import MeasureSlot, parse_code
 from svcsim.suggest.ranking import Ranker
@@ -104,6 +105,24 @@ class Suggester:
         """Every agency of the corpus, sorted."""
         return self.index.agencies
 
+    def own_agency(self, name: str | None) -> str | None:
+        """The corpus's spelling of the drafter's agency ``name``, however it was typed.
+
+        勞工局, 臺 or 台, a unique prefix or substring all find 高雄市政府勞工局 (the rules of
+        :func:`svcsim.store.agencies.agencies_named`), so the drafter's own points are never offered back
+        nor warned about. A name the corpus does not hold is a new agency and kept as given.
+
+        Raises:
+            InputError: ``name`` could mean several agencies (they are listed).
+        """
+        if name is None or not name.strip():
+            return None
+        hits = agencies_named(name, self.agencies)
+        if len(hits) > 1:
+            raise InputError("agency", f"{name!r} could be {len(hits)} agencies: {'、'.join(hits[:8])}; "
+                             "give more of the name")
+        return hits[0] if hits else name.strip()
+
     def measures(self) -> list[MeasureRef]:
         """The corpus's measures (one per slot), in code order, for a picker."""
         return self.index.measures()
@@ -134,6 +153,7 @@ class Suggester:
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise InputError("k", f"must be an integer from 1 to {MAX_K}, got {k!r}")
         text = draft.strip()
+        agency = self.own_agency(agency)
         if not text and measure is None:
             raise InputError("draft", "empty draft and no measure; type a draft, pick a measure, or both")
         with self._lock, one_blas_thread():
@@ -163,6 +183,7 @@ class Suggester:
             raise InputError("vector", "None is only allowed with an empty draft and a measure; "
                              "embed the draft with encoder.encode([text], kind='query')[0]")
         slot = self.index.resolve_measure(measure) if measure is not None else None
+        agency = self.own_agency(agency)
         q = np.asarray(vector, np.float32).reshape(-1) if vector is not None else None
         return self._answer(text, q, slot, agency, k)
 

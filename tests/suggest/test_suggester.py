@@ -133,3 +133,23 @@ def test_without_agency_every_agency_can_be_suggested(suggester):
     r = suggester.suggest("", measure="一(二)", k=10)
     assert ME in {a for s in r.suggestions for a in (s.entry.agency, *(e.agency for e in s.copies))}
 
+
+
+@pytest.mark.parametrize("written", ["甲局", "高雄市甲局", "高雄市政府 甲局", "高雄市政府甲"])
+def test_the_drafters_own_agency_is_recognised_however_written(suggester, written):
+    # Written short, without 政府, with a space or cut off, it is still the drafter's own agency:
+    # the same suggestions as under the corpus's own spelling, none of its own points, no self-warning.
+    own = suggester.suggest("設置服務窗口受理申請", agency=ME, k=5).to_dict()
+    typed = suggester.suggest("設置服務窗口受理申請", agency=written, k=5).to_dict()
+    assert typed["agency"] == ME
+    assert [s["text"] for s in typed["suggestions"]] == [s["text"] for s in own["suggestions"]]
+    assert all(s["agency"] != ME for s in typed["suggestions"])
+    mine = next(e.text for e in suggester.index.points().entries if e.agency == ME)
+    warning = suggester.suggest(mine, agency=written).warning
+    assert warning is None or warning.source.agency != ME
+
+
+def test_an_ambiguous_agency_is_an_error_and_a_new_one_is_kept(suggester):
+    with pytest.raises(InputError, match="局"):
+        suggester.suggest("設置服務窗口", agency="局")
+    assert suggester.suggest("設置服務窗口", agency="高雄市政府新設局").agency == "高雄市政府新設局"
