@@ -18,6 +18,7 @@ from svcsim.suggest.index import SuggestIndex
 from svcsim.suggest.ranking import Pool, Ranker
 from svcsim.suggest.results import (
     CheckFinding,
+    CopiedPoint,
     CheckReport,
     CopyWarning,
     MeasureRef,
@@ -30,6 +31,7 @@ from svcsim.suggest.warning import copy_warning
 
 __all__ = [
     "CheckFinding",
+    "CopiedPoint",
     "CheckReport",
     "CopyWarning",
     "MAX_DRAFT_CHARS",

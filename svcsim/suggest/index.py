@@ -290,7 +290,7 @@ def _catalogue(entries_by_text: Mapping[int, Sequence[Entry]], row_of_tid: dict[
     for key in sorted(measure_rows, key=lambda k: (k[0], measure_rows[k]["e"].id)):
         m = measure_rows[key]
         e = m["e"]
-        measures.append(MeasureInfo(plan_id=e.plan_id, agency=e.agency, item=e.item, measure=e.measure,
+        measures.append(MeasureInfo(plan_id=e.plan_id, agency=e.agency, year=e.year, item=e.item, measure=e.measure,
                                     item_title=e.item_title, title=e.measure_title, title_row=m["title"],
                                     point_rows=tuple(r for _, _, r in sorted(m["points"]))))
     title_vecs = np.stack([vectors[m.title_row] if m.title_row >= 0 else np.zeros(dim, np.float32)

@@ -65,6 +65,7 @@ class MeasureInfo:
 
     plan_id: int
     agency: str
+    year: int | None
     item: str
     measure: str
     item_title: str

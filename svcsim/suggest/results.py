@@ -143,12 +143,36 @@ class CheckFinding:
 
 
 @dataclass(frozen=True)
+class CopiedPoint:
+    """A point of the draft that copies (or near-copies) another agency's point: boilerplate the drafter kept.
+
+    ``draft_measure`` is the draft's ``item+measure`` code, ``n`` the point's number; ``copy`` names the
+    source, with the copied character spans.
+    """
+
+    draft_measure: str
+    n: int | None
+    text: str
+    copy: CopyWarning
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"draft_measure": self.draft_measure, "n": self.n, "text": self.text, "copy": self.copy.to_dict()}
+
+
+@dataclass(frozen=True)
 class CheckReport:
-    """The result of :func:`svcsim.suggest.check_plan`: findings in the standard measures' order."""
+    """The result of :func:`svcsim.suggest.check_plan`: findings in the standard measures' order.
+
+    ``reference_years`` are the corpus years whose plans set the standard (the draft's template
+    version: its own year, or the nearest years with plans); ``copied_points`` the draft's points
+    that copy another agency's, in draft order.
+    """
 
     agency: str
     n_standard: int
     findings: tuple[CheckFinding, ...]
+    reference_years: tuple[int, ...] = ()
+    copied_points: tuple[CopiedPoint, ...] = ()
 
     @property
     def missing(self) -> tuple[CheckFinding, ...]:
@@ -160,4 +184,5 @@ class CheckReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"agency": self.agency, "n_standard": self.n_standard,
-                "findings": [f.to_dict() for f in self.findings]}
+                "reference_years": list(self.reference_years), "findings": [f.to_dict() for f in self.findings],
+                "copied_points": [p.to_dict() for p in self.copied_points]}
