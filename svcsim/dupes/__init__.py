@@ -7,7 +7,12 @@ code (:mod:`~svcsim.dupes.tiling`), and cheap candidates for paraphrase/related
 plan-level measures (:mod:`~svcsim.dupes.plans`). Copies buried in longer points come from a
 second exact join (:mod:`~svcsim.dupes.contained`) and are ``near_copy`` pairs flagged
 ``contained``; points carrying invisible characters are listed in :attr:`DupesResult.hidden`.
-:func:`analyse` runs them all; :mod:`~svcsim.dupes.frames` turns the results into DataFrames.
+:mod:`~svcsim.dupes.scan` runs the scan under one settings object (:class:`PairScan`); copies with
+synonym swaps are aligned through :mod:`~svcsim.dupes.synonyms`, and paraphrase/related are decided by
+the pair classifier of :mod:`~svcsim.dupes.pairmodel` over :mod:`~svcsim.dupes.features` (weights in
+``data/pair_model.json``; :mod:`~svcsim.dupes.weak` is the fallback rule). :func:`analyse` runs them
+all and returns a :class:`DupesResult` with ``to_frame()``; the report's tables and plots live in
+:mod:`svcsim.report`.
 
 Pairs are kept per distinct text (:class:`~svcsim.dupes.pairset.PairSet`) and expanded on demand:
 :func:`find_pairs` returns the sorted list (fine for a city's plans), :func:`iter_pairs` streams
