@@ -30,3 +30,21 @@ def gold_pairs(shared: Path) -> list[dict]:
 
 def ref_key(ref: dict) -> tuple:
     return (ref["file"], ref["item"], ref["measure"], ref["n"])
+
+
+def copy_families(planted, key):
+    """Union-find over the planted copies (every kind but paraphrase): ``find(k)`` names the family of
+    the text at ``key(ref)``, so a copy of a copy counts as a copy of the original too."""
+    parent: dict = {}
+
+    def find(k):
+        parent.setdefault(k, k)
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for pp in planted:
+        if pp.kind != "paraphrase":
+            parent[find(key(pp.a))] = find(key(pp.b))
+    return find

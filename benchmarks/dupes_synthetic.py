@@ -40,6 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _shared import copy_families  # noqa: E402
 
 
 def ref_key(r) -> tuple:
@@ -89,18 +92,7 @@ def run(corpus, model: str) -> bool:
             if a[0] != b[0] and prov[a].frame != prov[b].frame:
                 negatives.add(frozenset((a, b)))
 
-    parent: dict = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for pp in corpus.planted:
-        if pp.kind != "paraphrase":
-            parent[find(ref_key(pp.a))] = find(ref_key(pp.b))
+    find = copy_families(corpus.planted, ref_key)
 
     got: dict = {}
     verdicts = Counter()

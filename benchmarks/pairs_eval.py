@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _shared import SHARED, gold_pairs, gold_plans, ref_key  # noqa: E402
+from _shared import SHARED, copy_families, gold_pairs, gold_plans, ref_key  # noqa: E402
 
 CLASSES = ("copy", "near_copy", "paraphrase", "related", "unrelated")
 OWN = ROOT / "benchmarks" / "labels" / "pairs" / "seeds.jsonl"
@@ -215,18 +215,7 @@ def synonym_edits(seeds: list[int], *, agencies: int, thresholds_list: list[tupl
         prov = corpus.provenance
         planted = [pp for pp in corpus.planted if pp.obfuscation == "synonym_swap" and pp.kind == "near_copy"
                    and pp.a["n"] is not None]
-        parent: dict = {}
-
-        def find(k):
-            parent.setdefault(k, k)
-            while parent[k] != k:
-                parent[k] = parent[parent[k]]
-                k = parent[k]
-            return k
-
-        for pp in corpus.planted:
-            if pp.kind != "paraphrase":
-                parent[find(synth_key(pp.a))] = find(synth_key(pp.b))
+        find = copy_families(corpus.planted, synth_key)
         edited = {synth_key(pp.b) for pp in planted}
         for name, t in thresholds_list:
             got = {}
