@@ -11,26 +11,32 @@ import sys
 
 import click
 
-# command name -> (module, attribute, one-line help shown by `svcsim --help` without importing it)
+# command name -> (module, attribute, catalogue key of the one-line help `svcsim --help` shows without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "parse": ("svcsim.cli.corpus", "parse_cmd", "Parse one plan file and print it (--json for JSON)."),
-    "ingest": ("svcsim.cli.corpus", "ingest_cmd", "Parse plan files or folders into the corpus database."),
-    "plans": ("svcsim.cli.corpus", "plans_cmd", "List the plans in the corpus."),
-    "show": ("svcsim.cli.corpus", "show_cmd", "Show one plan of the corpus."),
-    "model": ("svcsim.cli.model", "model_cmd", "Install or inspect the embedding model."),
-    "index": ("svcsim.cli.semantic", "index_cmd", "Embed every point and build the FAISS index."),
-    "search": ("svcsim.cli.semantic", "search_cmd", "Semantic search over the points of the corpus."),
-    "dupes": ("svcsim.cli.dupes", "dupes_cmd", "List copied, near-copied and paraphrased points."),
-    "report": ("svcsim.cli.report", "report_cmd", "Write a self-contained HTML report."),
-    "innovations": ("svcsim.cli.clusters", "innovations_cmd", "Rank the most innovative points."),
-    "clusters": ("svcsim.cli.clusters", "clusters_cmd", "Cluster points into themes with Chinese labels."),
-    "suggest": ("svcsim.cli.suggest", "suggest_cmd", "Suggest wording from other agencies for a draft."),
-    "check": ("svcsim.cli.suggest", "check_cmd", "Check a draft plan for missing or boilerplate measures."),
-    "serve": ("svcsim.cli.suggest", "serve_cmd", "Serve the local drafting web page."),
+    "parse": ("svcsim.cli.corpus", "parse_cmd", "cli.cmd.parse"),
+    "ingest": ("svcsim.cli.corpus", "ingest_cmd", "cli.cmd.ingest"),
+    "plans": ("svcsim.cli.corpus", "plans_cmd", "cli.cmd.plans"),
+    "show": ("svcsim.cli.corpus", "show_cmd", "cli.cmd.show"),
+    "model": ("svcsim.cli.model", "model_cmd", "cli.cmd.model"),
+    "index": ("svcsim.cli.semantic", "index_cmd", "cli.cmd.index"),
+    "search": ("svcsim.cli.semantic", "search_cmd", "cli.cmd.search"),
+    "dupes": ("svcsim.cli.dupes", "dupes_cmd", "cli.cmd.dupes"),
+    "report": ("svcsim.cli.report", "report_cmd", "cli.cmd.report"),
+    "innovations": ("svcsim.cli.clusters", "innovations_cmd", "cli.cmd.innovations"),
+    "clusters": ("svcsim.cli.clusters", "clusters_cmd", "cli.cmd.clusters"),
+    "suggest": ("svcsim.cli.suggest", "suggest_cmd", "cli.cmd.suggest"),
+    "check": ("svcsim.cli.suggest", "check_cmd", "cli.cmd.check"),
+    "serve": ("svcsim.cli.suggest", "serve_cmd", "cli.cmd.serve"),
 }
 
 
 class LazyGroup(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from svcsim.i18n import set_lang
+
+        set_lang(None)  # each run starts from the environment; --lang (eager) then overrides it
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
@@ -42,37 +48,51 @@ class LazyGroup(click.Group):
         try:
             return getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError) as exc:  # command not built yet, or broken install
-            raise click.ClickException(f"command {name!r} is unavailable: {exc}") from exc
+            from svcsim.i18n import t
+
+            raise click.ClickException(t("cli.error.unavailable", name=name, detail=exc)) from exc
+
+    # help is looked up when shown, not at import: --lang / SVCSIM_LANG are known by then
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from svcsim.i18n import t
+
+        formatter.write_paragraph()
+        with formatter.indentation():
+            for i, paragraph in enumerate(t("cli.help.root").split("\n\n")):
+                if i:
+                    formatter.write_paragraph()
+                formatter.write_text(paragraph)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
+        from svcsim.i18n import t
+
+        rows = [(name, t(COMMANDS[name][2])) for name in self.list_commands(ctx)]
+        with formatter.section(t("cli.help.commands")):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         import sqlite3
 
         from svcsim.errors import SvcsimError
+        from svcsim.i18n import t
 
         try:
             return super().invoke(ctx)
         except SvcsimError as exc:
             _fail(str(exc))
         except sqlite3.Error as exc:  # the store converts its own; this is the net under everything else
-            _fail(f"SQLite error: {exc}; check the corpus file (--db / SVCSIM_DB): is it svcsim's, "
-                  "on a disk with free space, and not locked by another program?")
+            _fail(t("cli.error.sqlite", detail=exc))
         except BrokenPipeError:  # `svcsim dupes | head`: the reader has what it wanted; not an error
             _quiet_stdout()
             sys.exit(0)
         except OSError as exc:
-            where = " → ".join(str(f) for f in (exc.filename, exc.filename2) if f) or "a file"
-            _fail(f"{where}: {exc.strerror or exc}; check that the path exists, that folders on it are folders, "
-                  "and that the disk is writable and not full")
+            where = " → ".join(str(f) for f in (exc.filename, exc.filename2) if f) or t("cli.error.a_file")
+            _fail(t("cli.error.os", where=where, detail=exc.strerror or exc))
         except RuntimeError as exc:
             if "faiss" not in str(exc):
                 raise
             last = str(exc).strip().splitlines()[-1][:200]
-            _fail(f"the FAISS index could not be used ({last}); run `svcsim index` to rebuild it")
+            _fail(t("cli.error.faiss", detail=last))
 
 
 def _quiet_stdout() -> None:
@@ -119,20 +139,37 @@ def with_user_db(message: str, argv: list[str]) -> str:
 
 def _fail(message: str) -> None:
     from svcsim.cli.common import clean
+    from svcsim.i18n import t
 
     message = with_user_db(message, sys.argv)
-    click.echo(f"svcsim: error: {clean(message)}".replace("\n", " "), err=True)
+    click.echo(t("cli.error.frame", message=clean(message)).replace("\n", " "), err=True)
     sys.exit(2)
 
 
+class CatalogueOption(click.Option):
+    """An option whose ``help`` is a catalogue key, looked up when the help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from svcsim.i18n import t
+
+        record = super().get_help_record(ctx)
+        return None if record is None else (record[0], t(self.help or ""))
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        from svcsim.i18n import set_lang
+
+        set_lang(value)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--lang", type=click.Choice(["zh", "en"]), cls=CatalogueOption, is_eager=True, expose_value=False,
+              callback=_set_lang, help="cli.opt.lang")
 @click.version_option(package_name="svcsim")
 def cli() -> None:
-    """svcsim — boilerplate, copy-paste and innovation in 提升服務計畫 (service plans).
-
-    Environment: SVCSIM_DB (corpus path), SVCSIM_MODEL (model name or path),
-    SVCSIM_HOME (data folder; default ~/.local/share/svcsim).
-    """
+    # the help shown is the catalogue's cli.help.root (LazyGroup.format_help_text)
+    """svcsim — boilerplate, copy-paste and innovation in 提升服務計畫 (service plans)."""
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ FORMULA = '=HYPERLINK("http://evil.example","點此")設置單一窗口，提供
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("SVCSIM_HOME", str(tmp_path / "home"))  # its own models/: one test fakes the model
     monkeypatch.setenv("SVCSIM_MODEL", "hash")
+    monkeypatch.setenv("SVCSIM_LANG", "en")  # these tests read the English wording of each error
     monkeypatch.delenv("SVCSIM_DB", raising=False)
     return tmp_path
 
