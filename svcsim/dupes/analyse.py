@@ -112,8 +112,13 @@ def analyse(corpus: EmbeddedCorpus, *, min_label: Label = "paraphrase", scan: Pa
     """
     check_label(min_label)
     corpus = require_embedded(corpus)
+    return result_from_pairs(corpus, scan_pairs(corpus, scan, min_label=min_label), min_label=min_label)
+
+
+def result_from_pairs(corpus: EmbeddedCorpus, found: PairSet, *, min_label: Label = "paraphrase") -> DupesResult:
+    """The :class:`DupesResult` of an already scanned :class:`PairSet` (the seam that lets
+    :mod:`svcsim.analysis` store the scan and rebuild the derived tables on load)."""
     entries, x = list(corpus.entries), corpus.vectors
-    found = scan_pairs(corpus, scan, min_label=min_label)
     status = point_status(entries, found)
     return DupesResult(
         corpus=corpus,

@@ -2,6 +2,9 @@
 
 texts: every distinct comparable text (keyed by a hash of its embedding-normalised form). Rows are
 never deleted, so a text's id is stable and serves as its FAISS id; the embedding cache hangs off it.
+
+analysis_results/analysis_arrays: stored analysis results (:mod:`svcsim.analysis`), one row per
+analysis, replaced whole in one transaction; created if missing, so older databases open unchanged.
 """
 
 FORMAT_VERSION = 1
@@ -49,5 +52,17 @@ CREATE TABLE IF NOT EXISTS embeddings (
     dim INTEGER NOT NULL,
     vector BLOB NOT NULL,
     PRIMARY KEY (fingerprint, text_key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS analysis_results (
+    name TEXT PRIMARY KEY,              -- which analysis: 'dupes', ...
+    key TEXT NOT NULL,                  -- sha256 of model fingerprint, corpus state, settings, format
+    manifest TEXT NOT NULL,             -- JSON: format version, counts, the key's parts
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS analysis_arrays (
+    name TEXT NOT NULL REFERENCES analysis_results(name) ON DELETE CASCADE,
+    part TEXT NOT NULL,
+    data BLOB NOT NULL,                 -- np.save bytes (no pickle) or UTF-8 JSON
+    PRIMARY KEY (name, part)
 ) WITHOUT ROWID;
 """

@@ -1,0 +1,45 @@
+"""Compact, pickle-free forms of a :class:`~svcsim.dupes.pairset.PairSet`'s scan state.
+
+Arrays are ``np.save`` bytes read back with ``allow_pickle=False``; the small, irregular parts
+(weak pairs with their spans, unit keys) are JSON. Floats go through ``float()``/``repr`` so a
+stored value reads back bit-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+
+
+def npy(a: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(a), allow_pickle=False)
+    return buf.getvalue()
+
+
+def from_npy(data: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(data), allow_pickle=False)
+
+
+def js(obj: object) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def from_js(data: bytes) -> object:
+    return json.loads(data.decode("utf-8"))
+
+
+def ragged(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """``lists`` as (flat values, offsets) int64 arrays."""
+    sizes = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=int(offsets[-1]))
+    return flat, offsets
+
+
+def unragged(flat: np.ndarray, offsets: np.ndarray) -> list[list[int]]:
+    values = flat.tolist()
+    bounds = offsets.tolist()
+    return [values[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
