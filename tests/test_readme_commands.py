@@ -66,7 +66,9 @@ def _case_parse(env):
 def _case_ingest(env):
     home, plans, _ = env
     out = run(env, "ingest", str(plans))
-    assert "4 added" in out.stderr or "4 unchanged" in out.stderr
+    # the summary (last line) starts with plans added, replaced, unchanged, in either language
+    added, replaced, unchanged = (int(n) for n in re.findall(r"\d+", out.stderr.strip().splitlines()[-1].split("text")[0])[:3])
+    assert added + replaced + unchanged == 4 and replaced == 0, out.stderr
 
 
 def _case_plans(env):

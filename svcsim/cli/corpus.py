@@ -5,16 +5,17 @@ from __future__ import annotations
 import click
 
 from svcsim.cli.common import db_option, echo_json, json_option, open_corpus, progress_enabled, say
+from svcsim.i18n import t, year
 
 
 def _print_plan(plan) -> None:
-    say(f"{plan.agency}  {plan.roc_year}年 ({plan.year})  {plan.title}")
+    say(f"{plan.agency}  {year(plan.year, western=True)}  {plan.title}")
     for g in plan.goals:
-        say(f"  目標: {g}")
+        say(t("cli.show.goal", goal=g))
     for it in plan.items:
         say(f"{it.code}、{it.title}" if it.code != "0" else it.title)
         for m in it.measures:
-            say(f"  {m.code}{m.title or '（無措施標題）'}  [{' '.join(m.units)}]")
+            say(f"  {m.code}{m.title or t('cli.show.no_measure_title')}  [{' '.join(m.units)}]")
             for p in m.points:
                 say(f"    {p.n}. {p.text}  [{' '.join(p.units)}]")
 
@@ -54,27 +55,27 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool, workers: i
 
     target = db_path(db)
     created = not target.exists()
-    with click.progressbar(length=0, label="parsing", file=None if progress_enabled() else _Null()) as bar:
+    with click.progressbar(length=0, label=t("cli.ingest.progress"), file=None if progress_enabled() else _Null()) as bar:
         def step(done: int, total: int) -> None:
             bar.length = total
             bar.update(1)
 
         batch = read_plans(paths, workers=workers, progress=step)
     for f in batch.ignored:
-        say(f"svcsim: not read {f}: not a plan file kind (reads {' '.join(PLAN_SUFFIXES)})", err=True)
+        say(t("cli.ingest.not_read", path=f, kinds=' '.join(PLAN_SUFFIXES)), err=True)
 
     def report_rejected() -> None:
         for r in batch.rejected:
             if as_json:
                 echo_json(r.to_dict())
-            say(f"svcsim: rejected {r.path}: {r.reason}", err=True)
+            say(t("cli.ingest.rejected", path=r.path, reason=r.reason), err=True)
 
     if not batch.plans and batch.rejected:
         report_rejected()  # nothing to store: no database is created
         raise SystemExit(2)
     corpus = open_corpus(db, create=True)
     if created:
-        click.echo(f"svcsim: created corpus {target}", err=True)
+        click.echo(t("cli.ingest.created", path=target), err=True)
     with corpus:
         report = batch.store(corpus)
     if as_json:
@@ -86,10 +87,10 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, as_json: bool, workers: i
     kinds = Counter(r.format for r in report.files if r.action != "rejected")
     by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     click.echo(
-        f"plans: {counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged"
-        f" (by format: {by_kind or 'none'}); "
-        f"points: {points['added']} added, {points['replaced']} replaced, {points['unchanged']} skipped; "
-        f"files rejected: {counts['rejected']}, not read: {len(batch.ignored)}  ({target})",
+        t("cli.ingest.summary", plans_added=counts["added"], plans_replaced=counts["replaced"],
+          plans_unchanged=counts["unchanged"], by_kind=by_kind or t("cli.ingest.no_kind"),
+          points_added=points["added"], points_replaced=points["replaced"], points_unchanged=points["unchanged"],
+          rejected=counts["rejected"], not_read=len(batch.ignored), path=target),
         err=True,
     )
     if batch.rejected:
@@ -116,9 +117,10 @@ def plans_cmd(db: str | None, as_json: bool) -> None:
             echo_json({"id": p.id, "agency": p.agency, "roc_year": p.roc_year, "year": p.year, "title": p.title,
                        "file": p.file, "path": p.path, "points": p.n_points, "content_hash": p.content_hash})
         else:
-            say(f"{p.id:>4}  {p.agency}  {p.roc_year}  {p.n_points:>4} points  {p.file}")
+            say(t("cli.plans.row", id=f"{p.id:>4}", agency=p.agency, year=year(p.year, western=True),
+                  points=f"{p.n_points:>4}", file=p.file))
     if not plans and not as_json:
-        click.echo("no plans yet; add some with `svcsim ingest FILES`", err=True)
+        click.echo(t("cli.plans.none"), err=True)
 
 
 @click.command("show")

@@ -15,6 +15,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 @pytest.fixture
 def runner(tmp_path, monkeypatch):
     monkeypatch.delenv("SVCSIM_DB", raising=False)
+    monkeypatch.setenv("SVCSIM_LANG", "en")  # these tests read the English summaries; Chinese: test_chinese_first
     return CliRunner()
 
 
