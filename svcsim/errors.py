@@ -13,17 +13,60 @@ _ONE_LINE = re.compile(r"\s*[\r\n]+\s*")
 
 
 class SvcsimError(Exception):
-    """Base class of every error svcsim raises on purpose."""
+    """Base class of every error svcsim raises on purpose.
+
+    An error built with :meth:`from_key` holds a catalogue key and its parameters instead of fixed
+    text: ``str(exc)`` is then written in the language current when it is shown (Chinese by default).
+    """
+
+    key: str | None = None
+    params: dict[str, object] = {}
+
+    @classmethod
+    def from_key(cls, key: str, **params: object) -> SvcsimError:
+        exc = cls(key)
+        exc.key, exc.params = key, params
+        return exc
+
+    def __str__(self) -> str:
+        if self.key is None:
+            return super().__str__()
+        from svcsim.i18n import t
+
+        return _ONE_LINE.sub(" ", t(self.key, **self.params)).strip()
 
 
 class InputError(SvcsimError, ValueError):
     """A user-supplied file or value cannot be used. ``source`` names the file (or argument)."""
 
-    def __init__(self, source: str | Path | None, problem: str) -> None:
+    def __init__(self, source: str | Path | None, problem: str = "", *, key: str | None = None,
+                 **params: object) -> None:
+        """``problem`` is fixed text; or give a catalogue ``key`` (and its ``params``) to speak the user's language."""
         self.source = str(source) if source is not None else None
+        self._problem = problem
+        if key is not None:
+            self.key, self.params = key, params
+        super().__init__(self.source, problem)
+
+    @property
+    def problem(self) -> str:
         # One line, always: a library's message quoted in the problem may carry line breaks.
-        self.problem = _ONE_LINE.sub(" ", problem).strip()
-        super().__init__(f"{self.source}: {self.problem}" if self.source else self.problem)
+        text = self._problem
+        if self.key is not None:
+            from svcsim.i18n import t
+
+            text = t(self.key, **self.params)
+        return _ONE_LINE.sub(" ", text).strip()
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.problem}" if self.source else self.problem
+
+    def __reduce__(self):  # crosses process boundaries (ingest workers) with its key intact
+        return (_rebuild_input_error, (type(self), self.source, self._problem, self.key, self.params))
+
+
+def _rebuild_input_error(cls, source, problem, key, params):
+    return cls(source, problem, key=key, **params)
 
 
 class PlanParseError(InputError):

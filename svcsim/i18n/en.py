@@ -108,4 +108,7 @@ MESSAGES: dict[str, str] = {
     "cli.ingest.summary": "plans: {plans_added} added, {plans_replaced} replaced, {plans_unchanged} unchanged (by format: {by_kind}); points: {points_added} added, {points_replaced} replaced, {points_unchanged} skipped; files rejected: {rejected}, not read: {not_read}  ({path})",
     "cli.plans.row": "{id}  {agency}  {year}  {points} points  {file}",
     "cli.plans.none": "no plans yet; add some with `svcsim ingest FILES`",
+    # errors raised by the library (svcsim/errors.py from_key / key=)
+    "error.no_such_path": "no such file or folder; check the path (folders are searched for {kinds})",
+    "error.no_corpus": "{path}: no corpus database here; create one with `svcsim ingest PLAN_FILES --db {path}`",
 }

@@ -111,4 +111,7 @@ MESSAGES: dict[str, str] = {
     "cli.ingest.summary": "計畫：新增 {plans_added} 份、取代 {plans_replaced} 份、未變更 {plans_unchanged} 份（依格式：{by_kind}）；執行重點：新增 {points_added} 點、取代 {points_replaced} 點、略過 {points_unchanged} 點；拒收檔案 {rejected} 個、未讀取檔案 {not_read} 個（{path}）",
     "cli.plans.row": "{id}  {agency}  {year}  {points} 點  {file}",
     "cli.plans.none": "語料庫中尚無計畫；請以 `svcsim ingest 檔案` 加入",
+    # errors raised by the library (svcsim/errors.py from_key / key=)
+    "error.no_such_path": "找不到這個檔案或資料夾；請檢查路徑（資料夾中會尋找 {kinds}）",
+    "error.no_corpus": "{path}：這裡沒有語料庫；請以 `svcsim ingest 計畫檔 --db {path}` 建立",
 }

@@ -52,10 +52,7 @@ def scan_plan_files(paths: Sequence[str | os.PathLike]) -> FileScan:
         elif path.is_file():
             found.setdefault(path.resolve(), path)
         else:
-            raise InputError(
-                path, "no such file or folder; check the path (folders are searched for "
-                f"{', '.join('*' + s for s in PLAN_SUFFIXES)})"
-            )
+            raise InputError(path, key="error.no_such_path", kinds=", ".join("*" + s for s in PLAN_SUFFIXES))
     return FileScan(
         files=tuple(sorted(found.values(), key=str)),
         ignored=tuple(sorted((p for k, p in ignored.items() if k not in found), key=str)),

@@ -136,7 +136,7 @@ def connect(path: Path, *, create: bool, readonly: bool) -> tuple[sqlite3.Connec
     exists = path.exists()
     if not exists:
         if not create:
-            raise StoreError(f"{path}: no corpus database here; create one with `svcsim ingest PLAN_FILES --db {path}`")
+            raise StoreError.from_key("error.no_corpus", path=path)
         _make_parent(path)
         kind: FileKind = "empty"
     else:

@@ -31,7 +31,8 @@ def test_a_file_is_kept_whatever_its_suffix(tmp_path):
     assert iter_plan_files([str(f)]) == [f]
 
 
-def test_missing_path_raises_input_error(tmp_path):
+def test_missing_path_raises_input_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SVCSIM_LANG", "en")  # the message follows the language; this test reads the English one
     with pytest.raises(InputError, match="nope: no such file or folder"):
         iter_plan_files([tmp_path / "nope"])
 
