@@ -77,7 +77,7 @@ MESSAGES: dict[str, str] = {
     # the command line (svcsim/cli)
     "cli.help.root": "svcsim — boilerplate, copy-paste and innovation in 提升服務計畫 (service plans).\n\nEnvironment: SVCSIM_DB (corpus path), SVCSIM_MODEL (model name or path), SVCSIM_HOME (data folder; default ~/.local/share/svcsim), SVCSIM_LANG (interface language, zh or en; otherwise the locale decides, Traditional Chinese by default).",
     "cli.help.commands": "Commands",
-    "cli.opt.lang": "Interface language: zh (Traditional Chinese, the default) or en; give it before the command, e.g. svcsim --lang en dupes",
+    "cli.opt.lang": "Interface language: zh (Traditional Chinese, the default) or en; give it before the command, e.g. `svcsim --lang en dupes`",
     "cli.cmd.parse": "Parse one plan file and print it (--json for JSON).",
     "cli.cmd.ingest": "Parse plan files or folders into the corpus database.",
     "cli.cmd.plans": "List the plans in the corpus.",

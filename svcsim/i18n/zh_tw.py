@@ -80,7 +80,7 @@ MESSAGES: dict[str, str] = {
     # the command line (svcsim/cli)
     "cli.help.root": "svcsim：找出提升服務計畫中的制式文字、抄用與創新措施。\n\n環境變數：SVCSIM_DB（語料庫路徑）、SVCSIM_MODEL（模型名稱或路徑）、SVCSIM_HOME（資料夾，預設 ~/.local/share/svcsim）、SVCSIM_LANG（介面語言 zh 或 en；未設定時依系統語系，預設繁體中文）。",
     "cli.help.commands": "指令",
-    "cli.opt.lang": "介面語言：zh（繁體中文，預設）或 en（英文）；須寫在指令之前，例如 svcsim --lang en dupes",
+    "cli.opt.lang": "介面語言：zh（繁體中文，預設）或 en（英文）；須寫在指令之前，例如 `svcsim --lang en dupes`",
     "cli.cmd.parse": "解析一份計畫檔並印出（--json 輸出 JSON）。",
     "cli.cmd.ingest": "將計畫檔或資料夾解析後存入語料庫。",
     "cli.cmd.plans": "列出語料庫中的計畫。",
