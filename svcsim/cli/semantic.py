@@ -13,6 +13,7 @@ from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, m
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch (after changing model, or on a mismatch error).")
 def index_cmd(db: str | None, model: str | None, rebuild: bool) -> None:
     """Embed every point and measure title (cached) and update the FAISS index beside the corpus."""
+    from svcsim.i18n import t
     from svcsim.index.corpus_index import update_index
 
     encoder = load_encoder(model)
@@ -20,12 +21,11 @@ def index_cmd(db: str | None, model: str | None, rebuild: bool) -> None:
         up = update_index(corpus, encoder, rebuild=rebuild, show_progress=progress_enabled())
         stats = corpus.stats()
     if up.reason:
-        say(f"index: rebuilt because {up.reason.split(': ', 1)[-1]}", err=True)
+        say(t("cli.index.rebuilt_because", reason=up.reason.split(": ", 1)[-1]), err=True)
     say(
-        f"index: {up.count} distinct texts ({up.kind}) from {stats['points']} points and "
-        f"{stats['measure_titles']} measure titles (a text repeated is indexed once), "
-        f"{up.added} added{' (rebuilt)' if up.rebuilt else ''}; "
-        f"embedded {up.embedded}, from cache {up.cached}  ({up.directory})",
+        t("cli.index.summary", count=up.count, kind=up.kind, points=stats["points"],
+          titles=stats["measure_titles"], added=up.added, rebuilt=t("cli.index.rebuilt") if up.rebuilt else "",
+          embedded=up.embedded, cached=up.cached, path=up.directory),
         err=True,
     )
 

@@ -111,4 +111,7 @@ MESSAGES: dict[str, str] = {
     # errors raised by the library (svcsim/errors.py from_key / key=)
     "error.no_such_path": "no such file or folder; check the path (folders are searched for {kinds})",
     "error.no_corpus": "{path}: no corpus database here; create one with `svcsim ingest PLAN_FILES --db {path}`",
+    "cli.index.rebuilt_because": "index: rebuilt because {reason}",
+    "cli.index.rebuilt": " (rebuilt)",
+    "cli.index.summary": "index: {count} distinct texts ({kind}) from {points} points and {titles} measure titles (a text repeated is indexed once), {added} added{rebuilt}; embedded {embedded}, from cache {cached}  ({path})",
 }

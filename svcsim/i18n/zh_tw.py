@@ -114,4 +114,7 @@ MESSAGES: dict[str, str] = {
     # errors raised by the library (svcsim/errors.py from_key / key=)
     "error.no_such_path": "找不到這個檔案或資料夾；請檢查路徑（資料夾中會尋找 {kinds}）",
     "error.no_corpus": "{path}：這裡沒有語料庫；請以 `svcsim ingest 計畫檔 --db {path}` 建立",
+    "cli.index.rebuilt_because": "索引：已重建，原因：{reason}",
+    "cli.index.rebuilt": "（已重建）",
+    "cli.index.summary": "索引：{count} 則相異文字（{kind}），來自 {points} 點執行重點與 {titles} 個具體措施標題（重複的文字只索引一次），新增 {added} 則{rebuilt}；本次嵌入 {embedded} 則、取自快取 {cached} 則（{path}）",
 }

@@ -79,7 +79,7 @@ def test_errors_before_any_corpus_are_chinese(env):
         assert text.startswith("svcsim：錯誤：") and len(text.strip().splitlines()) == 1, text
 
 
-def test_ingest_plans_show_are_chinese(env):
+def test_ingest_plans_index_are_chinese(env):
     home, plans, _ = env
     text = _chinese_only(run(env, "ingest", str(plans)))
     assert "已建立語料庫" in text and "新增 2 份" in text and " 點" in text
@@ -88,6 +88,8 @@ def test_ingest_plans_show_are_chinese(env):
     assert len(rows) == 2 and all(re.search(r"民國 \d+ 年（\d{4}）", r) and " 點 " in r for r in rows), listed
     again = _chinese_only(run(env, "ingest", str(plans)))
     assert "未變更 2 份" in again
+    indexed = _chinese_only(run(env, "index"))
+    assert "則相異文字" in indexed and "點執行重點" in indexed and "具體措施標題" in indexed
 
 
 def test_english_on_request(env):
