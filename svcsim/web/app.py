@@ -6,6 +6,9 @@ Endpoints (all JSON; errors are ``{"error": message}``):
 * ``POST /api/suggest``   — ``{"draft", "measure"?, "agency"?, "k"?}`` → :meth:`SuggestResult.to_dict`.
 * ``GET  /api/dupes``     — copy groups across plans (:func:`svcsim.dupes.analyse`).
 * ``GET  /api/clusters``  — theme clusters (:mod:`svcsim.clusters`).
+* ``GET  /review`` and the reviewer's ``/api/plans…``, ``/api/overlap``, ``/api/years/…``,
+  ``/api/innovations``, ``/api/themes…``, ``/api/strings`` (:mod:`svcsim.web.routes` over
+  :class:`svcsim.web.workspace.Workspace`).
 
 Safety for a tool that holds other agencies' texts: it binds to 127.0.0.1 unless told otherwise
 (see ``svcsim serve``); :mod:`svcsim.web.guard` refuses foreign Host names (DNS rebinding), foreign
@@ -35,7 +38,7 @@ _SECURITY_HEADERS = {"Content-Security-Policy": _CSP, "X-Content-Type-Options": 
 
 def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
                max_body_bytes: int = MAX_BODY_BYTES, max_inflight: int | None = 1, max_waiting: int = 256,
-               max_wait: float = 1.0, title: str = "svcsim 撰寫助手"):
+               max_wait: float = 1.0, title: str = "svcsim 撰寫助手", workspace=None):
     """A FastAPI app serving the drafting page for ``suggester``.
 
     Args:
@@ -49,6 +52,8 @@ def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
         max_inflight, max_waiting, max_wait: the queue in front of the model (:class:`ModelGate`);
             ``max_inflight=None`` removes it (for benchmarks that measure what it buys).
         title: the page title shown in ``/api/measures`` for the page header.
+        workspace: the reviewer's :class:`~svcsim.web.workspace.Workspace` (default: one over the
+            suggester's points, computing the analyses on first use).
     """
     from fastapi import FastAPI, Request
     from fastapi.responses import FileResponse
@@ -57,12 +62,15 @@ def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from svcsim.web.views import LazyViews
+    from svcsim.web.workspace import Workspace
 
     static = resources.files("svcsim.web") / "static"
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(RequestGuard, hosts=[host, *hosts], max_body_bytes=max_body_bytes,
                        headers=_SECURITY_HEADERS)
     views = LazyViews(suggester.index.points)
+    work = workspace if workspace is not None else Workspace(suggester.index.points)
+    app.state.workspace = work
     gate = ModelGate(max_inflight=max_inflight, max_waiting=max_waiting, max_wait=max_wait) if max_inflight else None
     app.state.gate = gate
 
@@ -81,6 +89,10 @@ def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
     @app.get("/", include_in_schema=False)
     def index():
         return FileResponse(str(static / "index.html"), media_type="text/html; charset=utf-8")
+
+    @app.get("/review", include_in_schema=False)
+    def review():
+        return FileResponse(str(static / "review.html"), media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
@@ -119,4 +131,7 @@ def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
     def clusters():
         return views.get("clusters")
 
+    from svcsim.web.routes import add_review_routes
+
+    add_review_routes(app, work)
     return app

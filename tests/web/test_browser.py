@@ -103,8 +103,17 @@ def test_measure_picker_and_insert_button(page):
     expect(page.locator("#status")).to_contain_text("則建議", timeout=15_000)
     expect(page.locator("#suggestions li")).to_have_count(5, timeout=15_000)
     first = page.locator("#suggestions li .text").first.text_content()
-    page.locator("#suggestions li .insert").first.click()
+    with page.expect_response("**/api/suggest", timeout=15_000):  # inserting asks for new suggestions
+        page.locator("#suggestions li .insert").first.click()
     assert page.input_value("#draft") == first
+    expect(page.locator("#status")).to_contain_text("則建議", timeout=15_000)
+    # 插入 puts the text at the cursor: with the cursor at the start, the draft keeps what it had after it
+    page.focus("#draft")
+    page.keyboard.press("Control+Home")
+    card = page.locator("#suggestions li").first
+    second = card.locator(".text").text_content()
+    card.locator(".insert").click()
+    assert page.input_value("#draft") == second + first
     page.select_option("#measure", "")
 
 

@@ -131,8 +131,12 @@ function renderSuggestions(list) {
       used > 1 ? `${used} 個機關使用` : "僅此機關");
     const insert = el("button", { type: "button", class: "insert" }, "插入");
     insert.addEventListener("click", () => {
-      $("draft").value = s.text;
-      $("draft").focus();
+      // Insert at the cursor (replacing only a selection), never over the whole draft.
+      const box = $("draft");
+      const start = box.selectionStart ?? box.value.length;
+      const end = box.selectionEnd ?? start;
+      box.setRangeText(s.text, start, end, "end");
+      box.focus();
       schedule();
     });
     const copy = el("button", { type: "button", class: "copy" }, "複製");

@@ -1,0 +1,190 @@
+"""The reviewer's workspace: the analysis results of one corpus, and the JSON its pages read.
+
+:class:`Workspace` holds a :class:`~svcsim.dupes.DupesResult`, an
+:class:`~svcsim.clusters.innovation.InnovationResult` and a
+:class:`~svcsim.clusters.ClusteringResult` and answers every ``/api/plans…``, ``/api/overlap``,
+``/api/years…``, ``/api/innovations`` and ``/api/themes…`` request from lookup tables built once,
+so no request scans all points. Until the stored analysis (``svcsim.analysis``) lands the results
+are computed on first use by :func:`compute_results`; swapping in stored results is one line there.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from svcsim.embedded import EmbeddedCorpus
+from svcsim.model import Entry
+
+MAX_SOURCES = 20
+
+
+class NotFound(LookupError):
+    """An id the workspace does not know; its message is shown to the user as is (Chinese)."""
+
+
+@dataclass(frozen=True)
+class Results:
+    """The three analyses the workspace shows, of one corpus."""
+
+    dupes: Any
+    innovation: Any
+    clustering: Any
+
+
+def compute_results(points: EmbeddedCorpus) -> Results:
+    """Run the analyses once. The lead swaps this for ``Analysis.open(corpus, embedded)`` results."""
+    from svcsim.clusters import cluster_corpus
+    from svcsim.clusters.innovation import score_innovation
+    from svcsim.dupes import analyse
+
+    dupes = analyse(points, min_label="near_copy")
+    innovation = score_innovation(points, dupes=dupes)
+    clustering = cluster_corpus(points, innovation=innovation, dupes=dupes)
+    return Results(dupes, innovation, clustering)
+
+
+class Workspace:
+    """Lazily computed, thread-safe analysis results with lookup tables by plan, point and agency.
+
+    Args:
+        points: gives the corpus's points on first use (e.g. ``suggester.index.points``).
+        results: turns the points into :class:`Results` (default: :func:`compute_results`).
+    """
+
+    def __init__(self, points: Callable[[], EmbeddedCorpus],
+                 results: Callable[[EmbeddedCorpus], Results] = compute_results) -> None:
+        self._points = points
+        self._results = results
+        self._lock = threading.Lock()
+        self._t: _Tables | None = None
+
+    @property
+    def tables(self) -> "_Tables":
+        with self._lock:
+            if self._t is None:
+                self._t = _Tables(self._results(self._points()))
+            return self._t
+
+    def plans(self) -> dict[str, Any]:
+        t = self.tables
+        return {"plans": [{"id": i, **o.to_dict()} for i, o in enumerate(t.r.dupes.originality)]}
+
+    def plan(self, plan_id: int) -> dict[str, Any]:
+        t = self.tables
+        o = t.plan(plan_id)
+        points = [{**e.to_dict(), "units": list(e.units), "status": t.status.get(e.id, "own"),
+                   "n_sources": len(t.sources.get(e.id, ()))} for e in t.by_file[o.file]]
+        return {"id": plan_id, **o.to_dict(), "points": points}
+
+    def sources(self, plan_id: int, entry_id: int) -> dict[str, Any]:
+        t = self.tables
+        o = t.plan(plan_id)
+        e = t.by_id.get(entry_id)
+        if e is None or e.file != o.file:
+            raise NotFound(f"計畫 {plan_id} 沒有編號 {entry_id} 的執行重點")
+        out = []
+        for p in t.sources.get(entry_id, ())[:MAX_SOURCES]:
+            mine_a = p.a.id == entry_id
+            other = p.b if mine_a else p.a
+            spans = [[s[0], s[1], s[2], s[3]] if mine_a else [s[2], s[3], s[0], s[1]] for s in p.spans]
+            out.append({"source": other.to_dict(), "label": p.label, "template": p.template,
+                        "lexical": round(p.lexical, 4), "spans": spans})
+        return {"point": {**e.to_dict(), "status": t.status.get(e.id, "own")}, "sources": out}
+
+    def overlap(self) -> dict[str, Any]:
+        ov = self.tables.r.dupes.overlap
+        counts, n = ov.counts.tolist(), ov.n_points.tolist()
+        share = [[round(c / n[i], 4) if n[i] else 0.0 for c in row] for i, row in enumerate(counts)]
+        return {"agencies": list(ov.agencies), "counts": counts, "n_points": n, "proportions": share}
+
+    def years(self, agency: str) -> dict[str, Any]:
+        t = self.tables
+        plans = sorted({(o.year, o.file) for o in t.r.dupes.originality if o.agency == agency and o.year},
+                       key=lambda x: x)
+        if not plans:
+            raise NotFound(f"找不到機關「{agency}」有年度的計畫")
+        if len(plans) < 2:
+            return {"agency": agency, "years": [plans[0][0]], "changes": []}
+        (y0, f0), (y1, f1) = plans[-2], plans[-1]
+        return {"agency": agency, "years": [y0, y1], "from": f0, "to": f1,
+                "changes": diff_points(t.by_file[f0], t.by_file[f1])}
+
+    def innovations(self, limit: int = 100) -> dict[str, Any]:
+        return {"innovations": self.tables.r.innovation.to_dicts()[:limit]}
+
+    def themes(self) -> dict[str, Any]:
+        return {"themes": [{k: v for k, v in d.items() if k != "members"} for d in self.tables.themes]}
+
+    def theme(self, theme_id: int) -> dict[str, Any]:
+        for d in self.tables.themes:
+            if d["id"] == theme_id:
+                return d
+        raise NotFound(f"找不到主題 {theme_id}")
+
+
+class _Tables:
+    """Indexes built once over the results, so requests look up instead of scanning."""
+
+    def __init__(self, r: Results) -> None:
+        self.r = r
+        self.status = r.dupes.status
+        entries = [e for e in r.dupes.corpus.entries if e.kind == "point"]
+        self.by_id = {e.id: e for e in entries}
+        self.by_file: dict[str, list[Entry]] = {}
+        for e in entries:
+            self.by_file.setdefault(e.file, []).append(e)
+        self.sources: dict[int, list[Any]] = {}
+        for p in r.dupes.pairs:
+            if p.a.plan_id == p.b.plan_id and p.a.file == p.b.file:
+                continue
+            self.sources.setdefault(p.a.id, []).append(p)
+            self.sources.setdefault(p.b.id, []).append(p)
+        self.themes = r.clustering.to_dicts()
+
+    def plan(self, plan_id: int):
+        plans = self.r.dupes.originality
+        if not 0 <= plan_id < len(plans):
+            raise NotFound(f"找不到計畫 {plan_id}（共 {len(plans)} 份計畫，編號 0–{len(plans) - 1}）")
+        return plans[plan_id]
+
+
+def diff_points(old: list[Entry], new: list[Entry]) -> list[dict[str, Any]]:
+    """Points kept / edited / new / dropped from ``old`` to ``new``, edited ones with character diffs.
+
+    Identical texts pair first; each remaining new point is paired with the most similar unpaired
+    old point when at least half its characters match (difflib's ratio), else it is new.
+    """
+    free: dict[str, list[int]] = {}
+    for i, o in enumerate(old):
+        free.setdefault(o.text, []).append(i)
+    used: set[int] = set()
+    pairing: list[int | None] = []
+    for e in new:
+        hit = free.get(e.text)
+        pairing.append(hit.pop(0) if hit else None)
+        if pairing[-1] is not None:
+            used.add(pairing[-1])
+    out: list[dict[str, Any]] = []
+    for e, i in zip(new, pairing):
+        if i is not None:
+            out.append({"change": "kept", "old": old[i].to_dict(), "new": e.to_dict()})
+            continue
+        best, ratio, sm = None, 0.5, None
+        for j, o in enumerate(old):
+            if j in used:
+                continue
+            m = difflib.SequenceMatcher(None, o.text, e.text, autojunk=False)
+            if m.real_quick_ratio() >= ratio and m.quick_ratio() >= ratio and m.ratio() >= ratio:
+                best, ratio, sm = j, m.ratio(), m
+        if best is None:
+            out.append({"change": "new", "old": None, "new": e.to_dict()})
+            continue
+        used.add(best)
+        ops = [list(op) for op in sm.get_opcodes()]
+        out.append({"change": "edited", "old": old[best].to_dict(), "new": e.to_dict(), "ops": ops})
+    out += [{"change": "dropped", "old": o.to_dict(), "new": None} for j, o in enumerate(old) if j not in used]
+    return out
