@@ -87,7 +87,7 @@ class Workspace:
         if e is None or e.file != o.file:
             raise NotFound(f"計畫 {plan_id} 沒有編號 {entry_id} 的執行重點")
         out = []
-        for p in t.sources.get(entry_id, ())[:MAX_SOURCES]:
+        for p in t.sources.get(entry_id, ()):
             mine_a = p.a.id == entry_id
             other = p.b if mine_a else p.a
             spans = [[s[0], s[1], s[2], s[3]] if mine_a else [s[2], s[3], s[0], s[1]] for s in p.spans]
@@ -137,12 +137,16 @@ class _Tables:
         self.by_file: dict[str, list[Entry]] = {}
         for e in entries:
             self.by_file.setdefault(e.file, []).append(e)
+        # Pairs come best first; keeping MAX_SOURCES per point bounds memory when a template
+        # sentence is carried by thousands of plans (N² pairs).
         self.sources: dict[int, list[Any]] = {}
         for p in r.dupes.pairs:
             if p.a.plan_id == p.b.plan_id and p.a.file == p.b.file:
                 continue
-            self.sources.setdefault(p.a.id, []).append(p)
-            self.sources.setdefault(p.b.id, []).append(p)
+            for e in (p.a, p.b):
+                got = self.sources.setdefault(e.id, [])
+                if len(got) < MAX_SOURCES:
+                    got.append(p)
         self.themes = r.clustering.to_dicts()
 
     def plan(self, plan_id: int):
