@@ -114,4 +114,7 @@ MESSAGES: dict[str, str] = {
     "cli.index.rebuilt_because": "index: rebuilt because {reason}",
     "cli.index.rebuilt": " (rebuilt)",
     "cli.index.summary": "index: {count} distinct texts ({kind}) from {points} points and {titles} measure titles (a text repeated is indexed once), {added} added{rebuilt}; embedded {embedded}, from cache {cached}  ({path})",
+    "cli.dupes.template_tag": " (template)",
+    "cli.dupes.template_hidden": "dupes: {n} pairs of template text not listed; --all lists them",
+    "cli.dupes.summary": "dupes: {n} pairs ({min_class} or stronger) among {points} points and {titles} measure titles (points pair with points, titles with titles)",
 }

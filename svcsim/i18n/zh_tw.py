@@ -117,4 +117,7 @@ MESSAGES: dict[str, str] = {
     "cli.index.rebuilt_because": "索引：已重建，原因：{reason}",
     "cli.index.rebuilt": "（已重建）",
     "cli.index.summary": "索引：{count} 則相異文字（{kind}），來自 {points} 點執行重點與 {titles} 個具體措施標題（重複的文字只索引一次），新增 {added} 則{rebuilt}；本次嵌入 {embedded} 則、取自快取 {cached} 則（{path}）",
+    "cli.dupes.template_tag": "（制式）",
+    "cli.dupes.template_hidden": "重複：{n} 對制式文字配對未列出；加上 --all 可列出",
+    "cli.dupes.summary": "重複：{n} 對配對（{min_class} 或更相近），比對範圍為 {points} 點執行重點與 {titles} 個具體措施標題（執行重點只與執行重點配對，標題只與標題配對）",
 }

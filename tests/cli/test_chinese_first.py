@@ -90,6 +90,8 @@ def test_ingest_plans_index_are_chinese(env):
     assert "未變更 2 份" in again
     indexed = _chinese_only(run(env, "index"))
     assert "則相異文字" in indexed and "點執行重點" in indexed and "具體措施標題" in indexed
+    found = run(env, "dupes")
+    assert english_sentences(found.stderr) == [] and "點執行重點" in found.stderr, found.stderr
 
 
 def test_english_on_request(env):
