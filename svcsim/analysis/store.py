@@ -42,7 +42,7 @@ class Analysis:
     """A corpus' analyses, computed once and kept in its database.
 
     >>> a = Analysis.open(corpus, embedded)     # doctest: +SKIP
-    >>> a.dupes().originality[0].originality    # computed and stored the first time, read after
+    >>> a.dupes().originality[0].originality    # doctest: +SKIP
     """
 
     corpus: "Corpus"

@@ -31,9 +31,9 @@ def set_lang(lang: str | None) -> None:
     """Force a language for this process (``None`` goes back to the environment)."""
     global _override
     if lang is not None and lang not in LANGS:
-        from svcsim.errors import InputError
-
-        raise InputError("--lang/SVCSIM_LANG", f"got {lang!r}; use zh (Traditional Chinese) or en")
+        # a plain ValueError: errors.py reads this catalogue, so i18n must not import errors (no cycle);
+        # the CLI's --lang is a Choice and SVCSIM_LANG never reaches here
+        raise ValueError(f"set_lang: got {lang!r}; use 'zh' (Traditional Chinese) or 'en'")
     _override = lang  # type: ignore[assignment]
 
 

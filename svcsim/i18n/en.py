@@ -117,4 +117,7 @@ MESSAGES: dict[str, str] = {
     "cli.dupes.template_tag": " (template)",
     "cli.dupes.template_hidden": "dupes: {n} pairs of template text not listed; --all lists them",
     "cli.dupes.summary": "dupes: {n} pairs ({min_class} or stronger) among {points} points and {titles} measure titles (points pair with points, titles with titles)",
+    # --- keys added by the index/embed speed work (keep this marker; add below it) ---
+    # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---
+    # --- keys added by the stored-analysis work (keep this marker; add below it) ---
 }

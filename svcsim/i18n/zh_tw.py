@@ -120,4 +120,7 @@ MESSAGES: dict[str, str] = {
     "cli.dupes.template_tag": "（制式）",
     "cli.dupes.template_hidden": "重複：{n} 對制式文字配對未列出；加上 --all 可列出",
     "cli.dupes.summary": "重複：{n} 對配對（{min_class} 或更相近），比對範圍為 {points} 點執行重點與 {titles} 個具體措施標題（執行重點只與執行重點配對，標題只與標題配對）",
+    # --- keys added by the index/embed speed work (keep this marker; add below it) ---
+    # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---
+    # --- keys added by the stored-analysis work (keep this marker; add below it) ---
 }

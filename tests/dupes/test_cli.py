@@ -53,10 +53,12 @@ def test_missing_db_is_one_clear_line(tmp_path):
 
 
 def test_template_pairs_are_counted_not_listed_unless_all(db):
-    some = CliRunner().invoke(cli, ["dupes", "--db", db, "--model", "hash", "--json"])
+    some = CliRunner().invoke(cli, ["--lang", "en", "dupes", "--db", db, "--model", "hash", "--json"])
+    zh = CliRunner().invoke(cli, ["--lang", "zh", "dupes", "--db", db, "--model", "hash", "--json"])
     every = CliRunner().invoke(cli, ["dupes", "--db", db, "--model", "hash", "--json", "--all"])
     listed = [json.loads(line) for line in some.stdout.splitlines()]
     full = [json.loads(line) for line in every.stdout.splitlines()]
     assert not any(d["template"] for d in listed) and listed == [d for d in full if not d["template"]]
     n_template = sum(d["template"] for d in full)
     assert n_template and f"{n_template} pairs of template text not listed" in some.stderr
+    assert f"{n_template} 對制式文字配對未列出" in zh.stderr and zh.stdout == some.stdout
