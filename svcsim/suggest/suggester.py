@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 import time
-import warnings
 
 import numpy as np
 
@@ -45,9 +44,6 @@ class Suggester:
     Raises:
         InputError: ``index`` is not a SuggestIndex (build one first), or a ranking keyword is out of range.
 
-    ``Suggester(corpus, encoder)`` still works but is deprecated: it built the index inside the
-    constructor; call :meth:`build` (or :meth:`load`) instead.
-
     Two agencies' plans, one measure each; the drafter of 甲局 sees 乙處's wording, never its own:
 
     >>> import tempfile
@@ -67,15 +63,13 @@ class Suggester:
     [('乙處', '建置線上預約系統，民眾可預約臨櫃時段')]
     """
 
-    def __init__(self, index: SuggestIndex, encoder=None, *, pool: int = 64, spec_weight: float = 0.3,
+    def __init__(self, index: SuggestIndex, *, pool: int = 64, spec_weight: float = 0.3,
                  browse_spec_weight: float = 0.7, measure_bonus: float = 0.15, mmr_lambda: float = 0.75,
-                 warn_candidates: int = 20, update_index: bool = True, show_progress: bool = False) -> None:
-        # ``encoder``, ``update_index`` and ``show_progress`` serve only the deprecated
-        # ``Suggester(corpus, encoder)``, kept until its last callers move to build()/load().
+                 warn_candidates: int = 20) -> None:
         if not isinstance(index, SuggestIndex):
-            index = _deprecated_index(index, encoder, update_index, show_progress)
-        elif encoder is not None and encoder is not index.encoder:
-            raise InputError("encoder", "a Suggester uses its index's encoder; pass only the SuggestIndex")
+            raise InputError("Suggester", f"expected a SuggestIndex, got {type(index).__name__}; build the "
+                             "suggester with Suggester.build(corpus, encoder) (or Suggester.load for an index "
+                             "`svcsim index` already wrote)")
         self.index = index
         self.ranker = Ranker(index, pool=pool, spec_weight=spec_weight, browse_spec_weight=browse_spec_weight,
                              measure_bonus=measure_bonus, mmr_lambda=mmr_lambda)
@@ -212,16 +206,3 @@ class Suggester:
                                 agency=agency) if text else None)
         return self.ranker.rank(pool, agency, k), warning
 
-
-def _deprecated_index(corpus, encoder, update_index: bool, show_progress: bool) -> SuggestIndex:
-    """The index the old ``Suggester(corpus, encoder, update_index=...)`` built, with a DeprecationWarning."""
-    if encoder is None or not hasattr(corpus, "distinct_texts"):
-        raise InputError("Suggester", f"expected a SuggestIndex, got {type(corpus).__name__}; build the "
-                         "suggester with Suggester.build(corpus, encoder) (or Suggester.load for an index "
-                         "`svcsim index` already wrote)")
-    how = "build" if update_index else "load"
-    warnings.warn(f"Suggester(corpus, encoder) is deprecated: building the index is an explicit step; "
-                  f"use Suggester.{how}(corpus, encoder)", DeprecationWarning, stacklevel=3)
-    if update_index:
-        return SuggestIndex.build(corpus, encoder, show_progress=show_progress)
-    return SuggestIndex.load(corpus, encoder)

@@ -124,13 +124,3 @@ def test_suggester_takes_a_built_index_not_a_corpus(corpus):
         Suggester(corpus)
     with pytest.raises(InputError, match="spec_weight"):
         Suggester(SuggestIndex.load(corpus, HashEncoder()), spec_weight=2.0)
-
-
-def test_the_old_constructor_still_works_with_a_deprecation_warning(corpus, suggester):
-    with pytest.warns(DeprecationWarning, match=r"Suggester\.load"):
-        old = Suggester(corpus, HashEncoder(), update_index=False)
-    a = old.suggest("設置服務窗口受理申請", agency=ME).to_dict()
-    b = suggester.suggest("設置服務窗口受理申請", agency=ME).to_dict()
-    for d in (a, b):
-        d.pop("embed_ms"), d.pop("rank_ms")
-    assert a == b
