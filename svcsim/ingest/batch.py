@@ -32,20 +32,26 @@ class BatchResult:
     error: str | None = None
 
 
-def load_one(path: str | os.PathLike) -> BatchResult:
-    """Parse one file into a :class:`BatchResult`; never raises for a bad file."""
+def load_one(path: str | os.PathLike, lang: str | None = None) -> BatchResult:
+    """Parse one file into a :class:`BatchResult`; never raises for a bad file.
+
+    ``lang`` is the language of the reason (a worker process does not inherit ``--lang``).
+    """
+    from svcsim.i18n import set_lang, t
+
+    if lang is not None:
+        set_lang(lang)
     path = Path(path)
     try:
         loaded = load_plan(path)
     except InputError as exc:
         return BatchResult(path, error=exc.problem)
     except RecursionError:
-        return BatchResult(path, error="is nested too deeply to read (a damaged or hostile file?)")
+        return BatchResult(path, error=t("ingest.too_deep"))
     except MemoryError:
-        return BatchResult(path, error="needs more memory than is available to read; is it really a plan?")
+        return BatchResult(path, error=t("ingest.no_memory"))
     except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file, not the batch
-        return BatchResult(path, error=f"could not be parsed (internal error {type(exc).__name__}: {exc}); "
-                                       "please report this file to the svcsim developers")
+        return BatchResult(path, error=t("ingest.internal", name=type(exc).__name__, detail=exc))
     return BatchResult(path, plan=loaded.plan, kind=loaded.kind, pages=loaded.pages)
 
 
@@ -75,13 +81,17 @@ def load_batch(paths: Sequence[str | os.PathLike], *, workers: int | None = None
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from svcsim.i18n import current_lang, t
+
+    lang = current_lang()  # forkserver workers start from the environment, not from --lang
     from concurrent.futures.process import BrokenProcessPool
 
     # forkserver: workers start clean (no inherited threads or open databases) and cheaply.
     ctx = multiprocessing.get_context("forkserver")
     broken: list[Path] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(load_one, f): f for f in files}
+        futures = {pool.submit(load_one, f, lang): f for f in files}
         for fut in as_completed(futures):
             try:
                 yield fut.result()
@@ -92,7 +102,6 @@ def load_batch(paths: Sequence[str | os.PathLike], *, workers: int | None = None
     for f in sorted(broken, key=str):
         with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as alone:
             try:
-                yield alone.submit(load_one, f).result()
+                yield alone.submit(load_one, f, lang).result()
             except BrokenProcessPool:
-                yield BatchResult(f, error="crashed the reader process (a damaged file?); "
-                                           "open and re-save it, or export it to PDF again")
+                yield BatchResult(f, error=t("ingest.crashed"))

@@ -37,23 +37,20 @@ def read_bytes(path: str | os.PathLike) -> bytes:
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_FILE_BYTES:
-                raise InputError(
-                    path, f"is {size / 2**20:,.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB a plan file can be; "
-                    "is this really one plan? (a PDF full of scans: compress it or export the text)"
-                )
+                raise InputError(path, key="ingest.file_too_big", mb=size / 2**20, limit=MAX_FILE_BYTES // 2**20)
             return fh.read()
     except FileNotFoundError:
-        raise InputError(path, "no such file; check the path") from None
+        raise InputError(path, key="ingest.no_file") from None
     except IsADirectoryError:
-        raise InputError(path, "is a folder, not a plan file; pass the .txt/.md files inside it") from None
+        raise InputError(path, key="ingest.is_folder") from None
     except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror}); check its permissions") from None
+        raise InputError(path, key="ingest.unreadable", detail=exc.strerror) from None
 
 
 def decode_bytes(data: bytes, source: str) -> str:
     """Decode a plan file's raw bytes; ``source`` names the file in errors."""
     if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raise PlanParseError(source, "the file is empty; export the plan's text into it and retry")
+        raise PlanParseError(source, key="ingest.empty_file")
     if data.startswith(codecs.BOM_UTF8):
         return _checked(data[3:], "utf-8", source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -61,14 +58,10 @@ def decode_bytes(data: bytes, source: str) -> str:
     if b"\x00" in data:
         encoding = _utf16_without_bom(data)
         if encoding is None:
-            raise PlanParseError(
-                source, "looks binary (it contains NUL bytes and is not UTF-16); convert the plan to a .txt/.md text file first"
-            )
+            raise PlanParseError(source, key="ingest.binary_nul")
         text = _checked(data, encoding, source)
         if "\n" not in text and "\t" not in text:
-            raise PlanParseError(
-                source, "looks binary (it contains NUL bytes and is not UTF-16); convert the plan to a .txt/.md text file first"
-            )
+            raise PlanParseError(source, key="ingest.binary_nul")
         return text
     for encoding in ("utf-8", "cp950", "big5hkscs"):
         try:
@@ -76,9 +69,7 @@ def decode_bytes(data: bytes, source: str) -> str:
         except UnicodeDecodeError:
             continue
         return _no_controls(text, encoding, source)
-    raise PlanParseError(
-        source, "is neither UTF-8, UTF-16 nor Big5/CP950 text; re-save it as UTF-8 (e.g. `iconv -t UTF-8`)"
-    )
+    raise PlanParseError(source, key="ingest.bad_encoding")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -105,15 +96,11 @@ def _checked(data: bytes, encoding: str, source: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise PlanParseError(
-            source, f"is not valid {encoding} (bad byte at offset {exc.start}); re-save it as UTF-8"
-        ) from None
+        raise PlanParseError(source, key="ingest.bad_bytes", encoding=encoding, offset=exc.start) from None
     return _no_controls(text.lstrip("\ufeff"), encoding, source)
 
 
 def _no_controls(text: str, encoding: str, source: str) -> str:
     if len(_CONTROL.findall(text[:_SAMPLE])) > 2:
-        raise PlanParseError(
-            source, f"decodes as {encoding} but contains control characters, so it looks binary; convert the plan to text first"
-        )
+        raise PlanParseError(source, key="ingest.control_chars", encoding=encoding)
     return text

@@ -33,9 +33,7 @@ def scan_plan_files(paths: Sequence[str | os.PathLike]) -> FileScan:
         InputError: a path does not exist, or ``paths`` is a single string.
     """
     if isinstance(paths, (str, bytes, os.PathLike)):
-        raise InputError(
-            "paths", f"expected a list of files or folders, got the single path {str(paths)!r}; wrap it in a list"
-        )
+        raise InputError("paths", key="ingest.paths_single", path=str(paths))
     found: dict[Path, Path] = {}
     ignored: dict[Path, Path] = {}
     for raw in paths:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from svcsim.i18n import t, year
 from svcsim.ingest.batch import load_batch
 from svcsim.ingest.files import scan_plan_files
 from svcsim.model import Plan
@@ -147,8 +148,8 @@ def read_plans(paths: Sequence[str | os.PathLike], *, workers: int | None = 1,
         if k in first:
             rejected.append(FileOutcome(
                 r.path, "rejected", format=r.kind, agency=r.plan.agency, year=r.plan.year, points=r.plan.n_points,
-                reason=f"same agency and year as {first[k]} ({r.plan.agency} {r.plan.roc_year}); "
-                       "ingest it on its own to replace that plan"))
+                reason=t("ingest.same_plan_twice", first=first[k], agency=r.plan.agency,
+                         year=year(r.plan.year))))
         else:
             first[k] = r.path
             kept.append((r.path, r.plan, r.kind or "txt"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from svcsim.errors import InputError, PlanParseError
+from svcsim.i18n import t
 from svcsim.ingest.cells import LEVELS, level_mark, segments
 from svcsim.ingest.decode import decode_bytes, read_bytes
 from svcsim.ingest.document import POINT_HEADERS, UNIT_HEADERS, Document
@@ -38,9 +39,7 @@ def parse_text(text: str, *, file: str = "<text>", content_hash: str = "") -> Pl
         ('範例局', 2023, ['線上申辦', '單一窗口'])
     """
     if not isinstance(text, str):
-        raise InputError(
-            file, f"parse_text expects the plan's text as str, got {type(text).__name__}; use parse_file for a path or bytes"
-        )
+        raise InputError(file, key="ingest.text_not_str", got=type(text).__name__)
     return _parse(text, file=file, content_hash=content_hash, source=file)
 
 
@@ -51,27 +50,17 @@ MAX_TEXT_CHARS = 2_000_000
 
 def _parse(text: str, *, file: str, content_hash: str, source: str) -> Plan:
     if len(text) > MAX_TEXT_CHARS:
-        raise PlanParseError(
-            source, f"has {len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} a plan can have "
-            "(real plans have well under 300,000); is this one plan, not several joined?"
-        )
+        raise PlanParseError(source, key="ingest.too_long", n=len(text), limit=MAX_TEXT_CHARS)
     _no_surrogates(text, source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     header = find_header(lines)
     rows = table_rows(lines)
     if header is None and (spaced := space_separated_header(lines)) is not None:
-        raise PlanParseError(
-            source,
-            f"the 執行重點 table header (line {spaced + 1}) separates its columns with spaces, not tabs or |; "
-            "spaces also occur inside cells, so the columns are ambiguous: re-export the plan with tab-separated cells",
-        )
+        raise PlanParseError(source, key="ingest.space_columns", line=spaced + 1)
     if header is None or not rows:
-        raise PlanParseError(
-            source,
-            "no 執行重點 table found (looked for a header row with 執行重點/執行方法/工作重點/實施方法); is this a service plan?",
-        )
+        raise PlanParseError(source, key="ingest.no_table_text")
     return _build(rows, lines[: header.line_index], file=file, content_hash=content_hash, source=source,
-                  where=f"line {header.line_index + 1}")
+                  where=t("ingest.where.line", line=header.line_index + 1))
 
 
 def parse_document(doc: Document, *, file: str, content_hash: str = "", source: str | None = None) -> Plan:
@@ -98,7 +87,7 @@ def parse_document(doc: Document, *, file: str, content_hash: str = "", source: 
     names = [_SQUASH.sub("", "".join(t)) for t in zip(*(r.texts() for r in header))]
     p_idx = next((j for j, n in enumerate(names) if any(h in n for h in POINT_HEADERS)), None)
     if p_idx is None:  # document_from_blocks guarantees one; a hand-made Document may not
-        raise PlanParseError(source, "the table has no 執行重點 column (looked for 執行重點/執行方法/工作重點/實施方法)")
+        raise PlanParseError(source, key="ingest.no_points_column")
     u_idx = next((j for j, n in enumerate(names) if j > p_idx and any(h in n for h in UNIT_HEADERS)), None)
     left_cols = [j for j in range(p_idx) if not _NOT_TITLE.search(names[j])][-2:]
     rows = []
@@ -115,8 +104,8 @@ def parse_document(doc: Document, *, file: str, content_hash: str = "", source: 
             left = (left[0],)  # one title merged across both title columns: item or measure, by its mark
         rows.append(Row(k, left, cell(p_idx), cell(u_idx), r.page_break))
     if not rows:
-        raise PlanParseError(source, "the 執行重點 table has a header but no rows; is the plan table empty?")
-    return _build(rows, list(doc.before), file=file, content_hash=content_hash, source=source, where="table row 1")
+        raise PlanParseError(source, key="ingest.no_rows")
+    return _build(rows, list(doc.before), file=file, content_hash=content_hash, source=source, where=t("ingest.where.table_row_1"))
 
 
 _SQUASH = re.compile(r"\s+")
@@ -128,10 +117,7 @@ def _no_surrogates(text: str, source: str) -> None:
     m = _SURROGATE.search(text)
     if m:
         line = text.count("\n", 0, m.start()) + 1
-        raise PlanParseError(
-            source, f"contains an unpaired UTF-16 surrogate (U+{ord(m.group()):04X}, line {line}), so the text is "
-            "damaged; re-export the plan as UTF-8"
-        )
+        raise PlanParseError(source, key="ingest.surrogate", code=f"{ord(m.group()):04X}", line=line)
 # Columns left of the points that hold no titles: a row number, a date, a note.
 _NOT_TITLE = re.compile(r"項次|序號|編號|^序$|^No\.?$", re.IGNORECASE)
 
@@ -148,15 +134,13 @@ def _build(rows: list[Row], head: list[str], *, file: str, content_hash: str, so
         builder.add_row(row)
     items = builder.finish(per_point_units=decide_per_point(builder.results))
     if not any(m.points for it in items for m in it.measures):
-        raise PlanParseError(source, f"the 執行重點 table ({where}) has no points; is the points column empty?")
+        raise PlanParseError(source, key="ingest.no_points", where=where)
     for it in items:
         for m in it.measures:
             for p in m.points:
                 if not p.text:
-                    where_point = f"item {it.code or '(no code)'} measure {m.code or '(no code)'} point {p.n}"
-                    raise PlanParseError(
-                        source, f"{where_point} is a number with no text; fill it in or remove the number"
-                    )
+                    raise PlanParseError(source, key="ingest.empty_point", item=it.code or t("ingest.no_code"),
+                                         measure=m.code or t("ingest.no_code"), n=p.n)
     info = read_header(head)
     return Plan(
         file=file,
@@ -236,7 +220,7 @@ def load_bytes(data: bytes, source: str) -> LoadedPlan:
     from svcsim.ingest.formats import read_document, sniff
 
     if not isinstance(data, (bytes, bytearray)):
-        raise InputError(source, f"load_bytes expects the file's bytes, got {type(data).__name__}")
+        raise InputError(source, key="ingest.bytes_not_bytes", got=type(data).__name__)
     data = bytes(data)
     name = Path(source).name
     digest = hashlib.sha256(data).hexdigest()

@@ -29,6 +29,7 @@ def _svcsim(*args: str, env: dict) -> subprocess.CompletedProcess:
 def env(tmp_path):
     e = {k: v for k, v in os.environ.items() if not k.startswith("SVCSIM_")}
     e["SVCSIM_HOME"] = str(tmp_path / "home")
+    e["SVCSIM_LANG"] = "zh"  # the default a Chinese-locale user sees; the reasons must be Chinese
     return e
 
 
@@ -96,13 +97,14 @@ def bad_folder(tmp_path) -> Path:
 
 
 EXPECTED_PROBLEM = {
-    "scan.pdf": "OCR",
-    "locked.pdf": "password",
-    "truncated.docx": "damaged",
-    "minutes.docx": "執行重點",
-    "draft.odt": "table",
-    "broken.pdf": "PDF",
+    "scan.pdf": "沒有文字層",
+    "locked.pdf": "密碼保護",
+    "truncated.docx": "損壞",
+    "minutes.docx": "找不到執行重點表格",
+    "draft.odt": "沒有任何表格",
+    "broken.pdf": "損壞的 PDF",
 }
+REJECTED = "svcsim：已拒收 "
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_PROBLEM))
@@ -110,9 +112,9 @@ def test_each_bad_file_is_one_line_exit_2_nothing_written(bad_folder, env, tmp_p
     db = tmp_path / "one.db"
     r = _svcsim("ingest", str(bad_folder / name), "--db", str(db), env=env)
     assert r.returncode == 2, r.stderr
-    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("svcsim: rejected")]
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith(REJECTED)]
     assert len(lines) == 1, r.stderr
-    assert name in lines[0] and EXPECTED_PROBLEM[name].lower() in lines[0].lower(), lines[0]
+    assert name in lines[0] and EXPECTED_PROBLEM[name] in lines[0], lines[0]
     assert "Traceback" not in r.stderr
     assert not db.exists(), "a batch with no good plan must not create the corpus"
 
@@ -122,7 +124,17 @@ def test_good_files_land_beside_bad_ones(bad_folder, env, tmp_path):
     db = tmp_path / "mixed.db"
     r = _svcsim("ingest", str(bad_folder), "--db", str(db), env=env)
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    rejected = [ln for ln in r.stderr.splitlines() if ln.startswith("svcsim: rejected")]
-    assert sorted(ln.split()[2].rsplit("/", 1)[-1].rstrip(":") for ln in rejected) == sorted(EXPECTED_PROBLEM)
+    rejected = [ln for ln in r.stderr.splitlines() if ln.startswith(REJECTED)]
+    names = [ln[len(REJECTED):].split("：", 1)[0].rsplit("/", 1)[-1] for ln in rejected]
+    assert sorted(names) == sorted(EXPECTED_PROBLEM)
     with sqlite3.connect(db) as con:
         assert con.execute("select count(*) from plans").fetchone()[0] == 1
+
+
+def test_lang_en_reaches_the_reader_processes(bad_folder, env, tmp_path):
+    # forkserver workers start from the environment (SVCSIM_LANG=zh here): --lang en must still win
+    r = _svcsim("--lang", "en", "ingest", str(bad_folder), "--workers", "2", "--db", str(tmp_path / "en.db"), env=env)
+    assert r.returncode == 2, r.stderr
+    rejected = [ln for ln in r.stderr.splitlines() if ln.startswith("svcsim: rejected")]
+    assert len(rejected) == len(EXPECTED_PROBLEM), r.stderr
+    assert any("OCR" in ln and "scan.pdf" in ln for ln in rejected) and "已拒收" not in r.stderr

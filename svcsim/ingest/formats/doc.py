@@ -38,10 +38,7 @@ def read_doc(data: bytes, source: str, *, timeout: float = CONVERT_TIMEOUT) -> D
 
     exe = soffice_executable()
     if exe is None:
-        raise PlanParseError(
-            source, "is a Word 97-2003 .doc, which needs LibreOffice to read: install it (Debian/Ubuntu: apt-get "
-            "install libreoffice-writer-nogui) or save the plan as .docx, .odt or PDF"
-        )
+        raise PlanParseError(source, key="ingest.doc_needs_lo")
     with tempfile.TemporaryDirectory(prefix="svcsim-doc-") as tmp:
         work = Path(tmp)
         src = work / "plan.doc"  # a fixed ASCII name: the user's file name may not survive the command line
@@ -53,23 +50,16 @@ def read_doc(data: bytes, source: str, *, timeout: float = CONVERT_TIMEOUT) -> D
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
         except OSError as exc:
-            raise PlanParseError(source, f"could not start LibreOffice to convert the .doc ({exc}); "
-                                 "save the plan as .docx, .odt or PDF") from None
+            raise PlanParseError(source, key="ingest.doc_no_start", detail=exc) from None
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            raise PlanParseError(
-                source, f"LibreOffice took over {timeout:.0f} s converting the .doc and was stopped; is the file "
-                "damaged? Save the plan as .docx, .odt or PDF"
-            ) from None
+            raise PlanParseError(source, key="ingest.doc_timeout", seconds=timeout) from None
         produced = out_dir / "plan.docx"
         if not produced.is_file() or produced.stat().st_size == 0:
             detail = " ".join(err.decode("utf-8", "replace").split())[-200:] or f"exit code {proc.returncode}"
-            raise PlanParseError(
-                source, f"LibreOffice could not convert the .doc ({detail}); is it damaged or password-protected? "
-                "Save the plan as .docx, .odt or PDF"
-            )
+            raise PlanParseError(source, key="ingest.doc_failed", detail=detail)
         converted = produced.read_bytes()
     return read_wordml(converted, source, kind="doc")
 

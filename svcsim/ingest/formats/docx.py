@@ -39,8 +39,7 @@ _OFFICE_DOCUMENT = ("/officeDocument",)
 MAX_COLUMNS = 64
 _MAX_SPAN = MAX_COLUMNS
 
-NO_TABLE_FOUND = ("no 執行重點 table found (looked for a table whose header names 執行重點/執行方法/工作重點); "
-                  "is this a service plan?")
+NO_TABLE_FOUND = "ingest.no_table_doc"  # catalogue key (svcsim.i18n)
 
 
 def read_docx(data: bytes, source: str) -> Document:
@@ -59,7 +58,7 @@ def read_wordml(data: bytes, source: str, *, kind: DocumentKind) -> Document:
         root = parse_xml(_required(z, main, source), source, main)
         ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else _W_TRANSITIONAL
         if ns not in (_W_TRANSITIONAL, _W_STRICT):
-            raise PlanParseError(source, f"{main} is not WordprocessingML (root {root.tag}); is this a Word document?")
+            raise PlanParseError(source, key="ingest.docx_not_wml", part=main, root=root.tag)
         targets = _related_parts(z, main, source)
         styles_xml = read_part(z, targets["styles"], source, ".docx") if "styles" in targets else None
         numbering_xml = read_part(z, targets["numbering"], source, ".docx") if "numbering" in targets else None
@@ -68,25 +67,23 @@ def read_wordml(data: bytes, source: str, *, kind: DocumentKind) -> Document:
                               ns, styles)
     body = root.find(f"{{{ns}}}body")
     if body is None:
-        raise PlanParseError(source, f"{main} has no document body; re-save the document")
+        raise PlanParseError(source, key="ingest.docx_no_body", part=main)
     try:
         blocks = _Reader(ns, styles, numbering).blocks(body)
     except RecursionError:
-        raise PlanParseError(source, "nests tables or content controls too deeply to read; is the file damaged?"
-                             ) from None
+        raise PlanParseError(source, key="ingest.docx_too_deep") from None
     doc = document_from_blocks(blocks, kind=kind)
     if doc is None:
         if not any(not isinstance(b, str) for b in blocks):
-            raise PlanParseError(source, "has no table, so no 執行重點 table; is this a service plan, or is its table "
-                                 "an image or a separate file?")
-        raise PlanParseError(source, NO_TABLE_FOUND)
+            raise PlanParseError(source, key="ingest.no_table_at_all")
+        raise PlanParseError(source, key=NO_TABLE_FOUND)
     return doc
 
 
 def _required(z, name: str, source: str) -> bytes:
     data = read_part(z, name, source, ".docx")
     if data is None:
-        raise PlanParseError(source, f"has no {name} in its package, so it is not a readable .docx; re-save it")
+        raise PlanParseError(source, key="ingest.docx_missing_part", part=name)
     return data
 
 

@@ -45,13 +45,12 @@ def read_html(data: bytes, source: str) -> Document:
     import lxml.html
 
     if len(data) > MAX_BYTES:
-        raise PlanParseError(source, f"is {len(data) // 2**20} MB of HTML, over the {MAX_BYTES // 2**20} MB limit; "
-                             "save only the plan's page")
+        raise PlanParseError(source, key="ingest.html_too_big", mb=len(data) // 2**20, limit=MAX_BYTES // 2**20)
     text = _decode(data, source)
     try:
         root = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises ParserError/ValueError on empty or hostile markup
-        raise PlanParseError(source, f"cannot be read as HTML ({exc}); save the page again from the browser") from None
+        raise PlanParseError(source, key="ingest.html_bad", detail=exc) from None
     for el in root.iter(*_DROP):
         if el.getparent() is not None:
             el.drop_tree()
@@ -68,11 +67,7 @@ def read_html(data: bytes, source: str) -> Document:
     doc = document_from_blocks(blocks, kind="html")
     if doc is None:
         has_table = any(True for _ in root.iter("table"))
-        raise PlanParseError(
-            source,
-            ("no 執行重點 table found: the page's tables have no header naming 執行重點/執行方法/工作重點; is this a service plan?"
-             if has_table else "the page has no table, so no 執行重點 table; is this the plan's page?"),
-        )
+        raise PlanParseError(source, key="ingest.html_no_plan_table" if has_table else "ingest.html_no_table")
     return doc
 
 
@@ -88,7 +83,7 @@ def _decode(data: bytes, source: str) -> str:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise PlanParseError(source, "is neither UTF-8 nor Big5 HTML; re-save the page as UTF-8")
+    raise PlanParseError(source, key="ingest.html_encoding")
 
 
 def _is_plan_table(table) -> bool:

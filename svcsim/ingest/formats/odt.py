@@ -91,25 +91,22 @@ def read_odt(data: bytes, source: str) -> Document:
     with open_package(data, source, ".odt") as z:
         content_xml = read_part(z, "content.xml", source, ".odt")
         if content_xml is None:
-            raise PlanParseError(source, "has no content.xml in its package, so it is not a readable .odt; re-save it")
+            raise PlanParseError(source, key="ingest.odt_no_content")
         content = parse_xml(content_xml, source, "content.xml")
         styles_xml = read_part(z, "styles.xml", source, ".odt")
         styles = parse_xml(styles_xml, source, "styles.xml") if styles_xml else None
     text = content.find(f"{_OFFICE}body/{_OFFICE}text")
     if text is None:
-        raise PlanParseError(source, "content.xml has no text body (office:text): a spreadsheet or drawing saved as "
-                             ".odt? Save the plan from Writer")
+        raise PlanParseError(source, key="ingest.odt_no_text")
     try:
         blocks = _Reader(ListStyles(content, styles)).blocks(text)
     except RecursionError:
-        raise PlanParseError(source, "nests tables, sections or lists too deeply to read; is the file damaged?"
-                             ) from None
+        raise PlanParseError(source, key="ingest.odt_too_deep") from None
     doc = document_from_blocks(blocks, kind="odt")
     if doc is None:
         if not any(not isinstance(b, str) for b in blocks):
-            raise PlanParseError(source, "has no table, so no 執行重點 table; is this a service plan, or is its table "
-                                 "an image or a separate file?")
-        raise PlanParseError(source, NO_TABLE_FOUND)
+            raise PlanParseError(source, key="ingest.no_table_at_all")
+        raise PlanParseError(source, key=NO_TABLE_FOUND)
     return doc
 
 

@@ -31,16 +31,12 @@ def open_package(data: bytes, source: str, what: str) -> zipfile.ZipFile:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, KeyError) as exc:
-        raise PlanParseError(
-            source, f"is a damaged ZIP container, so not a readable {what} ({exc}); re-save or re-download it"
-        ) from None
+        raise PlanParseError(source, key="ingest.zip_damaged", what=what, detail=exc) from None
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED or len(infos) > MAX_ENTRIES:
         z.close()
-        raise PlanParseError(
-            source, f"unpacks to {total / 2**20:,.0f} MB in {len(infos):,} parts, over the {MAX_UNPACKED // 2**20} MB "
-            f"a {what} plan can have (real plans are a few MB); refusing it as a possible ZIP bomb"
-        )
+        raise PlanParseError(source, key="ingest.zip_bomb", mb=total / 2**20, parts=len(infos),
+                             limit=MAX_UNPACKED // 2**20, what=what)
     return z
 
 
@@ -55,10 +51,7 @@ def read_part(z: zipfile.ZipFile, name: str, source: str, what: str) -> bytes | 
     except KeyError:
         return None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
-        raise PlanParseError(
-            source, f"has a damaged {name} inside its ZIP container ({exc}), so it is not a readable {what}; "
-            "re-save or re-download it"
-        ) from None
+        raise PlanParseError(source, key="ingest.zip_part_damaged", part=name, detail=exc, what=what) from None
 
 
 def parse_xml(data: bytes, source: str, part: str):
@@ -74,13 +67,10 @@ def parse_xml(data: bytes, source: str, part: str):
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise PlanParseError(source, f"has malformed XML in {part} ({exc}); re-save the document") from None
+        raise PlanParseError(source, key="ingest.xml_bad", part=part, detail=exc) from None
     if root is None:
-        raise PlanParseError(source, f"has an empty {part}; re-save the document")
+        raise PlanParseError(source, key="ingest.xml_empty", part=part)
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise PlanParseError(
-            source, f"declares a DTD in {part}, which Word and Writer never write; refusing it as a possibly hostile "
-            "file (entity expansion); re-save the plan from a word processor"
-        )
+        raise PlanParseError(source, key="ingest.xml_dtd", part=part)
     return root

@@ -61,26 +61,18 @@ def _zip_kind(data: bytes, source: str) -> FileKind:
                 mime = z.read("mimetype")[:100].decode("ascii", "replace").strip()
                 if mime == "application/vnd.oasis.opendocument.text":
                     return "odt"
-                raise PlanParseError(
-                    source, f"is an OpenDocument file of type {mime!r}, not a text document (.odt); "
-                    "save the plan from Writer as .odt, .docx or PDF")
+                raise PlanParseError(source, key="ingest.odf_not_text", mime=mime)
             if "word/document.xml" in names or any(n.endswith("/document.xml") and n.startswith("word") for n in names):
                 return "docx"
             if "[Content_Types].xml" in names:
-                raise PlanParseError(
-                    source, "is an Office file but not a Word document (no word/document.xml: a spreadsheet or "
-                    "slides?); save the plan as .docx, .odt or PDF")
+                raise PlanParseError(source, key="ingest.office_not_word")
     except (zipfile.BadZipFile, EOFError, ValueError, KeyError, OSError, NotImplementedError) as exc:
-        raise PlanParseError(
-            source, f"is a damaged ZIP container, so not a readable .docx/.odt ({exc}); re-save or re-download it"
-        ) from None
-    raise PlanParseError(source, "is a ZIP archive, not a .docx or .odt document; unpack it and ingest the plans inside")
+        raise PlanParseError(source, key="ingest.zip_damaged", what=".docx/.odt", detail=exc) from None
+    raise PlanParseError(source, key="ingest.zip_archive")
 
 
 def _ole_kind(data: bytes, source: str) -> FileKind:
     # An OLE2 compound file names its streams in UTF-16 in the directory sectors.
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
-    raise PlanParseError(
-        source, "is an old-style Office file (OLE2) but not a Word document (.xls or .ppt?); save the plan as .doc/.docx"
-    )
+    raise PlanParseError(source, key="ingest.ole_not_word")

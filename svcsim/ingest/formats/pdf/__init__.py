@@ -57,16 +57,11 @@ def read_pdf(data: bytes, source: str) -> Document:
     """
     pages = _load(data, source)
     if not any(p.chars for p in pages):
-        raise PlanParseError(
-            source, "has no text layer (a scanned PDF?); run OCR on it first (e.g. ocrmypdf) and ingest the result"
-        )
+        raise PlanParseError(source, key="ingest.pdf_no_text")
     blocks = _blocks(pages)
     doc = document_from_blocks(blocks, kind="pdf", pages=len(pages))
     if doc is None:
-        raise PlanParseError(
-            source, "no 執行重點 table found (looked for a header row with 執行重點/執行方法/工作重點/實施方法 "
-            "in the PDF's text); is this a service plan?"
-        )
+        raise PlanParseError(source, key="ingest.pdf_no_table")
     return doc
 
 

@@ -40,27 +40,21 @@ def _load(data: bytes, source: str) -> list[_Page]:
             if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or isinstance(
                 exc, (PDFPasswordIncorrect, PDFEncryptionError)
             ):
-                raise PlanParseError(
-                    source, f"is password-protected (encrypted PDF: {type(inner).__name__}); save an unprotected "
-                    "copy (print to PDF, or qpdf --decrypt with the password) and ingest that"
-                ) from None
-            raise PlanParseError(source, f"is a damaged PDF that cannot be opened ({_describe(exc)}); "
-                                 "re-export or re-download it") from None
+                raise PlanParseError(source, key="ingest.pdf_password", detail=type(inner).__name__) from None
+            raise PlanParseError(source, key="ingest.pdf_damaged", detail=_describe(exc)) from None
         try:
             n = _page_count(pdf, source)
             pages: list[_Page] = []
             for i, page in enumerate(pdf.pages):
                 if time.monotonic() - started > TIME_BUDGET_S:
-                    raise PlanParseError(source, f"took over {TIME_BUDGET_S:.0f} s to read ({i} of {n} pages); "
-                                         "the PDF is probably damaged: re-export it")
+                    raise PlanParseError(source, key="ingest.pdf_slow", seconds=TIME_BUDGET_S, i=i, n=n)
                 pages.append(_read_page(page, i + 1))
                 page.close()
             return pages
         except PlanParseError:
             raise
         except Exception as exc:
-            raise PlanParseError(source, f"is a damaged PDF: its pages cannot be read ({_describe(exc)}); "
-                                 "re-export or re-download it") from None
+            raise PlanParseError(source, key="ingest.pdf_pages_damaged", detail=_describe(exc)) from None
         finally:
             try:
                 pdf.close()
@@ -72,13 +66,11 @@ def _page_count(pdf, source: str) -> int:
     try:
         n = len(pdf.pages)
     except Exception as exc:
-        raise PlanParseError(source, f"is a damaged PDF: its page tree cannot be read ({_describe(exc)}); "
-                             "re-export or re-download it") from None
+        raise PlanParseError(source, key="ingest.pdf_tree_damaged", detail=_describe(exc)) from None
     if n > MAX_PAGES:
-        raise PlanParseError(source, f"has {n} pages, over the {MAX_PAGES}-page limit for a plan; "
-                             "split out the plan's pages")
+        raise PlanParseError(source, key="ingest.pdf_too_many_pages", n=n, limit=MAX_PAGES)
     if n == 0:
-        raise PlanParseError(source, "is a PDF with no pages; re-export it")
+        raise PlanParseError(source, key="ingest.pdf_no_pages")
     return n
 
 
