@@ -33,7 +33,7 @@ def set_lang(lang: str | None) -> None:
     if lang is not None and lang not in LANGS:
         # a plain ValueError: errors.py reads this catalogue, so i18n must not import errors (no cycle);
         # the CLI's --lang is a Choice and SVCSIM_LANG never reaches here
-        raise ValueError(f"set_lang: got {lang!r}; use 'zh' (Traditional Chinese) or 'en'")
+        raise ValueError(f"set_lang: got {lang!r}; use zh (Traditional Chinese) or en")
     _override = lang  # type: ignore[assignment]
 
 
