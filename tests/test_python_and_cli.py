@@ -49,7 +49,7 @@ def test_a_second_plan_of_the_same_agency_and_year_is_rejected_from_python_too(t
     with svcsim.open_corpus(tmp_path / "c.db") as corpus:
         report = svcsim.ingest_paths(corpus, [first, twin])
         assert report.counts()["added"] == 1 and len(report.rejected) == 1
-        assert "same agency and year" in report.rejected[0].reason
+        assert "同一機關、同一年度" in report.rejected[0].reason
         assert len(corpus.plans()) == 1
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, say
+from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, ref, say
+from svcsim.i18n import t, year
 
 
 def _points(db: str | None, model: str | None):
@@ -34,10 +35,8 @@ def innovations_cmd(db: str | None, model: str | None, top: int, as_json: bool) 
         if as_json:
             echo_json(rows[rank - 1])
         else:
-            e = s.entry
-            say(f"{rank:>3}. {s.score:.3f}  {e.agency} {e.year} {e.item}{e.measure}-{e.n}\n"
-                       f"     {e.text}\n     " + "; ".join(s.reasons))
-    say(f"innovations: top {min(top, len(scores))} of {len(scores)} points", err=True)
+            say(f"{rank:>3}. {s.score:.3f}  {ref(s.entry)}\n     {s.entry.text}\n     " + "；".join(s.reasons))
+    say(t("cli.innovations.summary", shown=min(top, len(scores)), total=len(scores)), err=True)
 
 
 @click.command("clusters")
@@ -69,16 +68,16 @@ def clusters_cmd(db: str | None, model: str | None, method: str, innovative_only
             echo_json(obj)
     else:
         for obj in result.to_dicts():
-            head = "outliers" if obj["id"] == -1 else f"#{obj['id']} {'、'.join(obj['keywords'])}"
-            say(f"{head}  ({obj['size']} points, {len(obj['agencies'])} agencies, "
-                       f"years {', '.join(map(str, obj['years'])) or '?'})")
+            head = t("cli.clusters.outliers") if obj["id"] == -1 else f"#{obj['id']} {'、'.join(obj['keywords'])}"
+            years = "、".join(year(y) for y in obj["years"]) or year(None)
+            say(t("cli.clusters.row", head=head, size=obj["size"], agencies=len(obj["agencies"]), years=years))
             if obj["representative"]:
                 say(f"    {obj['representative']}")
     if map_path:
         from svcsim.report.plot import plot_map
 
         written = plot_map(result.corpus.vectors, list(result.labels), Path(map_path), cluster_labels=result.clusters)
-        say(f"clusters: map written to {written.resolve()}", err=True)
-    say(f"clusters: {len(result.clusters)} clusters, {len(result.outliers)} outliers"
-               f"{' (assigned)' if assign_outliers else ''} among {len(result.entries)} points "
-               f"({method}, threshold {result.threshold:.3f})", err=True)
+        say(t("cli.clusters.map", path=written.resolve()), err=True)
+    say(t("cli.clusters.summary", n=len(result.clusters), outliers=len(result.outliers),
+          assigned=t("cli.clusters.assigned") if assign_outliers else "", points=len(result.entries),
+          method=method, threshold=result.threshold), err=True)

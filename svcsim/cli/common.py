@@ -44,6 +44,22 @@ def clean(text: str) -> str:
     return _ESCAPES.sub("", text)
 
 
+def ref(e) -> str:
+    """Where an entry is, as a user reads it: ``高雄市政府乙處 民國 113 年 三(二)第2點``."""
+    from svcsim.i18n import t, year
+
+    code = f"{e.item}{e.measure}"
+    where = t("cli.ref.point", code=code, n=e.n) if e.n is not None else t("cli.ref.title", code=code)
+    return f"{e.agency} {year(e.year)} {where}"
+
+
+def label(value: str) -> str:
+    """A pair class (``copy``, ``near_copy``…) in the user's language; ``--json`` keeps the value."""
+    from svcsim.i18n import has, t
+
+    return t(f"label.{value}") if has(f"label.{value}") else value
+
+
 def say(text: str, *, err: bool = False) -> None:
     """Print one human-readable message, with control and escape sequences removed."""
     click.echo(clean(text), err=err)

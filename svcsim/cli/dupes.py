@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, load_encoder, model_option, open_corpus, progress_enabled, say
+from svcsim.cli.common import db_option, echo_json, label, load_encoder, model_option, open_corpus, progress_enabled, ref, say
 from svcsim.i18n import t
 
 _LABELS = ("copy", "near_copy", "paraphrase", "related")
@@ -58,18 +58,13 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
         n = _write_csv(pairs)
     else:
         for n, p in enumerate(pairs, 1):  # noqa: B007 - n counts what was written
-            tag = f"{p.label}{t('cli.dupes.template_tag') if p.template else ''}"
-            say(f"{tag:<20} lex {p.lexical:.2f} sem {p.semantic:.3f}  "
-                       f"{_where(p.a)}  ~  {_where(p.b)}\n    {p.a.text}\n    {p.b.text}")
+            tag = f"{label(p.label)}{t('cli.dupes.template_tag') if p.template else ''}"
+            say(t("cli.dupes.row", label=tag, lexical=p.lexical, semantic=p.semantic, a=ref(p.a), b=ref(p.b))
+                + f"\n    {p.a.text}\n    {p.b.text}")
     if skipped[0]:
         say(t("cli.dupes.template_hidden", n=skipped[0]), err=True)
     n_points = len(embedded.of_kind("point"))
     say(t("cli.dupes.summary", n=n, min_class=min_class, points=n_points, titles=len(embedded) - n_points), err=True)
-
-
-def _where(e) -> str:
-    ref = f"{e.item}{e.measure}" + (f"-{e.n}" if e.n is not None else " title")
-    return f"{e.agency} {e.year} {ref}"
 
 
 def _write_csv(pairs) -> int:

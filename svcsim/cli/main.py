@@ -30,7 +30,58 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+class LocalisedFormatter(click.HelpFormatter):
+    """click's own help chrome (Usage:, Options, the --help line) in the current language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        from svcsim.i18n import t
+
+        super().write_usage(prog, args, prefix=prefix if prefix is not None else t("cli.help.usage") + " ")
+
+    def section(self, name: str):
+        from svcsim.i18n import t
+
+        return super().section({"Options": t("cli.help.options"), "Commands": t("cli.help.commands")}.get(name, name))
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        from svcsim.i18n import t
+
+        own = {"Show this message and exit.": t("cli.opt.help"), "Show the version and exit.": t("cli.opt.version")}
+        super().write_dl([(a, own.get(b, b)) for a, b in rows], *args, **kwargs)
+
+
+class LocalisedContext(click.Context):
+    formatter_class = LocalisedFormatter
+
+
+def localise(cmd: click.Command, path: str) -> None:
+    """Give ``cmd`` (and its subcommands) the catalogue's help: ``cli.doc.<path>`` for the command,
+    ``cli.opt.<path>.<param>`` (or the shared ``cli.opt.<param>``) for each option.
+
+    Looked up when the command is resolved, after ``--lang``, so the command modules keep plain
+    click decorators and their help is written once per language in the catalogues.
+    """
+    from svcsim.i18n import has, t
+
+    cmd.context_class = LocalisedContext
+    if has(f"cli.doc.{path}"):
+        cmd.help = t(f"cli.doc.{path}")
+    for p in cmd.params:
+        if not isinstance(p, click.Option):
+            continue
+        flag = p.flag_value if isinstance(p.flag_value, str) else None
+        keys = ([f"cli.opt.{path}.{p.name}.{flag}"] if flag else []) + [f"cli.opt.{path}.{p.name}", f"cli.opt.{p.name}"]
+        key = next((k for k in keys if has(k)), None)
+        if key is not None:
+            p.help = t(key)
+    if isinstance(cmd, click.Group):
+        for name, sub in cmd.commands.items():
+            localise(sub, f"{path}.{name}")
+
+
 class LazyGroup(click.Group):
+    context_class = LocalisedContext
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         from svcsim.i18n import set_lang
 
@@ -46,11 +97,13 @@ class LazyGroup(click.Group):
             return None
         module, attr, _ = spec
         try:
-            return getattr(importlib.import_module(module), attr)
+            cmd = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError) as exc:  # command not built yet, or broken install
             from svcsim.i18n import t
 
             raise click.ClickException(t("cli.error.unavailable", name=name, detail=exc)) from exc
+        localise(cmd, name)
+        return cmd
 
     # help is looked up when shown, not at import: --lang / SVCSIM_LANG are known by then
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -43,7 +43,11 @@ def info_cmd(model: str | None, int8: bool, as_json: bool) -> None:
     if as_json:
         echo_json(info)
         return
+    from svcsim.i18n import t
+
     for key, value in info.items():
         if key == "prompts":
-            value = ", ".join(f"{k}={v!r}" for k, v in value.items()) or "(none)"
-        say(f"{key:<12} {value}")
+            value = ", ".join(f"{k}={v!r}" for k, v in value.items()) or t("cli.model.none")
+        elif value in (None, ""):
+            value = t("cli.model.none")
+        say(f"{t('cli.model.key.' + key)}  {value}")

@@ -44,4 +44,5 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
     page = build_report(result, subtitle=subtitle,
                         max_pairs=max_pairs, extra_sections=extra)
     path = write_report(out, page)
-    click.echo(f"report: {len(result.pairs)} pairs, {len(result.originality)} plans → {path.resolve()}", err=True)
+    click.echo(t("cli.report.written", pairs=len(result.pairs), plans=len(result.originality), path=path.resolve()),
+               err=True)

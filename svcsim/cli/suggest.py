@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, say
+from svcsim.cli.common import (
+    db_option,
+    echo_json,
+    json_option,
+    label,
+    load_encoder,
+    model_option,
+    open_corpus,
+    progress_enabled,
+    ref,
+    say,
+)
+from svcsim.i18n import t, year
 
 
 def _suggester(corpus, model: str | None):
@@ -39,15 +51,14 @@ def suggest_cmd(text: str, measure: str | None, agency: str | None, k: int, db: 
             echo_json({"warning": result.warning.to_dict()})
         return
     if result.measure:
-        say(f"measure {result.measure.code} {result.measure.title}", err=True)
+        say(t("cli.suggest.measure", code=result.measure.code, title=result.measure.title), err=True)
     for i, s in enumerate(result.suggestions, 1):
-        e = s.entry
-        used = f"  [used by {s.n_used} agencies]" if s.n_used > 1 else ""
-        say(f"{i}. {s.score:.3f}  {e.agency} {e.year or ''} {e.item}{e.measure}-{e.n}{used}\n   {e.text}")
+        used = t("cli.suggest.used_by", n=s.n_used) if s.n_used > 1 else ""
+        say(f"{i}. {s.score:.3f}  {ref(s.entry)}{used}\n   {s.entry.text}")
     if result.warning:
         w = result.warning
         copied = "".join(f"「{text[a0:a1]}」" for a0, a1, _, _ in w.spans)
-        say(f"warning: {w.message}; copied: {copied}", err=True)
+        say(t("cli.suggest.warning", message=w.message, copied=copied), err=True)
 
 
 @click.command("check")
@@ -67,13 +78,27 @@ def check_cmd(plan_file: str, db: str | None, model: str | None, as_json: bool) 
         for f in report.findings:
             echo_json(f.to_dict())
         return
-    say(f"{plan_file}: {len(report.missing)} missing and {len(report.boilerplate)} boilerplate of "
-               f"{report.n_standard} standard measures", err=True)
+    say(t("cli.check.summary", file=plan_file, missing=len(report.missing), boilerplate=len(report.boilerplate),
+          n_standard=report.n_standard, copied=len(report.copied_points)), err=True)
+    if report.reference_years:
+        say(t("cli.check.reference", years="、".join(year(y, western=True) for y in report.reference_years)), err=True)
+    else:
+        say(t("cli.check.reference_none"), err=True)
     for f in report.findings:
-        what = "missing    " if f.kind == "missing" else f"boilerplate (your {f.draft_measure})"
+        what = t("cli.check.missing") if f.kind == "missing" else t("cli.check.boilerplate", measure=f.draft_measure)
         say(f"{what}  {f.measure.code} {f.measure.title}")
         for s in f.examples:
-            say(f"    e.g. {s.entry.agency}: {s.entry.text}")
+            say(t("cli.check.example", agency=s.entry.agency, text=s.entry.text))
+    if report.copied_points:
+        say(t("cli.check.copied_head", n=len(report.copied_points)))
+    for c in report.copied_points:
+        w, src = c.copy, c.copy.source
+        mine = t("cli.ref.point", code=c.draft_measure, n=c.n) if c.n is not None else t("cli.ref.title", code=c.draft_measure)
+        copied = "".join(f"「{c.text[a0:a1]}」" for a0, a1, _, _ in w.spans)
+        say(t("cli.check.copied", label=label(w.label), where=mine, text=c.text, agency=src.agency,
+              source=t("cli.ref.point", code=f"{src.item}{src.measure}", n=src.n) if src.n is not None
+              else t("cli.ref.title", code=f"{src.item}{src.measure}"),
+              year=year(src.year, western=True), source_text=src.text, copied=copied))
 
 
 @click.command("serve")
@@ -90,7 +115,7 @@ def serve_cmd(db: str | None, model: str | None, host: str, port: int) -> None:
 
     corpus = open_corpus(db)
     app = create_app(_suggester(corpus, model), host=host)
-    say(f"svcsim: serving http://{host}:{port}/  (Ctrl-C to stop)", err=True)
+    say(t("cli.serve.serving", host=host, port=port), err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:

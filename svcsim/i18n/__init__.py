@@ -66,6 +66,11 @@ def t(key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def has(key: str) -> bool:
+    """Whether the catalogue has ``key`` (the CLI looks up optional help keys this way)."""
+    return key in _catalogue("zh")
+
+
 def year(value: int | None, *, western: bool = False) -> str:
     """A Western year shown as an ROC year (the one way years appear), optionally with the Western one."""
     if value is None:

@@ -86,11 +86,15 @@ class CopyWarning:
 
     @property
     def message(self) -> str:
-        what = "a copy" if self.label == "copy" else "a near-copy"
+        from svcsim.i18n import t, year
+
         s = self.source
-        where = f"{s.agency} {s.year or ''} {s.item}{s.measure}-{s.n}".strip()
-        more = f" (this text is used by {len(self.used_by)} agencies)" if len(self.used_by) > 1 else ""
-        return f"the draft is {what} of {where}: {round(self.cover * 100)}% of it is copied{more}"
+        code = f"{s.item}{s.measure}"
+        where = f"{s.agency} {year(s.year)} " + (t("cli.ref.point", code=code, n=s.n) if s.n is not None
+                                                  else t("cli.ref.title", code=code))
+        more = t("warning.used_by", n=len(self.used_by)) if len(self.used_by) > 1 else ""
+        key = "warning.copy" if self.label == "copy" else "warning.near_copy"
+        return t(key, where=where, percent=round(self.cover * 100), more=more)
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "message": self.message, "cover": round(self.cover, 4),

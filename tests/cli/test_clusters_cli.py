@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def test_innovations_json_best_first(db):
     assert {"text", "agency", "year", "file", "item", "measure", "n", "score", "reasons"} <= set(rows[0])
     assert [d["score"] for d in rows] == sorted((d["score"] for d in rows), reverse=True)
     assert all(d["reasons"] for d in rows)
-    assert "top 5 of" in r.stderr
+    assert "列出 5 則（共 " in r.stderr
 
 
 def test_innovations_text_lists_reasons(db):
@@ -60,9 +61,9 @@ def test_clusters_json_one_object_per_cluster_outliers_last(db, extra):
     assert all(o["keywords"] and o["representative"] for o in clusters)
     assert [o["id"] for o in objs].count(-1) <= 1 and (objs[-1]["id"] == -1 or -1 not in [o["id"] for o in objs])
     if extra[:1] == ["--innovative-only"]:
-        total = int(r.stderr.split(" among ")[1].split()[0])
+        total = int(re.search(r"共 (\d+) 則執行重點", r.stderr).group(1))
         inn = _run(db, "innovations", "--top", "1").stderr
-        n_points = int(inn.split(" of ")[1].split()[0])
+        n_points = int(re.search(r"共 (\d+) 則執行重點", inn).group(1))
         share = float(extra[1]) if len(extra) > 1 else 0.2
         assert total == -(-int(share * 1000) * n_points // 1000)  # ceil(share × points)
 
@@ -72,7 +73,7 @@ def test_clusters_assign_outliers_and_map(db, tmp_path):
     r = _run(db, "clusters", "--json", "--assign-outliers", "--map", str(png))
     objs = [json.loads(line) for line in r.stdout.splitlines()]
     assert all(o["id"] != -1 for o in objs)
-    assert png.read_bytes()[:4] == b"\x89PNG" and "map written to" in r.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG" and "地圖已寫入" in r.stderr
 
 
 def test_bad_option_is_one_clear_line(db):

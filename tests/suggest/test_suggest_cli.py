@@ -40,7 +40,7 @@ def test_suggest_json_lines_with_warning_object(db):
 def test_suggest_text_output_warns_on_stderr(db):
     r = run(["suggest", SPECIFIC["乙處"], "--agency", "高雄市政府甲局", "--db", db, "--model", "hash"])
     assert r.exit_code == 0
-    assert "warning: the draft is a copy of 高雄市政府乙處" in r.stderr
+    assert r.stderr.startswith("警告：草稿與 高雄市政府乙處 ") and "完全相同" in r.stderr
     assert r.stdout.startswith("1. ")
 
 

@@ -77,7 +77,7 @@ def test_copy_warning_names_the_source_and_spans(suggester):
     for a0, a1, b0, b1 in w.spans:
         assert match_key(draft[a0:a1]) == match_key(w.source.text[b0:b1])
     assert sum(len(match_key(draft[a0:a1])) for a0, a1, _, _ in w.spans) / len(match_key(draft)) == pytest.approx(w.cover)
-    assert "near-copy" in w.message and w.source.agency in w.message
+    assert "小幅差異" in w.message and w.source.agency in w.message
 
 
 def test_exact_copy_is_labelled_copy(suggester):
