@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from svcsim.errors import InputError
+from svcsim.i18n import t
 
 _CITY = re.compile(r"^(?:[臺台]?[\u4e00-\u9fff]{1,2}[市縣](?:政府)?)")
 
@@ -64,15 +65,14 @@ def match_agency(name: str, agencies: Iterable[str], *, where: str = "--agency")
     known = sorted(set(agencies))
     wanted = _norm(name)
     if not wanted:
-        raise InputError(where, "empty agency name")
+        raise InputError(where, key="store.agency_empty")
     hits = agencies_named(name, known)
     if len(hits) == 1:
         return hits[0]
     if hits:
-        raise InputError(where, f"{name!r} matches {len(hits)} agencies: {'、'.join(hits[:8])}; "
-                                "give more of the name")
+        raise InputError(where, key="store.agency_many", name=name, n=len(hits), hits="、".join(hits[:8]))
     close = difflib.get_close_matches(wanted, [_norm(a) for a in known], n=5, cutoff=0.3)
     by_norm = {_norm(a): a for a in known}
-    hint = (f"closest: {'、'.join(by_norm[c] for c in close)}" if close
-            else f"the corpus has {len(known)} agencies (`svcsim plans` lists them)")
-    raise InputError(where, f"no agency in the corpus matches {name!r}; {hint}")
+    hint = (t("store.agency_closest", names="、".join(by_norm[c] for c in close)) if close
+            else t("store.agency_count", n=len(known)))
+    raise InputError(where, key="store.agency_none", name=name, hint=hint)

@@ -16,6 +16,7 @@ from typing import Literal
 from urllib.parse import quote
 
 from svcsim.errors import StoreError
+from svcsim.i18n import t
 from svcsim.store.schema import FORMAT_VERSION, SCHEMA
 
 TIMEOUT = 30.0
@@ -31,21 +32,20 @@ def explain(path: Path, exc: sqlite3.Error) -> StoreError:
     msg = str(exc) or type(exc).__name__
     low = msg.lower()
     if "full" in low:
-        how = "the disk is full; free some space and run the command again (the failed write was not kept)"
+        how = t("store.how.full")
     elif "locked" in low or "busy" in low:
-        how = (f"another process has held the corpus locked for over {TIMEOUT:.0f} s; "
-               "wait for it to finish (e.g. a running `svcsim ingest`) and try again")
+        how = t("store.how.locked", seconds=TIMEOUT)
     elif "readonly" in low or "read-only" in low:
-        how = "the corpus cannot be written here; check the file's and its folder's permissions, or pass another --db"
+        how = t("store.how.readonly")
     elif "malformed" in low or "not a database" in low or "corrupt" in low:
-        how = "the file is damaged or not a SQLite database; restore it from a backup or re-ingest the plans into a new --db"
+        how = t("store.how.damaged")
     elif "unable to open" in low:
-        how = "check that the path and its folder exist and are readable, or pass another --db"
+        how = t("store.how.open")
     elif "disk i/o" in low:
-        how = "the disk reported an I/O error (full, removed, or read-only?); check it and try again"
+        how = t("store.how.io")
     else:
-        how = "if it persists, re-ingest the plans into a new --db"
-    return StoreError(f"{path}: SQLite error: {msg}; {how}")
+        how = t("store.how.other")
+    return StoreError(t("store.sqlite", path=path, detail=msg, how=how))
 
 
 def _ro_uri(path: Path) -> str:
@@ -82,12 +82,10 @@ def inspect(path: Path) -> FileKind:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a usable svcsim corpus database ({exc}); pass the corpus file "
-                         "svcsim created with --db, or ingest plans into a new one") from exc
+        raise StoreError.from_key("store.not_usable", path=path, detail=exc) from exc
     if version is None:
         shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
-        raise StoreError(f"{path}: not an svcsim corpus (it holds other tables: {shown}); svcsim leaves it "
-                         "untouched; pass the corpus file svcsim created with --db, or a new file name")
+        raise StoreError.from_key("store.not_svcsim", path=path, tables=shown)
     return "svcsim"
 
 
@@ -132,7 +130,7 @@ def connect(path: Path, *, create: bool, readonly: bool) -> tuple[sqlite3.Connec
     ``readonly``: open with ``mode=ro`` (for commands that only read).
     """
     if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a corpus database file; pass a file name with --db")
+        raise StoreError.from_key("store.is_folder", path=path)
     exists = path.exists()
     if not exists:
         if not create:
@@ -142,7 +140,7 @@ def connect(path: Path, *, create: bool, readonly: bool) -> tuple[sqlite3.Connec
     else:
         kind = inspect(path)
         if kind == "empty" and not create:
-            raise StoreError(f"{path}: an empty database, no plans yet; add some with `svcsim ingest PLAN_FILES --db {path}`")
+            raise StoreError.from_key("store.empty", path=path)
     try:
         if readonly and kind == "svcsim":
             conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=TIMEOUT, isolation_level=None)
@@ -157,10 +155,7 @@ def connect(path: Path, *, create: bool, readonly: bool) -> tuple[sqlite3.Connec
         row = conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
         if row is None or str(row[0]) != str(FORMAT_VERSION):
             conn.close()
-            raise StoreError(
-                f"{path}: corpus format {row[0] if row else '?'} is not this svcsim's format {FORMAT_VERSION}; "
-                "re-ingest the plans into a new --db"
-            )
+            raise StoreError.from_key("store.format", path=path, found=row[0] if row else "?", expected=FORMAT_VERSION)
         if not readonly and conn.execute("SELECT 1 FROM meta WHERE key = 'corpus_id'").fetchone() is None:
             initialise(conn)  # a corpus made before corpus ids: give it one (and any missing table)
     except sqlite3.Error as exc:
@@ -173,8 +168,7 @@ def _make_parent(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:
         blocker = next((p for p in [path.parent, *path.parent.parents] if p.exists() and not p.is_dir()), path.parent)
-        raise StoreError(f"{path}: cannot create the corpus: {blocker} is a file, not a folder; "
-                         "pass a --db inside a folder") from exc
+        raise StoreError.from_key("store.parent_is_file", path=path, blocker=blocker) from exc
     except OSError as exc:
-        raise StoreError(f"{path}: cannot create the folder {path.parent} ({exc.strerror or exc}); "
-                         "pass a --db in a writable folder") from exc
+        raise StoreError.from_key("store.parent_failed", path=path, folder=path.parent,
+                                  detail=exc.strerror or exc) from exc

@@ -151,9 +151,9 @@ class Corpus:
 
     def _begin_write(self) -> None:
         if self.readonly:
-            raise StoreError(f"{self.path}: opened read-only; open it with Corpus.open(path) to write")
+            raise StoreError.from_key("store.readonly", path=self.path)
         if self._depth:
-            raise StoreError(f"{self.path}: cannot write plans inside Corpus.snapshot(); write before or after it")
+            raise StoreError.from_key("store.in_snapshot", path=self.path)
         self._conn.execute("BEGIN IMMEDIATE")
 
     def _rollback(self) -> None:

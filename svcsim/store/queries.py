@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from svcsim.errors import InputError
+from svcsim.i18n import t
 from svcsim.model import Entry, EntryKind
 from svcsim.store.records import PlanInfo
 
@@ -43,9 +44,9 @@ def match_plan(plans: list[PlanInfo], ref: str | int) -> PlanInfo:
     if not hit:
         hit = [p for p in plans if s and s in p.agency]
     if len(hit) != 1:
-        known = ", ".join(f"{p.id}:{p.file}" for p in plans[:10]) or "none"
-        why = "matches no plan" if not hit else f"matches {len(hit)} plans"
-        raise InputError(s, f"{why}; give a plan id, file name, or 'AGENCY YEAR' (plans: {known})")
+        known = ", ".join(f"{p.id}:{p.file}" for p in plans[:10]) or t("store.plan_known_none")
+        why = t("store.plan_none") if not hit else t("store.plan_many", n=len(hit))
+        raise InputError(s, key="store.plan_hint", why=why, known=known)
     return hit[0]
 
 
