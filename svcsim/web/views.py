@@ -40,8 +40,9 @@ class LazyViews:
                 try:
                     self._cache[name] = {"dupes": self._dupes, "clusters": self._clusters}[name]()
                 except ImportError as exc:
-                    self._cache[name] = {"available": False,
-                                         "reason": f"svcsim.{name} is not available in this install ({exc})"}
+                    from svcsim.i18n import t
+
+                    self._cache[name] = {"available": False, "reason": t("draft.not_available", name=name, detail=exc)}
             return self._cache[name]
 
     def _dupes(self) -> dict[str, Any]:

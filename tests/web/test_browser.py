@@ -122,7 +122,7 @@ def test_copied_draft_shows_warning_with_highlighted_spans(page):
     _type_and_wait(page, draft)
     page.wait_for_selector("#warning:not([hidden])", timeout=15_000)
     headline = page.locator("#warning .headline").text_content()
-    assert "高度相似" in headline and "5 個機關" in headline
+    assert "小幅修改" in headline and "5 個機關" in headline
     marked = "".join(page.locator("#warning .draft-copy mark").all_text_contents())
     assert "設置單一服務窗口" in marked and "本署" not in marked
     # the collapsed boilerplate shows one card with its agency count

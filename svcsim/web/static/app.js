@@ -2,6 +2,13 @@
 // plans are other agencies' documents and may contain markup.
 "use strict";
 
+let S = {};  // the page's words in the user's language (/api/strings, from svcsim's catalogues)
+
+// S[key] with {name} filled from params
+function tr(key, params) {
+  return (S[key] || key).replace(/\{(\w+)\}/g, (m, name) => (params && name in params ? String(params[name]) : m));
+}
+
 const DEBOUNCE_MS = 250;
 const $ = (id) => document.getElementById(id);
 
@@ -21,7 +28,8 @@ function el(tag, attrs, ...children) {
 
 function where(s) {
   const code = `${s.item || ""}${s.measure || ""}${s.n != null ? "-" + s.n : ""}`;
-  return `${s.agency} ${s.year ?? ""} ${code}`.trim();
+  const year = s.roc_year != null ? tr("year.roc", { roc: s.roc_year }) : "";
+  return `${s.agency} ${year} ${code}`.trim();
 }
 
 function setStatus(msg, isError) {
@@ -46,7 +54,7 @@ function schedule() {
   // Drop the answer to an older draft now, not when the next request leaves, so what is shown
   // always matches what is in the textarea.
   if (pending) pending.abort();
-  setStatus("輸入中…");
+  setStatus(tr("draft.typing"));
   timer = setTimeout(refresh, DEBOUNCE_MS);
 }
 
@@ -61,7 +69,7 @@ async function refresh() {
   if (pending) pending.abort();  // a newer keystroke wins; never show stale suggestions
   pending = new AbortController();
   const body = { draft, measure: measure || null, agency: $("agency").value || null, k: 5 };
-  setStatus("搜尋中…");
+  setStatus(tr("draft.searching"));
   try {
     const res = await fetch("/api/suggest", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
@@ -69,7 +77,7 @@ async function refresh() {
     });
     if (res.status === 503) {  // the server's queue is full: ask again when it says, unless the draft changes first
       const wait = Math.min(Number(res.headers.get("Retry-After")) || 1, 30);
-      setStatus(`伺服器忙碌中，${wait} 秒後自動重試…`);
+      setStatus(tr("draft.busy", { wait }));
       clearTimeout(timer);
       timer = setTimeout(refresh, wait * 1000);
       return;
@@ -77,7 +85,7 @@ async function refresh() {
     const data = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
     if (!res.ok) throw new Error(data.error || `HTTP ${res.status}`);
     render(data, draft);
-    setStatus(`${data.suggestions.length} 則建議` + (data.rank_ms != null ? `（${Math.round(data.embed_ms + data.rank_ms)} ms）` : ""));
+    setStatus(tr("draft.n_suggestions", { n: data.suggestions.length }) + (data.rank_ms != null ? `（${Math.round(data.embed_ms + data.rank_ms)} ms）` : ""));
   } catch (err) {
     if (err.name === "AbortError") return;
     setStatus(err.message, true);
@@ -103,12 +111,12 @@ function renderWarning(w, draft) {
   const box = $("warning");
   box.replaceChildren();
   if (!w) { box.hidden = true; return; }
-  const label = w.label === "copy" ? "完全相同" : "高度相似";
-  const others = w.used_by.length > 1 ? `，共 ${w.used_by.length} 個機關使用此文字` : "";
+  const label = tr("label." + w.label);
+  const others = w.used_by.length > 1 ? tr("draft.warning_others", { n: w.used_by.length }) : "";
   box.append(
-    el("p", { class: "headline" }, `⚠ 草稿與 ${where(w.source)} ${label}（${Math.round(w.cover * 100)}% 文字相同${others}）`),
-    el("p", {}, "草稿：", el("span", { class: "draft-copy" }, highlighted(draft, w.spans.map((s) => [s[0], s[1]])))),
-    el("p", {}, "來源：", el("span", { class: "source-copy" }, highlighted(w.source.text, w.spans.map((s) => [s[2], s[3]])))),
+    el("p", { class: "headline" }, tr("draft.warning", { where: where(w.source), label, percent: Math.round(w.cover * 100), others })),
+    el("p", {}, tr("draft.your_draft"), el("span", { class: "draft-copy" }, highlighted(draft, w.spans.map((s) => [s[0], s[1]])))),
+    el("p", {}, tr("draft.source"), el("span", { class: "source-copy" }, highlighted(w.source.text, w.spans.map((s) => [s[2], s[3]])))),
   );
   box.hidden = false;
 }
@@ -128,8 +136,8 @@ function renderSuggestions(list) {
   for (const s of list) {
     const used = s.used_by.length;
     const badge = el("span", { class: used > 2 ? "badge many" : "badge", title: s.used_by.join("、") },
-      used > 1 ? `${used} 個機關使用` : "僅此機關");
-    const insert = el("button", { type: "button", class: "insert" }, "插入");
+      used > 1 ? tr("draft.used_by", { n: used }) : tr("draft.only_one"));
+    const insert = el("button", { type: "button", class: "insert" }, tr("draft.insert"));
     insert.addEventListener("click", () => {
       // Insert at the cursor (replacing only a selection), never over the whole draft.
       const box = $("draft");
@@ -139,10 +147,10 @@ function renderSuggestions(list) {
       box.focus();
       schedule();
     });
-    const copy = el("button", { type: "button", class: "copy" }, "複製");
+    const copy = el("button", { type: "button", class: "copy" }, tr("draft.copy"));
     copy.addEventListener("click", async () => {
-      copy.textContent = (await copyText(s.text)) ? "已複製" : "無法複製";
-      setTimeout(() => { copy.textContent = "複製"; }, 1500);
+      copy.textContent = (await copyText(s.text)) ? tr("draft.copied") : tr("draft.copy_failed");
+      setTimeout(() => { copy.textContent = tr("draft.copy"); }, 1500);
     });
     ol.append(el("li", { class: "suggestion" },
       el("p", { class: "text" }, s.text),
@@ -150,7 +158,7 @@ function renderSuggestions(list) {
         el("span", { class: "where" }, where(s)),
         el("span", { class: "measure-title", title: s.measure_title || "" }, s.measure_title ? `〈${s.measure_title.slice(0, 24)}${s.measure_title.length > 24 ? "…" : ""}〉` : ""),
         badge,
-        el("span", { class: "score", title: `相關 ${s.relevance}／具體 ${s.specificity}` }, `分數 ${s.score.toFixed(2)}`),
+        el("span", { class: "score", title: tr("draft.score_parts", s) }, tr("draft.score", { score: s.score.toFixed(2) })),
         el("span", { class: "actions" }, insert, copy))));
   }
 }
@@ -174,24 +182,24 @@ function showTab(btn) {
 }
 
 function unavailable(box, data) {
-  box.replaceChildren(el("p", { class: "hint unavailable" }, `尚無法使用：${data.reason}`));
+  box.replaceChildren(el("p", { class: "hint unavailable" }, tr("draft.unavailable", { reason: data.reason })));
 }
 
 async function loadDupes() {
   const box = $("dupes");
-  box.replaceChildren(el("p", { class: "hint" }, "分析中…"));
+  box.replaceChildren(el("p", { class: "hint" }, tr("draft.analysing")));
   try {
     const data = await api("/api/dupes");
     if (!data.available) return unavailable(box, data);
     box.replaceChildren();
-    if (!data.groups.length) box.append(el("p", { class: "hint" }, "沒有跨計畫複製的文字。"));
+    if (!data.groups.length) box.append(el("p", { class: "hint" }, tr("draft.no_dupes")));
     for (const g of data.groups) {
       box.append(el("div", { class: "card dupe" },
         el("p", { class: "text" }, g.canonical.text),
         el("div", { class: "meta" },
-          el("span", { class: g.agencies.length > 2 ? "badge many" : "badge", title: g.agencies.join("、") }, `${g.agencies.length} 個機關`),
-          g.template ? el("span", { class: "badge" }, "範本文字") : null,
-          el("span", {}, `最早：${where(g.source)}`)),
+          el("span", { class: g.agencies.length > 2 ? "badge many" : "badge", title: g.agencies.join("、") }, tr("draft.n_agencies", { n: g.agencies.length })),
+          g.template ? el("span", { class: "badge" }, tr("draft.template")) : null,
+          el("span", {}, tr("draft.earliest", { where: where(g.source) }))),
         el("ul", { class: "members" }, ...g.members.slice(0, 12).map((m) => el("li", {}, `${where(m)}：${m.text}`)))));
     }
   } catch (err) {
@@ -201,7 +209,7 @@ async function loadDupes() {
 
 async function loadClusters() {
   const box = $("clusters");
-  box.replaceChildren(el("p", { class: "hint" }, "分析中…"));
+  box.replaceChildren(el("p", { class: "hint" }, tr("draft.analysing")));
   try {
     const data = await api("/api/clusters");
     if (!data.available) return unavailable(box, data);
@@ -209,7 +217,7 @@ async function loadClusters() {
     for (const c of data.clusters) {
       box.append(el("div", { class: "card cluster" },
         el("p", { class: "text" }, c.keywords.join("・")),
-        el("p", { class: "meta" }, `${c.size} 則、${c.agencies.length} 個機關　代表句：`, c.representative)));
+        el("p", { class: "meta" }, tr("draft.cluster_meta", { size: c.size, agencies: c.agencies.length }), c.representative)));
     }
   } catch (err) {
     box.replaceChildren(el("p", { class: "status error" }, err.message));
@@ -217,7 +225,21 @@ async function loadClusters() {
 }
 
 // -- start ----------------------------------------------------------------------------------------
+async function loadStrings() {
+  try {
+    const data = await api("/api/strings");
+    S = data.strings;
+    document.documentElement.lang = data.lang === "en" ? "en" : "zh-Hant-TW";
+  } catch (err) {
+    return;  // the page's own Chinese stays
+  }
+  document.title = tr("draft.title");
+  for (const node of document.querySelectorAll("[data-key]")) node.textContent = tr(node.dataset.key);
+  for (const node of document.querySelectorAll("[data-placeholder-key]")) node.placeholder = tr(node.dataset.placeholderKey);
+}
+
 async function init() {
+  await loadStrings();
   for (const b of document.querySelectorAll("nav [role=tab]")) b.addEventListener("click", () => showTab(b));
   $("draft").addEventListener("input", schedule);
   $("measure").addEventListener("change", refresh);
@@ -232,13 +254,13 @@ async function init() {
         $("measure").append(group);
         lastItem = m.item;
       }
-      const opt = el("option", { value: m.code, title: m.title }, `${m.code} ${m.title}（${m.n_agencies} 機關）`);
+      const opt = el("option", { value: m.code, title: m.title }, tr("draft.measure_option", { code: m.code, title: m.title, n: m.n_agencies }));
       group.append(opt);
     }
     for (const a of data.agencies) $("agency").append(el("option", { value: a }, a));
     document.body.dataset.ready = "true";
   } catch (err) {
-    setStatus(`無法載入措施清單：${err.message}`, true);
+    setStatus(tr("draft.no_measures", { error: err.message }), true);
   }
 }
 

@@ -35,7 +35,7 @@ function status(msg, isError) {
 }
 
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
-const yearOf = (e) => (e.roc_year != null ? `${e.roc_year}` : "");
+const yearOf = (e) => (e.roc_year != null ? (S["year.roc"] || "{roc}").replace("{roc}", e.roc_year) : "");
 const where = (e) => `${e.agency} ${yearOf(e)} ${e.item || ""}${e.measure || ""}${e.n != null ? "-" + e.n : ""}`;
 
 // Text with the half-open [start, end) spans marked.
@@ -281,6 +281,7 @@ async function start() {
   const data = await api("/api/strings");
   S = data.strings;
   COLOURS = data.colours;
+  document.documentElement.lang = data.lang === "en" ? "en" : "zh-Hant-TW";
   document.title = S["title"];
   $("title").textContent = S["title"];
   for (const a of document.querySelectorAll("#nav a")) a.textContent = S[a.dataset.key] || a.textContent;
