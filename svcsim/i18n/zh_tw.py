@@ -369,6 +369,8 @@ MESSAGES: dict[str, str] = {
     "draft.measure_option": "{code} {title}（{n} 機關）",
     "draft.no_measures": "無法載入措施清單：{error}",
     "draft.not_available": "這個安裝中沒有 svcsim.{name}（{detail}）",
+    "cli.model.converting": "svcsim：正在將預設模型轉換到 {path}（只需一次，約需數秒至一分鐘）…",
+    "cli.model.ready": "svcsim：預設模型已就緒（{seconds:.1f} 秒）：{path}",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "索引：已中斷；本次已嵌入並存入快取 {committed} 則（共缺 {missing} 則），索引未變更；再次執行 `svcsim index` 只會嵌入其餘 {rest} 則",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

@@ -19,7 +19,8 @@ SVCSIM = shutil.which("svcsim")
 pytestmark = pytest.mark.skipif(SVCSIM is None, reason="the svcsim entry point is not installed (pip install -e .)")
 
 # what may stay ASCII in a Chinese message: paths, `commands`, --options, env vars, JSON-ish names
-_ALLOWED = re.compile(r"`[^`]*`|\S*/\S*|--[a-z-]+|\bSVCSIM_[A-Z]+\b|\*\.[a-z]+|\b[A-Za-z]+-[A-Za-z0-9-]+\b")
+_COMMAND = r"\bsvcsim(?: (?:parse|ingest|plans|show|model|install|info|index|search|dupes|report|innovations|clusters|suggest|check|serve)\b)+"
+_ALLOWED = re.compile(r"`[^`]*`|\S*/\S*|--[a-z-]+|\bSVCSIM_[A-Z]+\b|\*\.[a-z]+|\b[A-Za-z]+-[A-Za-z0-9-]+\b|" + _COMMAND)
 _SENTENCE = re.compile(r"[A-Za-z]+(?:[ ,;:'()]+[A-Za-z]+){2,}")
 
 
@@ -105,3 +106,164 @@ def test_english_on_request(env):
         assert "Commands:" in helped and "Parse plan files or folders into the corpus database." in helped
     # the locale alone picks English too
     assert "plans: 0 added" in run(env, "ingest", str(plans), extra={"LANG": "en_US.UTF-8"}).stderr
+
+
+# ---------------------------------------------------------------------------------------------------
+# Every command of the README's table, as a Chinese-locale user types it (issue #14, "Done when").
+
+README = ROOT / "README.md"
+
+
+def _readme_commands() -> set[str]:
+    table = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("| `svcsim ")]
+    return {m.group(1) for line in table for m in re.finditer(r"`svcsim ([a-z]+(?: install| info)?)", line)}
+
+
+def _json_lines(text: str) -> list:
+    import json
+
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _human(out, *, stdout_is_json: bool = False) -> str:
+    """The human text of a run (stderr, and stdout unless it is JSON lines), checked for English."""
+    if stdout_is_json:
+        _json_lines(out.stdout)
+    text = out.stderr + ("" if stdout_is_json else out.stdout)
+    assert english_sentences(text) == [], text
+    return text
+
+
+@pytest.fixture(scope="module")
+def indexed(env):
+    home, plans, e = env
+    more = home / "more"  # other agencies, so that suggest and check have someone to compare with
+    more.mkdir(exist_ok=True)
+    for f in sorted(EXAMPLES.glob("*.txt"))[2:]:
+        shutil.copy(f, more / f.name)
+    run(env, "ingest", str(plans), str(more))
+    run(env, "index")
+    return env
+
+
+def test_every_readme_command_speaks_chinese(indexed, tmp_path):
+    home, plans, _ = indexed
+    plan_file = sorted(plans.glob("*.txt"))[0]
+    done: set[str] = set()
+
+    def cmd(*args, name: str, json_out=False, code=0):
+        out = run(indexed, *args, code=code)
+        done.add(name)
+        return _human(out, stdout_is_json=json_out)
+
+    assert "高雄市" in cmd("parse", str(plan_file), name="parse")
+    cmd("parse", str(plan_file), "--json", json_out=True, name="parse")
+    assert "未變更" in cmd("ingest", str(plans), name="ingest")
+    assert "民國" in cmd("plans", name="plans")
+    assert "民國" in cmd("show", "1", name="show")
+    cmd("model", "info", name="model info")
+    assert "預設模型已就緒" in cmd("model", "install", name="model install")
+    assert "則相異文字" in cmd("index", name="index")
+    cmd("search", "單一窗口", "--k", "3", name="search")
+    cmd("search", "單一窗口", "--json", json_out=True, name="search")
+    text = cmd("dupes", "--min-class", "paraphrase", name="dupes")
+    assert "點執行重點" in text and re.search("完全相同|小幅修改|改寫", text), text
+    cmd("dupes", "--json", json_out=True, name="dupes")
+    report = tmp_path / "r.html"
+    assert "報告：" in cmd("report", "--out", str(report), name="report")
+    assert report_text_is_chinese(report.read_text(encoding="utf-8"))
+    assert "創新措施" in cmd("innovations", "--top", "3", name="innovations")
+    cmd("innovations", "--top", "3", "--json", json_out=True, name="innovations")
+    assert "主題群集" in cmd("clusters", "--map", str(tmp_path / "m.png"), name="clusters")
+    cmd("suggest", "設置單一窗口，民眾於同一櫃檯即可完成申辦", name="suggest")
+    cmd("suggest", "--measure", "三(一)", name="suggest")
+    text = cmd("check", str(plan_file), name="check")
+    assert "標準措施" in text and "標準依據：民國" in text, text
+    # a user's mistakes are Chinese too: an unknown agency, an unknown plan
+    assert "沒有符合" in cmd("search", "設置單一窗口", "--agency", "不存在的機關", code=2, name="search")
+    assert "找不到符合的計畫" in cmd("show", "999", code=2, name="show")
+    done.add("serve")  # test_serve_speaks_chinese below
+    assert done >= _readme_commands(), _readme_commands() - done
+
+
+def test_every_command_help_is_chinese(env):
+    for name in sorted(_readme_commands()):
+        out = run(env, *name.split(), "--help")
+        assert "用法：" in out.stdout and "選項" in out.stdout, out.stdout
+        assert english_sentences(out.stdout) == [], out.stdout
+
+
+def report_text_is_chinese(page: str) -> bool:
+    import lxml.html
+
+    doc = lxml.html.document_fromstring(page)
+    for node in list(doc.iter("script", "style")):
+        node.drop_tree()
+    shown = doc.text_content() + " ".join(v for el in doc.iter() for v in (el.get("title"), el.get("alt")) if v)
+    assert english_sentences(shown) == [], english_sentences(shown)[:10]
+    return "提升服務計畫" in shown
+
+
+def test_check_prints_copied_points_and_reference_years(indexed):
+    home, plans, _ = indexed
+    out = run(indexed, "check", str(sorted(plans.glob("*.txt"))[0]))
+    assert re.search(r"標準依據：民國 \d+ 年（\d{4}）", out.stderr), out.stderr
+    head = re.search(r"抄用他機關的執行重點（(\d+) 則）", out.stdout)
+    assert head and int(head.group(1)) >= 1, out.stdout
+    block = out.stdout[head.end():]
+    assert "來源：" in block and "抄用的文字：「" in block and "民國" in block, block
+    en = run(indexed, "--lang", "en", "check", str(sorted(plans.glob("*.txt"))[0]))
+    assert "points copying another agency's" in en.stdout and "copied text: 「" in en.stdout
+    assert "standard set by the plans of ROC" in en.stderr, en.stderr
+
+
+def test_serve_speaks_chinese(indexed):
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([SVCSIM, "serve", "--port", str(port)], env=indexed[2], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read()
+            try:
+                httpx.get(url + "/api/measures", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "svcsim serve did not answer within 60 s"
+                time.sleep(0.1)
+        assert "撰寫助手" in httpx.get(url + "/").text
+        strings = httpx.get(url + "/api/strings").json()
+        assert strings["lang"] == "zh" and english_sentences(" ".join(strings["strings"].values())) == []
+        r = httpx.post(url + "/api/suggest", json={"draft": "設置單一窗口，民眾於同一櫃檯即可完成申辦"})
+        assert r.status_code == 200 and r.json()["suggestions"], r.text
+        warning = r.json().get("warning")
+        assert warning is None or english_sentences(warning["message"]) == [], warning
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    err = proc.stderr.read()
+    assert "網頁已啟動" in err and english_sentences(err) == [], err
+
+
+def test_english_still_works_for_every_command(indexed, tmp_path):
+    home, plans, _ = indexed
+    en = {"extra": {"SVCSIM_LANG": "en"}}
+    assert "clusters:" in run(indexed, "clusters", **en).stderr
+    assert "innovations: top" in run(indexed, "innovations", **en).stderr
+    assert "report:" in run(indexed, "report", "--out", str(tmp_path / "r.html"), **en).stderr
+    assert "Usage:" in run(indexed, "dupes", "--help", **en).stdout
+    assert "Weakest class to list" in run(indexed, "dupes", "--help", **en).stdout
+    bad = run(indexed, "search", "x", "--agency", "不存在的機關", code=2, **en).stderr
+    assert bad.startswith("svcsim: error: ") and "no agency in the corpus matches" in bad
