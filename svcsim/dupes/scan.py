@@ -22,6 +22,7 @@ from svcsim.dupes.synonyms import synonym_copies
 from svcsim.dupes.tiling import codes_of, covered_batch, near_copy_pairs
 from svcsim.dupes.weak import weak_pairs
 from svcsim.embedded import EmbeddedCorpus
+from svcsim.model import Entry
 from svcsim.text.hidden import count_hidden
 from svcsim.text.normalize import match_key
 
@@ -92,29 +93,46 @@ def scan_pairs(corpus: EmbeddedCorpus, scan: PairScan = PairScan(), *, min_label
     related start from lexical/semantic candidates, and with ``min_label`` copy or near_copy they
     are not computed at all.
     """
-    from svcsim.dupes.pairset import PairSet  # pairset re-exports this module's names: import late
-
     entries, x = list(corpus.entries), corpus.vectors
-    thresholds, template_rule, k, max_df = scan.thresholds, scan.template_rule, scan.k, scan.max_df
-    max_per_text, exact_below, random_state = scan.max_per_text, scan.exact_below, scan.random_state
-    t = thresholds
     model = scan.model()
     weak_wanted = min_label not in ("copy", "near_copy")
+    units = build_units(entries)
+    blocks: list[CopyBlocks] = []
+    weak: list[tuple] = []
+    for kind, base, kind_keys in units.kinds:
+        if len(kind_keys) < 2:
+            continue
+        rep = x[[units.units[base + i][0] for i in range(len(kind_keys))]]
+        found = copy_blocks(kind, kind_keys, rep, scan)
+        blocks.append(found.shifted(base))
+        if weak_wanted:
+            weak.extend(weak_stage(entries, x, units, kind, base, kind_keys, rep, found.pairs(), scan, model))
+    return finish_scan(entries, x, units, blocks, weak, scan)
+
+
+@dataclass
+class Units:
+    """Distinct texts per kind: ``units[u]`` rows (plan order), ``keys[u]`` the normalised text,
+    ``unit_of[row]``; ``kinds`` holds ``(kind, first unit id, the kind's keys)`` in scan order."""
+
+    keys: list[str]
+    units: list[list[int]]
+    unit_of: np.ndarray
+    kinds: list[tuple[str, int, list[str]]]
+
+
+def build_units(entries: list[Entry], keys_of: list[str] | None = None) -> Units:
+    """Group rows by normalised text, per kind, units in a canonical order (by text) so nothing
+    depends on the order of the entries. ``keys_of`` gives ``match_key`` per row when known."""
     keys: list[str] = []
     units: list[list[int]] = []
     unit_of = np.full(len(entries), -1, dtype=np.int64)
-    cross_u: list[np.ndarray] = []
-    cross_v: list[np.ndarray] = []
-    cross_lex: list[np.ndarray] = []
-    weak: list[tuple] = []
-    synonym_blocks: set[tuple[int, int]] = set()
-    title_row = {(e.file, e.plan_id, e.item, e.measure): r for r, e in enumerate(entries) if e.kind == "measure_title"}
+    kinds = []
     for kind in ("point", "measure_title"):
-        rows = [r for r, e in enumerate(entries) if e.kind == kind]
         by_key: dict[str, list[int]] = {}
-        for r in rows:
-            by_key.setdefault(match_key(entries[r].text), []).append(r)
-        # Units in a canonical order (by text), so nothing depends on the order of the entries.
+        for r, e in enumerate(entries):
+            if e.kind == kind:
+                by_key.setdefault(match_key(e.text) if keys_of is None else keys_of[r], []).append(r)
         kind_keys = sorted(by_key)
         base = len(units)
         for key in kind_keys:
@@ -122,71 +140,114 @@ def scan_pairs(corpus: EmbeddedCorpus, scan: PairScan = PairScan(), *, min_label
             unit_of[rs] = len(units)
             units.append(rs)
             keys.append(key)
-        if len(kind_keys) < 2:
-            continue
-        # Near copies: an exact all-pairs join (prefix-filtered, compiled alignment), no top-k cut-off.
-        nu, nv, ncov, _ = near_copy_pairs(kind_keys, k=t.min_run, short_min=t.near_copy_short,
-                                          long_min=t.near_copy_long)
-        lengths = np.fromiter((len(key) for key in kind_keys), dtype=np.int64, count=len(kind_keys))
-        cross_u.append(nu.astype(np.int64) + base)
-        cross_v.append(nv.astype(np.int64) + base)
-        cross_lex.append(np.round(ncov / np.minimum(lengths[nu], lengths[nv]), 4))
-        del ncov
-        if kind == "point":
-            # a copy buried in a longer point: one long shared run, whatever the coverage
-            cu_, cv_, ccov, _ = contained_pairs(kind_keys, run=t.contained_run, share=t.contained_share,
-                                                floor=t.contained_min, min_run=t.min_run, exclude=(nu, nv))
-            cross_u.append(cu_.astype(np.int64) + base)
-            cross_v.append(cv_.astype(np.int64) + base)
-            cross_lex.append(np.round(ccov / np.minimum(lengths[cu_], lengths[cv_]), 4))
-            nu, nv = np.concatenate([nu, cu_]), np.concatenate([nv, cv_])
-        rep = x[[units[base + i][0] for i in range(len(kind_keys))]]
-        if t.synonyms:
-            # copies with words swapped for synonyms (svcsim.dupes.synonyms)
-            su, sv, scov = synonym_copies(kind_keys, rep, t, exclude=(nu, nv), k=k, exact_below=exact_below,
-                                          random_state=random_state)
-            cross_u.append(su + base)
-            cross_v.append(sv + base)
-            cross_lex.append(np.round(np.minimum(scov / np.maximum(np.minimum(lengths[su], lengths[sv]), 1), 1.0), 4))
-            synonym_blocks.update(zip((su + base).tolist(), (sv + base).tolist()))
-            nu, nv = np.concatenate([nu, su]), np.concatenate([nv, sv])
-        if not weak_wanted:
-            continue
-        # Paraphrase/related: candidates that share shingles or are semantic neighbours, minus the
-        # near copies, aligned only when some pair of their entries is close in meaning.
-        lexical = lexical_candidates(kind_keys, max_df=max_df, max_per_text=max_per_text)
-        gate = t.min_semantic if model is None else model.min_cosine
-        semantic = semantic_candidates(rep, k=k, min_similarity=gate - 0.02,
-                                       exact_below=exact_below, random_state=random_state)
-        both = np.unique(np.concatenate([lexical, semantic]), axis=0)
-        n_keys = len(kind_keys)
-        both = both[~np.isin(both[:, 0] * n_keys + both[:, 1], nu.astype(np.int64) * n_keys + nv)]
-        both = both[(lengths[both[:, 0]] > 0) & (lengths[both[:, 1]] > 0)]
-        if not len(both):
-            continue
-        codes, starts = codes_of(kind_keys)
-        short = covered_batch(codes, starts, both[:, 0], both[:, 1], t.min_run) / np.minimum(
-            lengths[both[:, 0]], lengths[both[:, 1]])
-        weak.extend(weak_pairs(entries, x, [(units[base + iu], units[base + iv], kind_keys[iu], kind_keys[iv], cover)
-                                            for (iu, iv), cover in zip(both.tolist(), short.tolist())],
-                               title_row, t, model, rows))
+        kinds.append((kind, base, kind_keys))
+    return Units(keys, units, unit_of, kinds)
+
+
+@dataclass
+class CopyBlocks:
+    """The copy/near-copy unit pairs of one kind, by how they were found: ``verbatim`` (the
+    near-copy join, then contained copies) and ``synonym`` (:func:`synonym_copies`), each
+    ``(u, v, lexical)`` arrays."""
+
+    verbatim: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    synonym: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        parts = [*self.verbatim, *([self.synonym] if self.synonym is not None else [])]
+        return (np.concatenate([p[0].astype(np.int64) for p in parts]),
+                np.concatenate([p[1].astype(np.int64) for p in parts]))
+
+    def shifted(self, base: int) -> "CopyBlocks":
+        def sh(p):
+            return (p[0].astype(np.int64) + base, p[1].astype(np.int64) + base, p[2])
+
+        return CopyBlocks([sh(p) for p in self.verbatim], sh(self.synonym) if self.synonym is not None else None)
+
+
+def copy_blocks(kind: str, kind_keys: list[str], rep: np.ndarray, scan: PairScan, *,
+                synonym_copies=synonym_copies) -> CopyBlocks:
+    """The near copies (exact join), contained copies (points) and synonym copies of one kind's
+    sorted distinct texts ``kind_keys`` (``rep``: one vector per text)."""
+    t = scan.thresholds
+    # Near copies: an exact all-pairs join (prefix-filtered, compiled alignment), no top-k cut-off.
+    nu, nv, ncov, _ = near_copy_pairs(kind_keys, k=t.min_run, short_min=t.near_copy_short,
+                                      long_min=t.near_copy_long)
+    lengths = np.fromiter((len(key) for key in kind_keys), dtype=np.int64, count=len(kind_keys))
+    verbatim = [(nu.astype(np.int64), nv.astype(np.int64), np.round(ncov / np.minimum(lengths[nu], lengths[nv]), 4))]
+    del ncov
+    if kind == "point":
+        # a copy buried in a longer point: one long shared run, whatever the coverage
+        cu_, cv_, ccov, _ = contained_pairs(kind_keys, run=t.contained_run, share=t.contained_share,
+                                            floor=t.contained_min, min_run=t.min_run, exclude=(nu, nv))
+        verbatim.append((cu_.astype(np.int64), cv_.astype(np.int64),
+                         np.round(ccov / np.minimum(lengths[cu_], lengths[cv_]), 4)))
+        nu, nv = np.concatenate([nu, cu_]), np.concatenate([nv, cv_])
+    synonym = None
+    if t.synonyms:
+        # copies with words swapped for synonyms (svcsim.dupes.synonyms)
+        su, sv, scov = synonym_copies(kind_keys, rep, t, exclude=(nu, nv), k=scan.k, exact_below=scan.exact_below,
+                                      random_state=scan.random_state)
+        synonym = (su, sv, np.round(np.minimum(scov / np.maximum(np.minimum(lengths[su], lengths[sv]), 1), 1.0), 4))
+    return CopyBlocks(verbatim, synonym)
+
+
+def weak_stage(entries: list[Entry], x: np.ndarray, units: Units, kind: str, base: int, kind_keys: list[str],
+               rep: np.ndarray, copies: tuple[np.ndarray, np.ndarray], scan: PairScan,
+               model: PairModel | None) -> list[tuple]:
+    """Paraphrase/related of one kind: candidates that share shingles or are semantic neighbours,
+    minus the copy pairs ``copies`` (kind-local unit ids), aligned only when some pair of their
+    entries is close in meaning."""
+    t = scan.thresholds
+    nu, nv = copies
+    lengths = np.fromiter((len(key) for key in kind_keys), dtype=np.int64, count=len(kind_keys))
+    lexical = lexical_candidates(kind_keys, max_df=scan.max_df, max_per_text=scan.max_per_text)
+    gate = t.min_semantic if model is None else model.min_cosine
+    semantic = semantic_candidates(rep, k=scan.k, min_similarity=gate - 0.02,
+                                   exact_below=scan.exact_below, random_state=scan.random_state)
+    both = np.unique(np.concatenate([lexical, semantic]), axis=0)
+    n_keys = len(kind_keys)
+    both = both[~np.isin(both[:, 0] * n_keys + both[:, 1], nu.astype(np.int64) * n_keys + nv)]
+    both = both[(lengths[both[:, 0]] > 0) & (lengths[both[:, 1]] > 0)]
+    if not len(both):
+        return []
+    rows = [r for r, e in enumerate(entries) if e.kind == kind]
+    title_row = {(e.file, e.plan_id, e.item, e.measure): r for r, e in enumerate(entries) if e.kind == "measure_title"}
+    codes, starts = codes_of(kind_keys)
+    short = covered_batch(codes, starts, both[:, 0], both[:, 1], t.min_run) / np.minimum(
+        lengths[both[:, 0]], lengths[both[:, 1]])
+    uu = units.units
+    return weak_pairs(entries, x, [(uu[base + iu], uu[base + iv], kind_keys[iu], kind_keys[iv], cover)
+                                   for (iu, iv), cover in zip(both.tolist(), short.tolist())],
+                      title_row, t, model, rows)
+
+
+def finish_scan(entries: list[Entry], x: np.ndarray, units: Units, blocks: list[CopyBlocks], weak: list[tuple],
+                scan: PairScan, hidden: np.ndarray | None = None) -> "PairSet":
+    """Sort the copy blocks (global unit ids), form the copy groups and build the :class:`PairSet`."""
+    from svcsim.dupes.pairset import PairSet  # pairset re-exports this module's names: import late
+
+    parts = [p for b in blocks for p in [*b.verbatim, *([b.synonym] if b.synonym is not None else [])]]
+    synonym_blocks = {(u, v) for b in blocks if b.synonym is not None
+                      for u, v in zip(b.synonym[0].tolist(), b.synonym[1].tolist())}
     # unit ids fit int32 (one per distinct text); 10⁸ pairs at 1M points make the width matter
-    cu = np.concatenate(cross_u).astype(np.int32) if cross_u else np.zeros(0, np.int32)
-    cv = np.concatenate(cross_v).astype(np.int32) if cross_v else np.zeros(0, np.int32)
-    cl = np.concatenate(cross_lex) if cross_lex else np.zeros(0, np.float64)
-    del cross_u, cross_v
+    cu = np.concatenate([p[0] for p in parts]).astype(np.int32) if parts else np.zeros(0, np.int32)
+    cv = np.concatenate([p[1] for p in parts]).astype(np.int32) if parts else np.zeros(0, np.int32)
+    cl = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.float64)
+    del parts
     order = np.lexsort((cv, cu, -cl))
     cross = (cu[order], cv[order], cl[order])
-    del cross_lex
-    first = np.fromiter((rs[0] for rs in units), dtype=np.int64, count=len(units))
+    keys, uu, unit_of = units.keys, units.units, units.unit_of
+    first = np.fromiter((rs[0] for rs in uu), dtype=np.int64, count=len(uu))
     has_key = np.fromiter((bool(key) for key in keys), dtype=bool, count=len(keys))
     rows = np.flatnonzero(unit_of >= 0)
     rows = rows[has_key[unit_of[rows]]]
     edges = np.concatenate([np.stack([first[unit_of[rows]], rows], axis=1),
                             np.stack([first[cross[0]], first[cross[1]]], axis=1)])
-    groups = copy_groups(entries, edges, template_rule)
+    groups = copy_groups(entries, edges, scan.template_rule)
     weak = [w for w in weak if w[2] is not None]
     weak.sort(key=lambda w: (LABELS.index(w[2]), -round(w[3], 6), -round(w[4], 6), entries[w[0]].id, entries[w[1]].id))
-    hidden = np.fromiter((count_hidden(e.text) for e in entries), dtype=np.int32, count=len(entries))
-    return PairSet(entries, x, units, keys, unit_of, cross, weak, groups, t, hidden,
+    if hidden is None:
+        hidden = np.fromiter((count_hidden(e.text) for e in entries), dtype=np.int32, count=len(entries))
+    return PairSet(entries, x, uu, keys, unit_of, cross, weak, groups, scan.thresholds, hidden,
                    synonym_blocks=frozenset(synonym_blocks))
