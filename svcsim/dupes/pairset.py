@@ -175,6 +175,22 @@ class PairSet:
                 if lab == label:
                     yield self._pair(ra, rb, lab, lexical, semantic, spans)
 
+    def pairs_of(self, row: int) -> Iterator[DupePair]:
+        """The pairs of the entry at ``row``, in the order iterating the set gives them, made
+        without producing anyone else's pairs (a reviewer's look at one point)."""
+        u = int(self.unit_of[row])
+        for label in self._labels():
+            if label in ("copy", "near_copy") and u >= 0:
+                yield from self._within(same_strict=label == "copy", only=row)
+            if label == "near_copy" and u >= 0:
+                for i in np.flatnonzero((self.cross_u == u) | (self.cross_v == u)).tolist():
+                    yield from self._cross_pairs(int(self.cross_u[i]), int(self.cross_v[i]),
+                                                 round(float(self.cross_lexical[i]), 4), only=row)
+            if label not in ("copy", "near_copy"):
+                for ra, rb, lab, lexical, semantic, spans in self.weak:
+                    if lab == label and row in (ra, rb):
+                        yield self._pair(ra, rb, lab, lexical, semantic, spans)
+
     # ------------------------------------------------------------------ expansion
 
     def norm(self, row: int) -> NormText:
@@ -200,30 +216,36 @@ class PairSet:
                         lexical=lexical, semantic=semantic, spans=spans, contained=contained,
                         hidden_a=int(self.hidden[ra]), hidden_b=int(self.hidden[rb]))
 
-    def _within(self, *, same_strict: bool) -> Iterator[DupePair]:
+    def _within(self, *, same_strict: bool, only: int | None = None) -> Iterator[DupePair]:
         x = self.vectors
-        for rs, key in zip(self.units, self.keys):
+        units = zip(self.units, self.keys) if only is None else [(self.units[self.unit_of[only]], self.keys[self.unit_of[only]])]
+        for rs, key in units:
             if len(rs) < 2 or not key:
                 continue
             strict = [self.strict(r) for r in rs]
             if same_strict is False and len(set(strict)) == 1:
                 continue
-            whole = []
-            for r in rs:
-                nt = self.norm(r)
-                whole.append(nt.span_to_original(0, len(nt.text)))
+            whole: dict[int, tuple[int, int]] = {}  # filled as needed: one row's pairs need two texts
             label: Label = "copy" if same_strict else "near_copy"
             for i, ra in enumerate(rs):
                 for j in range(i + 1, len(rs)):
                     if (strict[i] == strict[j]) != same_strict:
                         continue
                     rb = rs[j]
-                    spans = (whole[i] + whole[j],)
+                    if only is not None and only != ra and only != rb:
+                        continue
+                    for r in (ra, rb):
+                        if r not in whole:
+                            nt = self.norm(r)
+                            whole[r] = nt.span_to_original(0, len(nt.text))
+                    spans = (whole[ra] + whole[rb],)
                     yield self._pair(ra, rb, label, 1.0, round(float(x[ra] @ x[rb]), 4), spans)
 
-    def _cross_pairs(self, u: int, v: int, lexical: float) -> Iterator[DupePair]:
+    def _cross_pairs(self, u: int, v: int, lexical: float, only: int | None = None) -> Iterator[DupePair]:
         x = self.vectors
         rows_u, rows_v = self.units[u], self.units[v]
+        if only is not None:  # the pairs of one row: the same pairs, in the same order
+            rows_u, rows_v = ([only], rows_v) if only in rows_u else (rows_u, [only])
         t = self.thresholds
         if (u, v) in self.synonym_blocks:
             ordered, contained = synonym_spans(self.keys[u], self.keys[v], t), False
