@@ -43,3 +43,16 @@ def unragged(flat: np.ndarray, offsets: np.ndarray) -> list[list[int]]:
     values = flat.tolist()
     bounds = offsets.tolist()
     return [values[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
+
+
+def texts(name: str, values: list[str]) -> dict[str, bytes]:
+    """``values`` as one UTF-8 blob plus character offsets: decoding 10⁵ strings is one slice each."""
+    joined = "".join(values)
+    sizes = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    return {f"{name}.txt": joined.encode("utf-8"), f"{name}_off.npy": npy(np.concatenate([[0], np.cumsum(sizes)]))}
+
+
+def from_texts(parts: dict[str, bytes], name: str) -> list[str]:
+    joined = parts[f"{name}.txt"].decode("utf-8")
+    bounds = from_npy(parts[f"{name}_off.npy"]).tolist()
+    return [joined[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]

@@ -1,28 +1,30 @@
-"""The :class:`Analysis` store: key, read, compute, write (one transaction per result)."""
+"""The :class:`Analysis` store: key, read, update or compute, write (one transaction per result)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from svcsim.analysis import codec
 from svcsim.dupes import PairScan
 from svcsim.errors import InputError
 
 if TYPE_CHECKING:
+    from svcsim.clusters import ClusteringResult, InnovationResult
+    from svcsim.clusters.cluster import Method
     from svcsim.dupes.analyse import DupesResult
     from svcsim.dupes.classify import Label
-    from svcsim.dupes.pairset import PairSet
     from svcsim.embedded import EmbeddedCorpus
     from svcsim.store import Corpus
 
-RESULTS_FORMAT = 1
+RESULTS_FORMAT = 2
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS analysis_results (name TEXT PRIMARY KEY, key TEXT NOT NULL,
@@ -30,6 +32,27 @@ CREATE TABLE IF NOT EXISTS analysis_results (name TEXT PRIMARY KEY, key TEXT NOT
 CREATE TABLE IF NOT EXISTS analysis_arrays (name TEXT NOT NULL, part TEXT NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (name, part)) WITHOUT ROWID
 """
+
+# the code and data the results are computed by: a change to any of them (a retrained pair
+# classifier, a new innovation rule) recomputes instead of returning a result the code no longer gives
+_CODE = ("analysis", "dupes", "clusters", "text")
+
+
+@functools.lru_cache(maxsize=4)
+def code_fingerprint(root: Path | None = None) -> str:
+    """sha256 of the analysis code and data files (``svcsim/{analysis,dupes,clusters,text}``),
+    including the pair classifier's weights (``svcsim/dupes/data/pair_model.json``).
+
+    ``root`` is the package folder (default: this installed ``svcsim``). Read once per process.
+    """
+    root = Path(__file__).resolve().parents[1] if root is None else Path(root)
+    h = hashlib.sha256()
+    for sub in _CODE:
+        for f in sorted((root / sub).rglob("*")):
+            if f.is_file() and f.suffix in (".py", ".json", ".txt", ".tsv", ".csv") and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(root)).encode())
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
 
 
 def corpus_state(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -41,18 +64,39 @@ def corpus_state(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 class Analysis:
     """A corpus' analyses, computed once and kept in its database.
 
-    >>> a = Analysis.open(corpus, embedded)     # doctest: +SKIP
-    >>> a.dupes().originality[0].originality    # doctest: +SKIP
+    Each result method reads the stored result when its key matches (model fingerprint, corpus
+    state, entry ids, settings, results format, analysis code and pair-classifier weights); after
+    plans were added, replaced or removed the dupes scan is updated from the stored one (only the
+    new texts' pairs are computed, :mod:`svcsim.analysis.delta`), the rest recomputed from it.
+
+    >>> import svcsim
+    >>> from svcsim.analysis import Analysis
+    >>> from svcsim.embed import load_encoder
+    >>> from svcsim.model import Item, Measure, Plan, Point
+    >>> corpus = svcsim.open_corpus(":memory:")
+    >>> for i, agency in enumerate(["甲局", "乙局", "丙局"]):
+    ...     pts = (Point(1, "設置單一服務窗口，提供民眾便捷服務。"), Point(2, f"辦理第{i}種志工教育訓練課程"))
+    ...     _ = corpus.add_plan(Plan(file=f"{i}.txt", agency=agency, roc_year=113, title="計畫",
+    ...                              items=(Item("一", "便民", (Measure("(一)", "單一窗口", pts),)),)))
+    >>> embedded = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    >>> a = Analysis.open(corpus, embedded, min_label="near_copy")
+    >>> [(o.agency, o.n_points, o.n_template) for o in a.dupes().originality]
+    [('甲局', 2, 1), ('乙局', 2, 1), ('丙局', 2, 1)]
+    >>> a.stored_key(a.name("dupes")) == a.key("dupes")
+    True
     """
 
     corpus: "Corpus"
     embedded: "EmbeddedCorpus"
     scan: PairScan
     min_label: "Label"
+    _memo: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, corpus: "Corpus", embedded: "EmbeddedCorpus", *, scan: PairScan = PairScan(),
              min_label: "Label" = "paraphrase") -> "Analysis":
+        """The analyses of ``embedded`` (entries of ``corpus``, e.g. ``svcsim.embed_corpus(corpus, encoder)``
+        or its ``.of_kind("point")``), duplicate pairs down to ``min_label``, searched with ``scan``."""
         from svcsim.dupes.pairs import check_label
         from svcsim.embedded import require_embedded
 
@@ -66,46 +110,141 @@ class Analysis:
     def _conn(self) -> sqlite3.Connection:
         return self.corpus._conn  # noqa: SLF001 - the store is the corpus' own database
 
-    def key(self, name: str) -> str:
-        """The sha256 the stored ``name`` result must carry to be read instead of recomputed."""
-        ids = np.fromiter((e.id for e in self.embedded.entries), dtype=np.int64, count=len(self.embedded.entries))
+    @property
+    def points(self) -> "EmbeddedCorpus":
+        """The points of ``embedded``: what innovation and clustering score."""
+        if "points" not in self._memo:
+            kinds = {e.kind for e in self.embedded.entries}
+            self._memo["points"] = self.embedded if kinds <= {"point"} else self.embedded.of_kind("point")
+        return self._memo["points"]
+
+    def name(self, result: str, **settings: Any) -> str:
+        """The stored name of ``result`` for this entry selection, ``min_label`` and ``settings``
+        (several variants live side by side: the web page's, the report's, each clustering)."""
+        kinds = "+".join(sorted({e.kind for e in self.embedded.entries})) or "none"
+        extra = "".join(f"/{k}={settings[k]}" for k in sorted(settings))
+        return f"{result}/{kinds}/{self.min_label}{extra}"
+
+    def _basis(self) -> dict[str, Any]:
+        """Everything but the corpus that a stored scan depends on: when it matches, the scan can
+        be updated instead of recomputed."""
+        return {"format": RESULTS_FORMAT, "fingerprint": self.embedded.fingerprint, "scan": repr(self.scan),
+                "min_label": self.min_label, "code": code_fingerprint()}
+
+    def key(self, result: str, **settings: Any) -> str:
+        """The sha256 the stored ``result`` must carry to be read instead of recomputed."""
+        if "ids" not in self._memo:
+            e = self.embedded
+            h = hashlib.sha256(np.fromiter((x.id for x in e.entries), dtype=np.int64, count=len(e.entries)).tobytes())
+            if not e.fingerprint:  # vectors from elsewhere: the vectors themselves are the model
+                h.update(hashlib.sha256(np.ascontiguousarray(e.vectors).tobytes()).digest())
+            self._memo["ids"] = h.hexdigest()
+            self._memo["state"] = corpus_state(self._conn)
         h = hashlib.sha256()
-        h.update(json.dumps([RESULTS_FORMAT, name, self.embedded.fingerprint, corpus_state(self._conn),
-                             repr(self.scan), self.min_label], ensure_ascii=False).encode())
-        h.update(ids.tobytes())
-        h.update(hashlib.sha256(np.ascontiguousarray(self.embedded.vectors).tobytes()).digest()
-                 if not self.embedded.fingerprint else b"")
+        h.update(json.dumps([self.name(result, **settings), self._basis(), self._memo["state"], self._memo["ids"],
+                             sorted(settings.items())], ensure_ascii=False, default=str).encode())
         return h.hexdigest()
 
     def stored_key(self, name: str) -> str | None:
-        try:
-            row = self._conn.execute("SELECT key FROM analysis_results WHERE name = ?", (name,)).fetchone()
-        except sqlite3.OperationalError:  # a database from before the table existed
-            return None
+        """The key the result stored under ``name`` (:meth:`name`) carries, ``None`` when none is."""
+        row = self._row(name)
         return row[0] if row else None
+
+    def _row(self, name: str):
+        try:
+            return self._conn.execute("SELECT key, manifest FROM analysis_results WHERE name = ?", (name,)).fetchone()
+        except sqlite3.OperationalError:  # a database from before the tables existed
+            return None
 
     # -- results ----------------------------------------------------------------------------------
     def dupes(self) -> "DupesResult":
-        """The :func:`svcsim.dupes.analyse` result: read when stored under the current key, else
-        computed and stored."""
+        """The :func:`svcsim.dupes.analyse` result (same fields, same values): read when stored
+        under the current key, updated from the stored scan when only plans changed, else computed."""
+        if "dupes" in self._memo:
+            return self._memo["dupes"]
+        from svcsim.analysis import tables
+        from svcsim.analysis.scanstate import ScanState
         from svcsim.dupes.analyse import result_from_pairs
-        from svcsim.dupes.scan import scan_pairs
 
-        key = self.key("dupes")
-        if self.stored_key("dupes") == key:
-            found = self._load_pairs()
+        name, key = self.name("dupes"), self.key("dupes")
+        row = self._row(name)
+        if row and row[0] == key:
+            parts = self._parts(name)
+            state = ScanState.from_parts(parts, neighbours=False)
+            result = tables.dupes_from(parts, self.embedded, state.pair_set(self.embedded, self.scan), self.min_label)
         else:
-            found = scan_pairs(self.embedded, self.scan, min_label=self.min_label)
-            if not self.corpus.readonly:
-                self._write("dupes", key, _pair_parts(found))
-        return result_from_pairs(self.embedded, found, min_label=self.min_label)
+            from svcsim.analysis.delta import full_scan, rescan
 
-    def refresh(self) -> None:
-        """Bring every stored result up to the current key (a no-op when already current)."""
+            basis = json.loads(row[1]).get("basis") if row else None
+            if basis == self._basis():
+                state, how = rescan(ScanState.from_parts(self._parts(name)), self.embedded, self.scan, self.min_label)
+            else:
+                state, how = full_scan(self.embedded, self.scan, self.min_label), {"all": "computed"}
+            self._memo["how"] = how
+            result = result_from_pairs(self.embedded, state.pair_set(self.embedded, self.scan), min_label=self.min_label)
+            self._write(name, key, {**state.parts(), **tables.dupes_parts(result)}, how=how)
+        self._memo["dupes"] = result
+        return result
+
+    def innovation(self) -> "InnovationResult":
+        """:func:`svcsim.clusters.score_innovation` of the points, with this analysis' dupes."""
+        if "innovation" in self._memo:
+            return self._memo["innovation"]
+        from svcsim.analysis import tables
+        from svcsim.clusters.innovation import score_innovation
+
+        name, key = self.name("innovation"), self.key("innovation")
+        if self.stored_key(name) == key:
+            result = tables.innovation_from(self._parts(name), self.points)
+        else:
+            result = score_innovation(self.points, dupes=self.dupes(), random_state=self.scan.random_state)
+            self._write(name, key, tables.innovation_parts(result))
+        self._memo["innovation"] = result
+        return result
+
+    def clusters(self, *, method: "Method" = "agglomerative", innovative_only: float | None = None,
+                 assign_outliers: bool = False, distance_threshold: float | str = "auto",
+                 min_cluster_size: int = 2, n_keywords: int = 5) -> "ClusteringResult":
+        """:func:`svcsim.clusters.cluster_corpus` of the points with these settings (its defaults);
+        with ``innovative_only`` the innovation scores come from :meth:`innovation`."""
+        from svcsim.analysis import tables
+        from svcsim.clusters import cluster_corpus
+
+        settings = dict(method=method, innovative_only=innovative_only, assign_outliers=assign_outliers,
+                        distance_threshold=distance_threshold, min_cluster_size=min_cluster_size,
+                        n_keywords=n_keywords)
+        memo = ("clusters", tuple(sorted(settings.items())))
+        if memo in self._memo:
+            return self._memo[memo]
+        name, key = self.name("clusters", **settings), self.key("clusters", **settings)
+        innovation = self.innovation() if innovative_only is not None else None
+        if self.stored_key(name) == key:
+            result = tables.clustering_from(self._parts(name), self.points, innovation)
+        else:
+            result = cluster_corpus(self.points, innovation=innovation,
+                                    dupes=self.dupes() if innovation is not None else None,
+                                    random_state=self.scan.random_state, **settings)
+            self._write(name, key, tables.clustering_parts(result, self.points))
+        self._memo[memo] = result
+        return result
+
+    def refresh(self, *, clusters: bool = True) -> dict[str, str]:
+        """Bring the stored dupes, innovation and (default settings) clustering up to the current
+        corpus; a no-op for what is already current. Returns how the dupes scan was brought up to
+        date per kind (``"delta"``, ``"computed"``, or why a kind was scanned in full)."""
         self.dupes()
+        self.innovation()
+        if clusters:
+            self.clusters()
+        return self._memo.get("how", {})
 
     # -- storage ----------------------------------------------------------------------------------
-    def _write(self, name: str, key: str, parts: dict[str, bytes]) -> None:
+    def _parts(self, name: str) -> dict[str, bytes]:
+        return dict(self._conn.execute("SELECT part, data FROM analysis_arrays WHERE name = ?", (name,)))
+
+    def _write(self, name: str, key: str, parts: dict[str, bytes], **extra: Any) -> None:
+        if self.corpus.readonly:
+            return  # a read-only corpus answers from what it can compute
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -113,8 +252,7 @@ class Analysis:
                 conn.execute(stmt)
             conn.execute("DELETE FROM analysis_arrays WHERE name = ?", (name,))
             conn.execute("DELETE FROM analysis_results WHERE name = ?", (name,))
-            manifest = {"format": RESULTS_FORMAT, "fingerprint": self.embedded.fingerprint,
-                        "n_entries": len(self.embedded.entries), "scan": repr(self.scan), "min_label": self.min_label}
+            manifest = {"basis": self._basis(), "n_entries": len(self.embedded.entries), **extra}
             conn.execute("INSERT INTO analysis_results(name, key, manifest, created_at) VALUES (?, ?, ?, ?)",
                          (name, key, json.dumps(manifest, ensure_ascii=False),
                           datetime.now(timezone.utc).isoformat(timespec="seconds")))
@@ -125,34 +263,3 @@ class Analysis:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-
-    def _load_pairs(self) -> "PairSet":
-        from svcsim.dupes.boilerplate import CopyGroups
-        from svcsim.dupes.pairset import PairSet
-
-        parts = dict(self._conn.execute("SELECT part, data FROM analysis_arrays WHERE name = 'dupes'"))
-        a = {k: codec.from_npy(v) for k, v in parts.items() if k.endswith(".npy")}
-        units = codec.unragged(a["units_flat.npy"], a["units_off.npy"])
-        keys = codec.from_js(parts["keys.json"])
-        weak = [(ra, rb, lab, lex, sem, tuple(tuple(s) for s in spans))
-                for ra, rb, lab, lex, sem, spans in codec.from_js(parts["weak.json"])]
-        blocks = frozenset(tuple(b) for b in codec.from_js(parts["synonym_blocks.json"]))
-        groups = CopyGroups(a["group.npy"], a["template.npy"])
-        return PairSet(list(self.embedded.entries), self.embedded.vectors, units, keys, a["unit_of.npy"],
-                       (a["cross_u.npy"], a["cross_v.npy"], a["cross_lexical.npy"]), weak, groups,
-                       self.scan.thresholds, a["hidden.npy"], synonym_blocks=blocks)
-
-
-def _pair_parts(found: "PairSet") -> dict[str, bytes]:
-    flat, off = codec.ragged(found.units)
-    weak = [[int(ra), int(rb), lab, float(lex), float(sem), [list(map(int, s)) for s in spans]]
-            for ra, rb, lab, lex, sem, spans in found.weak]
-    return {
-        "units_flat.npy": codec.npy(flat), "units_off.npy": codec.npy(off),
-        "keys.json": codec.js(list(found.keys)), "unit_of.npy": codec.npy(found.unit_of),
-        "cross_u.npy": codec.npy(found.cross_u), "cross_v.npy": codec.npy(found.cross_v),
-        "cross_lexical.npy": codec.npy(found.cross_lexical), "weak.json": codec.js(weak),
-        "group.npy": codec.npy(found.groups.group), "template.npy": codec.npy(found.groups.template),
-        "hidden.npy": codec.npy(found.hidden),
-        "synonym_blocks.json": codec.js(sorted([list(map(int, b)) for b in found.synonym_blocks])),
-    }

@@ -1,15 +1,21 @@
-"""Stored analysis results: read back equal to a fresh computation, recomputed when the key changes."""
+"""Stored analysis results: read back equal to a fresh computation, recomputed when the key changes,
+updated (not rescanned) when plans are added, replaced or removed."""
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
 
 import svcsim
 from svcsim.analysis import Analysis
+from svcsim.analysis.store import code_fingerprint
+from svcsim.clusters import cluster_corpus, score_innovation
 from svcsim.dupes import analyse
 from svcsim.embed import load_encoder
+from svcsim.synth import generate_points_corpus
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"
 
@@ -20,14 +26,20 @@ def _corpus(tmp_path: Path, files: list[Path]):
     return corpus
 
 
-def _dicts(r):
-    def plain(x):
-        return x.to_dict() if hasattr(x, "to_dict") else repr(x)
+def _plain(x):
+    return x.to_dict() if hasattr(x, "to_dict") else repr(x)
 
+
+def _dicts(r):
     return ([p.to_dict() for p in r.pairs], [o.to_dict() for o in r.originality],
-            [s.to_dict() for s in r.self_reuse], [plain(b) for b in r.boilerplate],
-            [plain(c) for c in r.clusters], {k: plain(v) for k, v in r.status.items()},
+            [s.to_dict() for s in r.self_reuse], [_plain(b) for b in r.boilerplate],
+            [_plain(c) for c in r.clusters], {k: _plain(v) for k, v in r.status.items()},
             (r.overlap.agencies, r.overlap.counts.tolist(), r.overlap.n_points.tolist()), repr(r.hidden))
+
+
+def _themes(r):
+    return (r.to_dicts(), r.labels, repr(r.clusters), repr(r.outliers), r.threshold, r.method,
+            r.innovation.to_dicts() if r.innovation is not None else None, r.corpus.ids())
 
 
 @pytest.fixture()
@@ -35,54 +47,141 @@ def files() -> list[Path]:
     return sorted(EXAMPLES.glob("*.txt"))
 
 
-def test_stored_result_equals_fresh(tmp_path, files):
+@pytest.fixture()
+def enc():
+    return load_encoder("hash")
+
+
+def test_stored_results_equal_fresh(tmp_path, files, enc):
     corpus = _corpus(tmp_path, files)
-    emb = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    emb = svcsim.embed_corpus(corpus, enc)
+    points = emb.of_kind("point")
     fresh = analyse(emb)
-    first = Analysis.open(corpus, emb).dupes()       # computes and stores
-    assert Analysis.open(corpus, emb).stored_key("dupes") == Analysis.open(corpus, emb).key("dupes")
-    loaded = Analysis.open(corpus, emb).dupes()      # reads
-    assert _dicts(first) == _dicts(fresh)
-    assert _dicts(loaded) == _dicts(fresh)
-    assert loaded.to_frame("pairs").equals(fresh.to_frame("pairs"))
+    innov = score_innovation(points, dupes=fresh)
+    themes = cluster_corpus(points, assign_outliers=True)
+    top = cluster_corpus(points, innovative_only=0.5, innovation=innov)
+    for _ in range(2):  # computes and stores, then reads
+        a = Analysis.open(corpus, emb)
+        assert _dicts(a.dupes()) == _dicts(fresh)
+        assert a.dupes().to_frame("pairs").equals(fresh.to_frame("pairs"))
+        assert a.innovation().to_dicts() == innov.to_dicts()
+        assert _themes(a.clusters(assign_outliers=True)) == _themes(themes)
+        assert _themes(a.clusters(innovative_only=0.5)) == _themes(top)
+    for result in ("dupes", "innovation"):
+        assert a.stored_key(a.name(result)) == a.key(result)
     assert len(fresh.pairs) > 0
 
 
-def test_loading_does_not_scan(tmp_path, files, monkeypatch):
+def test_loading_computes_nothing(tmp_path, files, enc, monkeypatch):
     corpus = _corpus(tmp_path, files)
-    emb = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    emb = svcsim.embed_corpus(corpus, enc)
     Analysis.open(corpus, emb).refresh()
-    import svcsim.dupes.scan as scan
+    import svcsim.analysis.delta as delta
+    import svcsim.clusters as clusters
+    import svcsim.clusters.innovation as innovation
 
-    monkeypatch.setattr(scan, "scan_pairs", lambda *a, **k: pytest.fail("rescanned a stored result"))
-    Analysis.open(corpus, emb).dupes()
+    def fail(*a, **k):
+        pytest.fail("recomputed a stored result")
 
-
-def test_added_plan_changes_the_key_and_recomputes(tmp_path, files):
-    corpus = _corpus(tmp_path, files[:-1])
-    emb = svcsim.embed_corpus(corpus, load_encoder("hash"))
-    old_key = Analysis.open(corpus, emb).key("dupes")
-    Analysis.open(corpus, emb).refresh()
-    svcsim.ingest_paths(corpus, [str(files[-1])])
-    emb2 = svcsim.embed_corpus(corpus, load_encoder("hash"))
-    a = Analysis.open(corpus, emb2)
-    assert a.key("dupes") != old_key and a.stored_key("dupes") == old_key
-    assert _dicts(a.dupes()) == _dicts(analyse(emb2))
-    assert a.stored_key("dupes") == a.key("dupes")
-
-
-def test_settings_are_part_of_the_key(tmp_path, files):
-    corpus = _corpus(tmp_path, files)
-    emb = svcsim.embed_corpus(corpus, load_encoder("hash"))
-    assert Analysis.open(corpus, emb).key("dupes") != Analysis.open(corpus, emb, min_label="copy").key("dupes")
-
-
-def test_interrupted_write_keeps_the_old_result(tmp_path, files, monkeypatch):
-    corpus = _corpus(tmp_path, files)
-    emb = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    for mod, fn in ((delta, "full_scan"), (delta, "rescan"), (innovation, "score_innovation"),
+                    (clusters, "cluster_corpus")):
+        monkeypatch.setattr(mod, fn, fail)
     a = Analysis.open(corpus, emb)
-    a.refresh()
-    before = a.stored_key("dupes")
+    a.dupes(), a.innovation(), a.clusters()
+
+
+def _synth(tmp_path, n=700, seed=3):
+    plans = generate_points_corpus(n, seed=seed).plans
+    corpus = svcsim.open_corpus(tmp_path / "s.db")
+    for p in plans[:-1]:
+        corpus.add_plan(p)
+    return corpus, plans
+
+
+def _edited(plan, donor):
+    """``plan`` with one point reworded, its last point dropped and one of ``donor``'s points copied in."""
+    item = plan.items[1]
+    measure = item.measures[0]
+    pts = list(measure.points)
+    pts[0] = dataclasses.replace(pts[0], text=pts[0].text + "並加強宣導")
+    pts = pts[:-1] + [dataclasses.replace(donor.items[1].measures[0].points[0], n=len(pts))]
+    item = dataclasses.replace(item, measures=(dataclasses.replace(measure, points=tuple(pts)),) + item.measures[1:])
+    return dataclasses.replace(plan, items=(plan.items[0], item) + plan.items[2:], content_hash="")
+
+
+@pytest.mark.parametrize("min_label, kinds", [("near_copy", "point"), ("paraphrase", "all")])
+def test_refresh_after_add_replace_remove_equals_a_full_analysis(tmp_path, enc, monkeypatch, min_label, kinds):
+    corpus, plans = _synth(tmp_path)
+
+    def embedded():
+        e = svcsim.embed_corpus(corpus, enc)
+        return e.of_kind("point") if kinds == "point" else e
+
+    assert Analysis.open(corpus, embedded(), min_label=min_label).refresh() == {"all": "computed"}
+    import svcsim.analysis.delta as delta
+
+    changes = [lambda: corpus.add_plan(plans[-1]),
+               lambda: corpus.add_plan(_edited(plans[5], plans[7])),
+               lambda: corpus.remove_plan(corpus.plans()[2].id)]
+    for change in changes:
+        change()
+        emb = embedded()
+        with monkeypatch.context() as m:
+            m.setattr(delta, "full_scan", lambda *a, **k: pytest.fail("rescanned the whole corpus"))
+            a = Analysis.open(corpus, emb, min_label=min_label)
+            how = a.refresh()
+        assert set(how.values()) == {"delta"}, how
+        fresh = analyse(emb, min_label=min_label)
+        assert _dicts(a.dupes()) == _dicts(fresh)
+        innov = score_innovation(emb.of_kind("point"), dupes=fresh)
+        assert a.innovation().to_dicts() == innov.to_dicts()
+        assert _themes(a.clusters()) == _themes(cluster_corpus(emb.of_kind("point")))
+        # and what was stored reads back equal
+        b = Analysis.open(corpus, emb, min_label=min_label)
+        assert _dicts(b.dupes()) == _dicts(fresh)
+
+
+def test_variants_are_kept_side_by_side(tmp_path, files, enc):
+    corpus = _corpus(tmp_path, files)
+    emb = svcsim.embed_corpus(corpus, enc)
+    web = Analysis.open(corpus, emb.of_kind("point"), min_label="near_copy")
+    report = Analysis.open(corpus, emb)
+    web.refresh(clusters=False)
+    report.refresh(clusters=False)
+    assert web.name("dupes") != report.name("dupes")
+    web2 = Analysis.open(corpus, emb.of_kind("point"), min_label="near_copy")
+    assert web2.stored_key(web2.name("dupes")) == web2.key("dupes")
+    assert report.stored_key(report.name("dupes")) == report.key("dupes")
+
+
+def test_settings_are_part_of_the_key(tmp_path, files, enc):
+    corpus = _corpus(tmp_path, files)
+    emb = svcsim.embed_corpus(corpus, enc)
+    a = Analysis.open(corpus, emb)
+    assert a.key("dupes") != Analysis.open(corpus, emb, min_label="copy").key("dupes")
+    assert a.key("dupes") != Analysis.open(corpus, emb, scan=svcsim.PairScan(k=5)).key("dupes")
+    assert a.key("clusters", method="agglomerative") != a.key("clusters", method="hdbscan")
+
+
+def test_pair_classifier_weights_are_part_of_the_key(tmp_path):
+    package = Path(svcsim.__file__).resolve().parent
+    copy = tmp_path / "svcsim"
+    for sub in ("analysis", "dupes", "clusters", "text"):
+        shutil.copytree(package / sub, copy / sub, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_fingerprint(copy)
+    assert before == code_fingerprint(package)
+    weights = copy / "dupes" / "data" / "pair_model.json"
+    weights.write_text(weights.read_text(encoding="utf-8").replace("0", "1", 1), encoding="utf-8")
+    code_fingerprint.cache_clear()
+    assert code_fingerprint(copy) != before
+
+
+def test_interrupted_write_keeps_the_old_result(tmp_path, files, enc):
+    corpus = _corpus(tmp_path, files)
+    emb = svcsim.embed_corpus(corpus, enc)
+    a = Analysis.open(corpus, emb)
+    a.refresh(clusters=False)
+    before = a.stored_key(a.name("dupes"))
 
     class Interrupted(dict):  # Ctrl-C after the first array is written
         def items(self):
@@ -90,17 +189,18 @@ def test_interrupted_write_keeps_the_old_result(tmp_path, files, monkeypatch):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        a._write("dupes", "new-key", Interrupted())
-    assert a.stored_key("dupes") == before
-    assert _dicts(a.dupes()) == _dicts(analyse(emb))
+        a._write(a.name("dupes"), "new-key", Interrupted())
+    assert a.stored_key(a.name("dupes")) == before
+    assert _dicts(Analysis.open(corpus, emb).dupes()) == _dicts(analyse(emb))
 
 
-def test_old_database_without_the_tables_opens(tmp_path, files):
+def test_old_database_without_the_tables_opens(tmp_path, files, enc):
     corpus = _corpus(tmp_path, files)
-    emb = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    emb = svcsim.embed_corpus(corpus, enc)
+    Analysis.open(corpus, emb).dupes()
     corpus._conn.execute("DROP TABLE analysis_arrays")
     corpus._conn.execute("DROP TABLE analysis_results")
     a = Analysis.open(corpus, emb)
-    assert a.stored_key("dupes") is None
+    assert a.stored_key(a.name("dupes")) is None
     assert _dicts(a.dupes()) == _dicts(analyse(emb))
-    assert a.stored_key("dupes") == a.key("dupes")
+    assert a.stored_key(a.name("dupes")) == a.key("dupes")

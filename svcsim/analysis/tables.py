@@ -1,0 +1,153 @@
+"""The typed results as arrays and back: dupes' derived tables, innovation scores, clustering.
+
+Each ``*_parts`` function turns a result into ``{part name: bytes}`` (``np.save`` arrays read with
+``allow_pickle=False``, UTF-8 text blobs, small JSON); each ``*_from`` function builds the same
+frozen dataclasses back, field for field, from the parts and the :class:`EmbeddedCorpus` whose rows
+the arrays index. Floats are stored as float64 and read back bit-identical.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from svcsim.analysis import codec
+
+if TYPE_CHECKING:
+    from svcsim.clusters import ClusteringResult, InnovationResult
+    from svcsim.dupes.analyse import DupesResult
+    from svcsim.dupes.pairset import PairSet
+    from svcsim.embedded import EmbeddedCorpus
+
+_STATUSES = ("own", "template", "copied", "reused")
+
+
+def _rows(embedded: "EmbeddedCorpus") -> dict[int, int]:
+    return {e.id: r for r, e in enumerate(embedded.entries)}
+
+
+# -- dupes --------------------------------------------------------------------------------------
+def dupes_parts(r: "DupesResult") -> dict[str, bytes]:
+    """The derived tables of ``r`` (the pair scan itself is :class:`~svcsim.analysis.scanstate.ScanState`)."""
+    rows = _rows(r.corpus)
+    n = len(r.corpus.entries)
+    status = np.full(n, -1, np.int8)
+    for eid, s in r.status.items():
+        status[rows[eid]] = _STATUSES.index(s)
+    bp = r.boilerplate
+    members = [[rows[m.id] for m in c.members] for c in r.clusters]
+    flat, off = codec.ragged(members)
+    return {
+        "status.npy": codec.npy(status),
+        "bp_agencies.npy": codec.npy(np.array([b.n_agencies for b in bp], np.int64)),
+        "bp_plans.npy": codec.npy(np.array([b.n_plans for b in bp], np.int64)),
+        "bp_template.npy": codec.npy(np.array([b.template for b in bp], bool)),
+        "cl_flat.npy": codec.npy(flat), "cl_off.npy": codec.npy(off),
+        "cl_canonical.npy": codec.npy(np.array([rows[c.canonical.id] for c in r.clusters], np.int64)),
+        "cl_source.npy": codec.npy(np.array([rows[c.source.id] for c in r.clusters], np.int64)),
+        "cl_plans.npy": codec.npy(np.array([c.n_plans for c in r.clusters], np.int64)),
+        "cl_template.npy": codec.npy(np.array([c.template for c in r.clusters], bool)),
+        "originality.json": codec.js([vars(o) for o in r.originality]),
+        "self_reuse.json": codec.js([vars(s) for s in r.self_reuse]),
+        "overlap_agencies.json": codec.js(list(r.overlap.agencies)),
+        "overlap_counts.npy": codec.npy(r.overlap.counts), "overlap_points.npy": codec.npy(r.overlap.n_points),
+    }
+
+
+def dupes_from(parts: dict[str, bytes], embedded: "EmbeddedCorpus", pairs: "PairSet", min_label: str) -> "DupesResult":
+    from svcsim.dupes.analyse import DupesResult, HiddenText
+    from svcsim.dupes.boilerplate import BoilerplateCount, ReuseCluster
+    from svcsim.dupes.plans import AgencyOverlap, PlanOriginality, SelfReuse
+    from svcsim.text.hidden import hidden_chars
+
+    a = {k: codec.from_npy(v) for k, v in parts.items() if k.endswith(".npy")}
+    entries = embedded.entries
+    status = {entries[r].id: _STATUSES[s] for r, s in enumerate(a["status.npy"].tolist()) if s >= 0}
+    boiler = tuple(BoilerplateCount(e, na, np_, t) for e, na, np_, t in zip(
+        entries, a["bp_agencies.npy"].tolist(), a["bp_plans.npy"].tolist(), a["bp_template.npy"].tolist()))
+    clusters = []
+    for i, (rows, canon, src, n_plans, tmpl) in enumerate(zip(
+            codec.unragged(a["cl_flat.npy"], a["cl_off.npy"]), a["cl_canonical.npy"].tolist(),
+            a["cl_source.npy"].tolist(), a["cl_plans.npy"].tolist(), a["cl_template.npy"].tolist())):
+        members = tuple(entries[r] for r in rows)
+        clusters.append(ReuseCluster(id=i, members=members, source=entries[src], canonical=entries[canon],
+                                     agencies=tuple(sorted({m.agency for m in members})), n_plans=n_plans,
+                                     template=tmpl))
+    return DupesResult(
+        corpus=embedded,
+        pairs=pairs.at_least(min_label),
+        boilerplate=boiler,
+        clusters=tuple(clusters),
+        status=status,
+        originality=tuple(PlanOriginality(**d) for d in codec.from_js(parts["originality.json"])),
+        overlap=AgencyOverlap(tuple(codec.from_js(parts["overlap_agencies.json"])), a["overlap_counts.npy"],
+                              a["overlap_points.npy"]),
+        self_reuse=tuple(SelfReuse(**d) for d in codec.from_js(parts["self_reuse.json"])),
+        hidden=tuple(HiddenText(entries[r], hidden_chars(entries[r].text))
+                     for r in np.flatnonzero(pairs.hidden).tolist()),
+    )
+
+
+# -- innovation ---------------------------------------------------------------------------------
+_SCORE_FIELDS = ("score", "novelty", "beyond_template", "new_practice", "routine", "specificity", "boilerplate",
+                 "max_cos")
+
+
+def innovation_parts(r: "InnovationResult") -> dict[str, bytes]:
+    rows = _rows(r.corpus)
+    out = {"order.npy": codec.npy(np.array([rows[s.entry.id] for s in r.scores], np.int64))}
+    for f in _SCORE_FIELDS:
+        out[f"{f}.npy"] = codec.npy(np.array([getattr(s, f) for s in r.scores], np.float64))
+    for f in ("new_words", "reasons"):
+        values = [getattr(s, f) for s in r.scores]
+        out[f"{f}_n.npy"] = codec.npy(np.array([len(v) for v in values], np.int64))
+        out.update(codec.texts(f, [w for v in values for w in v]))
+    return out
+
+
+def innovation_from(parts: dict[str, bytes], points: "EmbeddedCorpus") -> "InnovationResult":
+    from svcsim.clusters.innovation import InnovationResult, InnovationScore
+
+    a = {k: codec.from_npy(v) for k, v in parts.items() if k.endswith(".npy")}
+    cols = [a[f"{f}.npy"].tolist() for f in _SCORE_FIELDS]
+    tuples = {}
+    for f in ("new_words", "reasons"):
+        flat = codec.from_texts(parts, f)
+        bounds = np.concatenate([[0], np.cumsum(a[f"{f}_n.npy"])]).tolist()
+        tuples[f] = [tuple(flat[bounds[i]:bounds[i + 1]]) for i in range(len(bounds) - 1)]
+    entries = points.entries
+    scores = tuple(InnovationScore(entries[r], *vals, nw, rs) for r, *vals, nw, rs in zip(
+        a["order.npy"].tolist(), *cols, tuples["new_words"], tuples["reasons"]))
+    return InnovationResult(points, scores)
+
+
+# -- clustering ---------------------------------------------------------------------------------
+def clustering_parts(r: "ClusteringResult", points: "EmbeddedCorpus") -> dict[str, bytes]:
+    rows = _rows(points)
+    return {
+        "rows.npy": codec.npy(np.array([rows[e.id] for e in r.entries], np.int64)),
+        "labels.npy": codec.npy(np.array(r.labels, np.int64)),
+        "outliers.npy": codec.npy(np.array([rows[e.id] for e in r.outliers], np.int64)),
+        "clusters.json": codec.js([[c.id, c.size, list(c.keywords), c.representative_id, c.representative]
+                                   for c in r.clusters]),
+        "meta.json": codec.js({"outliers_assigned": r.outliers_assigned, "method": r.method,
+                               "threshold": r.threshold, "innovation": r.innovation is not None}),
+    }
+
+
+def clustering_from(parts: dict[str, bytes], points: "EmbeddedCorpus", innovation) -> "ClusteringResult":
+    from svcsim.clusters import ClusteringResult
+    from svcsim.clusters.labels import ClusterLabel
+
+    rows = codec.from_npy(parts["rows.npy"])
+    meta = codec.from_js(parts["meta.json"])
+    corpus = points if len(rows) == len(points) and np.array_equal(rows, np.arange(len(points))) \
+        else points.subset(rows.tolist())
+    return ClusteringResult(
+        corpus=corpus, entries=tuple(corpus.entries), labels=tuple(codec.from_npy(parts["labels.npy"]).tolist()),
+        clusters=tuple(ClusterLabel(i, s, tuple(k), rid, rep) for i, s, k, rid, rep in codec.from_js(parts["clusters.json"])),
+        outliers=tuple(points.entries[r] for r in codec.from_npy(parts["outliers.npy"]).tolist()),
+        outliers_assigned=meta["outliers_assigned"], method=meta["method"], threshold=meta["threshold"],
+        innovation=innovation if meta["innovation"] else None,
+    )
