@@ -4,13 +4,18 @@
 :class:`~svcsim.clusters.innovation.InnovationResult` and a
 :class:`~svcsim.clusters.ClusteringResult` and answers every ``/api/plans…``, ``/api/overlap``,
 ``/api/years…``, ``/api/innovations`` and ``/api/themes…`` request from lookup tables built once,
-so no request scans all points. Until the stored analysis (``svcsim.analysis``) lands the results
-are computed on first use by :func:`compute_results`; swapping in stored results is one line there.
+so no request scans all points. A point's sources are produced for that point alone
+(:meth:`~svcsim.dupes.pairset.PairSet.pairs_of`), never by expanding every pair of the corpus.
+
+Where the results come from: :func:`stored_results` reads them from the corpus database through
+:class:`svcsim.analysis.Analysis` (computed and stored the first time, updated when plans change);
+:func:`compute_results` computes them in memory when there is no database to keep them in.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,8 +40,15 @@ class Results:
     clustering: Any
 
 
-def compute_results(points: EmbeddedCorpus) -> Results:
-    """Run the analyses once. The lead swaps this for ``Analysis.open(corpus, embedded)`` results."""
+def compute_results(points: EmbeddedCorpus, corpus: Any = None) -> Results:
+    """The analyses the workspace shows: read from ``corpus``'s database when given (an open
+    :class:`~svcsim.store.Corpus`; computed and stored there on first use, see
+    :class:`svcsim.analysis.Analysis`), else computed in memory. Equal either way."""
+    if corpus is not None:
+        from svcsim.analysis import Analysis
+
+        a = Analysis.open(corpus, points, min_label="near_copy")
+        return Results(a.dupes(), a.innovation(), a.clusters())
     from svcsim.clusters import cluster_corpus
     from svcsim.clusters.innovation import score_innovation
     from svcsim.dupes import analyse
@@ -45,6 +57,24 @@ def compute_results(points: EmbeddedCorpus) -> Results:
     innovation = score_innovation(points, dupes=dupes)
     clustering = cluster_corpus(points, innovation=innovation, dupes=dupes)
     return Results(dupes, innovation, clustering)
+
+
+def stored_results(db: "str | os.PathLike[str]") -> Callable[[EmbeddedCorpus], Results]:
+    """A ``results`` for :class:`Workspace` that reads the analyses kept in the corpus database at
+    ``db`` (opened in the thread that first needs them, closed after).
+
+    >>> Workspace(suggester.index.points, results=stored_results("corpus.db"))   # doctest: +SKIP
+    """
+    def results(points: EmbeddedCorpus) -> Results:
+        from svcsim.store import Corpus
+
+        corpus = Corpus.open(db)
+        try:
+            return compute_results(points, corpus)
+        finally:
+            corpus.close()
+
+    return results
 
 
 class Workspace:
@@ -77,7 +107,7 @@ class Workspace:
         t = self.tables
         o = t.plan(plan_id)
         points = [{**e.to_dict(), "units": list(e.units), "status": t.status.get(e.id, "own"),
-                   "n_sources": len(t.sources.get(e.id, ()))} for e in t.by_file[o.file]]
+                   "n_sources": len(t.sources_of(e.id))} for e in t.by_file[o.file]]
         return {"id": plan_id, **o.to_dict(), "points": points}
 
     def sources(self, plan_id: int, entry_id: int) -> dict[str, Any]:
@@ -87,7 +117,7 @@ class Workspace:
         if e is None or e.file != o.file:
             raise NotFound(f"計畫 {plan_id} 沒有編號 {entry_id} 的執行重點")
         out = []
-        for p in t.sources.get(entry_id, ()):
+        for p in t.sources_of(entry_id):
             mine_a = p.a.id == entry_id
             other = p.b if mine_a else p.a
             spans = [[s[0], s[1], s[2], s[3]] if mine_a else [s[2], s[3], s[0], s[1]] for s in p.spans]
@@ -114,7 +144,9 @@ class Workspace:
                 "changes": diff_points(t.by_file[f0], t.by_file[f1])}
 
     def innovations(self, limit: int = 100) -> dict[str, Any]:
-        return {"innovations": self.tables.r.innovation.to_dicts()[:limit]}
+        # the first ``limit`` of InnovationResult.to_dicts(), without building the other 10⁵
+        scores = self.tables.r.innovation.scores[:max(limit, 0)]
+        return {"innovations": [{"rank": r, **s.to_dict()} for r, s in enumerate(scores, start=1)]}
 
     def themes(self) -> dict[str, Any]:
         return {"themes": [{k: v for k, v in d.items() if k != "members"} for d in self.tables.themes]}
@@ -137,17 +169,33 @@ class _Tables:
         self.by_file: dict[str, list[Entry]] = {}
         for e in entries:
             self.by_file.setdefault(e.file, []).append(e)
-        # Pairs come best first; keeping MAX_SOURCES per point bounds memory when a template
-        # sentence is carried by thousands of plans (N² pairs).
-        self.sources: dict[int, list[Any]] = {}
-        for p in r.dupes.pairs:
-            if p.a.plan_id == p.b.plan_id and p.a.file == p.b.file:
-                continue
-            for e in (p.a, p.b):
-                got = self.sources.setdefault(e.id, [])
-                if len(got) < MAX_SOURCES:
-                    got.append(p)
+        self.row = {e.id: i for i, e in enumerate(r.dupes.corpus.entries)}
+        self._sources: dict[int, list[Any]] = {}
+        self._lock = threading.Lock()
         self.themes = r.clustering.to_dicts()
+
+    def sources_of(self, entry_id: int) -> list[Any]:
+        """The first MAX_SOURCES pairs of the point with other plans, best first (the pair stream's
+        order), made for this point only: a template sentence carried by thousands of plans is N²
+        pairs, which no request should expand."""
+        with self._lock:
+            got = self._sources.get(entry_id)
+        if got is not None:
+            return got
+        got = []
+        row = self.row.get(entry_id)
+        if row is not None:
+            for p in self.r.dupes.pairs.pairs_of(row):
+                if p.a.plan_id == p.b.plan_id and p.a.file == p.b.file:
+                    continue
+                got.append(p)
+                if len(got) == MAX_SOURCES:
+                    break
+        with self._lock:
+            if len(self._sources) > 100_000:
+                self._sources.clear()  # a cache, not a store
+            self._sources[entry_id] = got
+        return got
 
     def plan(self, plan_id: int):
         plans = self.r.dupes.originality

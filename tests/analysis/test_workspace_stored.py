@@ -1,0 +1,56 @@
+"""The reviewer's workspace over stored results answers exactly what it answers computing in memory,
+and a point's sources are the first pairs of the full pair stream, made for that point alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import svcsim
+from svcsim.embed import load_encoder
+from svcsim.web.workspace import MAX_SOURCES, Workspace, compute_results, stored_results
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"
+
+
+def _answers(w: Workspace) -> list:
+    out = [w.plans(), w.overlap(), w.innovations(), w.innovations(limit=3), w.themes()]
+    for p in w.plans()["plans"]:
+        plan = w.plan(p["id"])
+        out.append(plan)
+        out += [w.sources(p["id"], pt["id"]) for pt in plan["points"]]
+    out += [w.theme(t["id"]) for t in w.themes()["themes"]]
+    return out
+
+
+def test_stored_workspace_answers_like_the_computed_one(tmp_path, monkeypatch):
+    db = tmp_path / "c.db"
+    corpus = svcsim.open_corpus(db)
+    svcsim.ingest_paths(corpus, [str(f) for f in sorted(EXAMPLES.glob("*.txt"))])
+    points = svcsim.embed_corpus(corpus, load_encoder("hash")).of_kind("point")
+    corpus.close()
+    computed = _answers(Workspace(lambda: points))
+    assert _answers(Workspace(lambda: points, results=stored_results(db))) == computed
+    # the second workspace reads what the first stored
+    import svcsim.analysis.delta as delta
+
+    monkeypatch.setattr(delta, "full_scan", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rescanned")))
+    assert _answers(Workspace(lambda: points, results=stored_results(db))) == computed
+
+
+def test_sources_are_the_first_pairs_of_the_stream(tmp_path):
+    corpus = svcsim.open_corpus(tmp_path / "c.db")
+    svcsim.ingest_paths(corpus, [str(f) for f in sorted(EXAMPLES.glob("*.txt"))])
+    points = svcsim.embed_corpus(corpus, load_encoder("hash")).of_kind("point")
+    r = compute_results(points)
+    expected: dict[int, list] = {}  # how the workspace built them before: one pass over every pair
+    for p in r.dupes.pairs:
+        if p.a.plan_id == p.b.plan_id and p.a.file == p.b.file:
+            continue
+        for e in (p.a, p.b):
+            got = expected.setdefault(e.id, [])
+            if len(got) < MAX_SOURCES:
+                got.append(p)
+    w = Workspace(lambda: points, results=lambda _: r)
+    assert any(len(v) > 1 for v in expected.values())
+    for e in points.entries:
+        assert [p.to_dict() for p in w.tables.sources_of(e.id)] == [p.to_dict() for p in expected.get(e.id, [])]
