@@ -368,6 +368,13 @@ MESSAGES: dict[str, str] = {
     "draft.not_available": "svcsim.{name} is not available in this install ({detail})",
     "cli.model.converting": "svcsim: converting the default model into {path} (once; a few seconds to a minute)…",
     "cli.model.ready": "svcsim: default model ready in {seconds:.1f} s: {path}",
+    "index.none": "{path}: no index yet for this corpus; run `svcsim index` first",
+    "index.behind": "{path}: the index is behind the corpus ({n} texts not indexed); run `svcsim index`",
+    "index.other_corpus": "{path}: this index belongs to another corpus (built for corpus id {theirs}, {corpus} is {ours}; was the database deleted and re-created?); run `svcsim index` to rebuild it",
+    "index.other_texts": "{path}: the index's texts are not those of {corpus} (was the database replaced or restored from a backup?); run `svcsim index` to rebuild it",
+    "index.no_folder": "{path}: cannot create the index's folder ({detail}); keep the corpus in a writable folder",
+    "index.k": "must be at least 1, got {k}",
+    "index.empty_text": "search text is empty; give a sentence such as 設置單一窗口",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "index: interrupted; {committed} of the {missing} missing texts were embedded and cached, the index is unchanged; run `svcsim index` again to embed only the other {rest}",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

@@ -371,6 +371,13 @@ MESSAGES: dict[str, str] = {
     "draft.not_available": "這個安裝中沒有 svcsim.{name}（{detail}）",
     "cli.model.converting": "svcsim：正在將預設模型轉換到 {path}（只需一次，約需數秒至一分鐘）…",
     "cli.model.ready": "svcsim：預設模型已就緒（{seconds:.1f} 秒）：{path}",
+    "index.none": "{path}：這個語料庫還沒有索引；請先執行 `svcsim index`",
+    "index.behind": "{path}：索引落後於語料庫（{n} 則文字尚未索引）；請執行 `svcsim index`",
+    "index.other_corpus": "{path}：這個索引屬於另一個語料庫（建立時的語料庫編號 {theirs}，{corpus} 的編號是 {ours}；資料庫是否被刪除後重建？）；請執行 `svcsim index` 重建",
+    "index.other_texts": "{path}：索引中的文字與 {corpus} 不符（資料庫是否被取代或從備份還原？）；請執行 `svcsim index` 重建",
+    "index.no_folder": "{path}：無法建立索引的資料夾（{detail}）；請把語料庫放在可寫入的資料夾",
+    "index.k": "必須至少為 1，收到 {k}",
+    "index.empty_text": "搜尋文字是空的；請輸入一句話，例如 設置單一窗口",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "索引：已中斷；本次已嵌入並存入快取 {committed} 則（共缺 {missing} 則），索引未變更；再次執行 `svcsim index` 只會嵌入其餘 {rest} 則",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

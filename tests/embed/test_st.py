@@ -120,7 +120,12 @@ def test_cli_info_json_and_error(minilm_dir, tmp_path):
     env["SVCSIM_MODEL"] = str(tmp_path / "missing")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert proc.returncode == 2
-    assert proc.stderr.strip().startswith("svcsim: error:") and len(proc.stderr.strip().splitlines()) == 1
+    # the error frame follows the language (Chinese unless SVCSIM_LANG or the locale says English)
+    assert proc.stderr.strip().startswith(("svcsim：錯誤：", "svcsim: error:")), proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    env["SVCSIM_LANG"] = "zh"
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.startswith("svcsim：錯誤："), proc.stderr
 
 
 def test_int8_quantisation_close_to_fp32_with_own_fingerprint(minilm, minilm_dir):
