@@ -20,6 +20,10 @@ import numpy as np
 from svcsim.embed.base import PromptKind
 from svcsim.errors import ModelError
 
+LIGHT_MAX_TEXTS = 64
+"""Up to this many texts (while torch is not loaded) are embedded by the numpy encoder: loading torch
+and the model costs ~8 s, about what numpy needs for this many texts on two cores."""
+
 _SIMPLE = {"sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
            "sentence_transformers.models.Normalize", "sentence_transformers.models.Dense"}
 _POOLING_MODES = ("pooling_mode_cls_token", "pooling_mode_mean_tokens", "pooling_mode_max_tokens",
@@ -58,13 +62,17 @@ class LazyEncoder:
     (``max_tokens``, ``prompt()`` …) loads the model.
     """
 
-    def __init__(self, *, name: str, path: Path, dim: int, fingerprint: str, load: Callable[[], Any]) -> None:
+    def __init__(self, *, name: str, path: Path, dim: int, fingerprint: str, load: Callable[[], Any],
+                 light: Callable[[], Any] | None = None, light_max_texts: int = LIGHT_MAX_TEXTS) -> None:
         self.name = name
         self.path = path
         self.dim = dim
         self.fingerprint = fingerprint
         self._load = load
         self._real: Any = None
+        self._light_factory = light
+        self._light: Any = None
+        self.light_max_texts = light_max_texts
 
     @property
     def loaded(self) -> bool:
@@ -80,8 +88,22 @@ class LazyEncoder:
             self._real = real
         return self._real
 
+    def light(self) -> Any:
+        """The torch-free encoder of the same model (:mod:`svcsim.embed.numpy_bert`), or ``None`` when
+        the model's layout has none; built on first use."""
+        if self._light is None and self._light_factory is not None:
+            self._light = self._light_factory() or False
+            if self._light and (self._light.fingerprint != self.fingerprint or self._light.dim != self.dim):
+                self._light = False
+        return self._light or None
+
     def encode(self, texts: Sequence[str], *, kind: PromptKind = "passage", batch_size: int = 32,
                show_progress: bool = False) -> np.ndarray:
+        """Embed with the loaded model, or, while it is not loaded, a few texts with the numpy encoder."""
+        if self._real is None and len(texts) <= self.light_max_texts and not isinstance(texts, str):
+            light = self.light()
+            if light is not None:
+                return light.encode(texts, kind=kind, batch_size=batch_size, show_progress=show_progress)
         return self.real().encode(texts, kind=kind, batch_size=batch_size, show_progress=show_progress)
 
     def __getattr__(self, name: str) -> Any:  # only reached for attributes not set above

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +26,7 @@ import numpy as np
 
 from svcsim import config
 from svcsim.embed.base import PromptKind, check_texts
+from svcsim.embed.windows import TokenWindows, Window, length_batches, padded  # noqa: F401 (Window: public here before)
 from svcsim.embedded import unit_rows
 from svcsim.errors import InputError, ModelError
 
@@ -44,15 +44,6 @@ _FINGERPRINT_FILES = (
     "tokenizer_config.json", "special_tokens_map.json", "config.json", "modules.json",
     "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling/config.json",
 )
-
-
-@dataclass(frozen=True)
-class Window:
-    """One model input: token ids, the text it belongs to, and its weight in that text's average."""
-
-    ids: tuple[int, ...]
-    owner: int
-    weight: float
 
 
 def fingerprint_dir(folder: Path, extra: str = "") -> str:
@@ -80,7 +71,7 @@ def fingerprint_dir(folder: Path, extra: str = "") -> str:
     return h.hexdigest()[:32]
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(TokenWindows):
     """An :class:`~svcsim.embed.base.Encoder` over a loaded ``SentenceTransformer``.
 
     Build it with :func:`load_encoder`. Attributes: ``name``, ``dim``, ``fingerprint``,
@@ -104,65 +95,14 @@ class SentenceTransformerEncoder:
         # of different CPUs differ, so a corpus embedded on a bf16 machine stays valid on an fp32 one.
         extra = json.dumps({"prompts": self.prompts, "quantize": quantize}, sort_keys=True)
         self.fingerprint = f"st-{fingerprint_dir(path, extra)}"
-        self._head, self._tail = self._special_frame()
         self._pad_id = self._tok.pad_token_id if self._tok.pad_token_id is not None else 0
 
     def __repr__(self) -> str:
         return (f"SentenceTransformerEncoder(name={self.name!r}, dim={self.dim}, max_tokens={self.max_tokens}, "
                 f"precision={self.precision!r})")
 
-    def prompt(self, kind: PromptKind) -> str:
-        """The prompt for ``kind`` (``""`` when the model has none). ST calls passages "document"."""
-        if kind not in ("query", "passage"):
-            raise InputError("kind", f"expected 'query' or 'passage', got {kind!r}")
-        if kind == "passage":
-            return self.prompts.get("passage", self.prompts.get("document", ""))
-        return self.prompts.get("query", "")
-
-    def _special_frame(self) -> tuple[list[int], list[int]]:
-        # where the tokenizer puts its special tokens around a text: [CLS] x [SEP], <s> x </s>, ...
-        full = self._tok("x", add_special_tokens=True)["input_ids"]
-        inner = self._tok("x", add_special_tokens=False)["input_ids"]
-        for k in range(len(full) - len(inner) + 1):
-            if full[k : k + len(inner)] == inner:
-                return full[:k], full[k + len(inner) :]
-        return [], []
-
-    def windows(self, texts: Sequence[str], kind: PromptKind = "passage") -> list[Window]:
-        """Model inputs for ``texts``: one per text, or overlapping windows for a long text.
-
-        A text that fits is tokenised exactly as sentence-transformers would (prompt + text). A
-        longer one is split into windows of ``max_tokens`` with a 1/8 overlap; each window carries
-        the special tokens and the prompt, and weighs the number of tokens it adds.
-        """
-        items = check_texts(texts)
-        prompt = self.prompt(kind)
-        tok = self._tok
-        full = tok([prompt + t for t in items], add_special_tokens=True, verbose=False)["input_ids"] if items else []
-        out: list[Window] = []
-        long_idx = [i for i, ids in enumerate(full) if len(ids) > self.max_tokens]
-        for i, ids in enumerate(full):
-            if len(ids) <= self.max_tokens:
-                out.append(Window(tuple(ids), i, 1.0))
-        if long_idx:
-            p_ids = tok(prompt.rstrip(), add_special_tokens=False)["input_ids"] if prompt.strip() else []
-            width = self.max_tokens - len(self._head) - len(self._tail) - len(p_ids)
-            if width < 8:
-                raise ModelError(f"{self.name}: window of {self.max_tokens} tokens is too small for the prompt")
-            stride = width - width // 8
-            contents = tok([items[i] for i in long_idx], add_special_tokens=False, verbose=False)["input_ids"]
-            for i, content in zip(long_idx, contents):
-                starts = list(range(0, max(len(content) - width, 0) + 1, stride))
-                if starts[-1] + width < len(content):
-                    starts.append(len(content) - width)  # last window ends exactly at the text's end
-                covered = 0
-                for a in starts:
-                    b = min(a + width, len(content))
-                    new = b - max(a, covered)
-                    covered = b
-                    ids = self._head + p_ids + content[a:b] + self._tail
-                    out.append(Window(tuple(ids), i, float(new)))
-        return out
+    def _ids(self, texts: list[str], special: bool) -> list[list[int]]:
+        return self._tok(texts, add_special_tokens=special, verbose=False)["input_ids"]
 
     def encode(
         self,
@@ -193,8 +133,7 @@ class SentenceTransformerEncoder:
         if not items:
             return out
         wins = self.windows(items, kind)
-        order = sorted(range(len(wins)), key=lambda j: -len(wins[j].ids))
-        batches = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+        batches = length_batches(wins, batch_size)
         if show_progress:
             from tqdm.auto import tqdm
 
@@ -202,14 +141,8 @@ class SentenceTransformerEncoder:
         device = self._model.device
         with torch.inference_mode():
             for batch in batches:
-                width = max(len(wins[j].ids) for j in batch)
-                ids = torch.full((len(batch), width), self._pad_id, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for r, j in enumerate(batch):
-                    seq = wins[j].ids
-                    ids[r, : len(seq)] = torch.tensor(seq, dtype=torch.long)
-                    mask[r, : len(seq)] = 1
-                feats = {"input_ids": ids.to(device), "attention_mask": mask.to(device)}
+                ids, mask = padded(wins, batch, self._pad_id)
+                feats = {"input_ids": torch.from_numpy(ids).to(device), "attention_mask": torch.from_numpy(mask).to(device)}
                 emb = self._model(feats)["sentence_embedding"].float().cpu().numpy()
                 for r, j in enumerate(batch):
                     out[wins[j].owner] += wins[j].weight * emb[r]
@@ -353,8 +286,14 @@ def load_encoder(
         if known is not None:
             dim, prompts = known
             extra = json.dumps({"prompts": prompts, "quantize": quantize}, sort_keys=True)
-            return LazyEncoder(name=display, path=folder, dim=dim, fingerprint=f"st-{fingerprint_dir(folder, extra)}",
-                               load=lambda: _load_now(folder, display, device, quantize, resolve()))
+            fingerprint = f"st-{fingerprint_dir(folder, extra)}"
+            light = None
+            if quantize is None and device == "cpu":  # int8 gives other vectors (and another fingerprint)
+                from svcsim.embed.numpy_bert import numpy_encoder_for
+
+                light = lambda: numpy_encoder_for(folder, name=display, fingerprint=fingerprint)  # noqa: E731
+            return LazyEncoder(name=display, path=folder, dim=dim, fingerprint=fingerprint,
+                               load=lambda: _load_now(folder, display, device, quantize, resolve()), light=light)
     return _load_now(folder, display, device, quantize, resolve())
 
 
