@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, say
@@ -13,13 +15,19 @@ from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, m
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch (after changing model, or on a mismatch error).")
 def index_cmd(db: str | None, model: str | None, rebuild: bool) -> None:
     """Embed every point and measure title (cached) and update the FAISS index beside the corpus."""
+    from svcsim.embed.cache import EmbeddingInterrupted
     from svcsim.i18n import t
     from svcsim.index.corpus_index import update_index
 
     encoder = load_encoder(model)
-    with open_corpus(db) as corpus:
-        up = update_index(corpus, encoder, rebuild=rebuild, show_progress=progress_enabled())
-        stats = corpus.stats()
+    try:
+        with open_corpus(db) as corpus:
+            up = update_index(corpus, encoder, rebuild=rebuild, show_progress=progress_enabled())
+            stats = corpus.stats()
+    except EmbeddingInterrupted as stop:  # Ctrl-C: every finished chunk is in the cache; say so in one line
+        say(t("cli.index.interrupted", committed=stop.committed, missing=stop.missing,
+              rest=stop.missing - stop.committed), err=True)
+        sys.exit(130)
     if up.reason:
         say(t("cli.index.rebuilt_because", reason=up.reason.split(": ", 1)[-1]), err=True)
     say(

@@ -19,7 +19,7 @@ import numpy as np
 from svcsim.errors import IndexDamagedError, IndexMismatchError, InputError
 from svcsim.index.vectors import APPROXIMATE_ABOVE, MANIFEST, VectorIndex
 from svcsim.model import Entry, EntryKind
-from svcsim.embed.cache import check_vectors, vectors_for_texts
+from svcsim.embed.cache import check_vectors, chunk_size, vectors_for_texts
 
 STALE_REBUILD_SHARE = 0.2
 """Rebuild instead of appending when more than this share of indexed texts is no longer used."""
@@ -106,37 +106,58 @@ def update_index(corpus, encoder, directory: str | os.PathLike[str] | None = Non
                                  "keep the corpus in a writable folder") from exc
     with _update_lock(d):
         texts = corpus.distinct_texts()
-        vecs, stats = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts], show_progress=show_progress)
         ids = np.array([i for i, _, _ in texts], dtype=np.int64)
-        mat = np.stack([vecs[k] for _, k, _ in texts]) if texts else np.zeros((0, encoder.dim), np.float32)
-        key_of = corpus.text_keys()
+        live_digest = texts_digest((i, k) for i, k, _ in texts)
 
         index, reason = None, None
         if not rebuild and (d / MANIFEST).exists():
             try:
                 index = VectorIndex.load(d, fingerprint=encoder.fingerprint, dim=encoder.dim)
+            except IndexDamagedError as exc:
+                index, reason = None, str(exc)
+        if index is not None:
+            have_ids = index.ids()
+            if (index.extra.get("corpus_id") == corpus.corpus_id and len(have_ids) == len(ids)
+                    and index.extra.get("texts_digest") == live_digest
+                    and np.array_equal(np.sort(have_ids), ids)):
+                # Nothing new: the index holds exactly the corpus's texts. Nothing is read from the
+                # embedding cache, nothing embedded, nothing written (the usual case, in well under 1 s).
+                return IndexUpdate(d, index.kind, index.count, 0, 0, len(texts), False)
+            key_of = corpus.text_keys()
+            try:
                 check_belongs(corpus, index, d, key_of)
             except IndexDamagedError as exc:
                 index, reason = None, str(exc)
         if index is not None:
-            have = set(index.ids().tolist())
+            have = set(have_ids.tolist())
             live = set(ids.tolist())
             stale = len(have - live)
             too_stale = have and stale / len(have) > STALE_REBUILD_SHARE
             outgrown = index.kind == "flat" and len(live) > approximate_above
-            if too_stale or outgrown:
-                index = None
-            else:
+            if not (too_stale or outgrown):
                 new = np.array([i not in have for i in ids.tolist()], dtype=bool)
-                index.add(mat[new], ids[new])
+                added = [t for t, is_new in zip(texts, new.tolist()) if is_new]
+                vecs, stats = _vectors(corpus, encoder, added, show_progress)
+                index.add(vecs, ids[new])
                 index.extra = _identity(corpus, index, key_of)
                 index.save(d)
-                return IndexUpdate(d, index.kind, index.count, int(new.sum()), stats.embedded, stats.cached, False)
+                return IndexUpdate(d, index.kind, index.count, int(new.sum()), stats.embedded,
+                                   len(texts) - stats.embedded, False)
+        mat, stats = _vectors(corpus, encoder, texts, show_progress)
         index = VectorIndex.build(mat, ids, model=getattr(encoder, "name", ""), fingerprint=encoder.fingerprint,
                                   approximate_above=approximate_above)
-        index.extra = _identity(corpus, index, key_of)
+        index.extra = _identity(corpus, index, corpus.text_keys())
         index.save(d)
     return IndexUpdate(d, index.kind, index.count, index.count, stats.embedded, stats.cached, True, reason)
+
+
+def _vectors(corpus, encoder, texts: list[tuple[int, str, str]], show_progress: bool):
+    """The vectors of ``texts`` (text id, key, text) as a row-aligned matrix, embedding (in committed
+    chunks) what the cache lacks."""
+    vecs, stats = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts], show_progress=show_progress,
+                                    chunk_size=chunk_size())
+    mat = np.stack([vecs[k] for _, k, _ in texts]) if texts else np.zeros((0, encoder.dim), np.float32)
+    return mat, stats
 
 
 @dataclass(frozen=True)
