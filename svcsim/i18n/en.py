@@ -375,6 +375,7 @@ MESSAGES: dict[str, str] = {
     "index.no_folder": "{path}: cannot create the index's folder ({detail}); keep the corpus in a writable folder",
     "index.k": "must be at least 1, got {k}",
     "index.empty_text": "search text is empty; give a sentence such as 設置單一窗口",
+    "report.themes.map_default_title": "{clusters} clusters, {outliers} outliers ({method})",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "index: interrupted; {committed} of the {missing} missing texts were embedded and cached, the index is unchanged; run `svcsim index` again to embed only the other {rest}",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

@@ -378,6 +378,7 @@ MESSAGES: dict[str, str] = {
     "index.no_folder": "{path}：無法建立索引的資料夾（{detail}）；請把語料庫放在可寫入的資料夾",
     "index.k": "必須至少為 1，收到 {k}",
     "index.empty_text": "搜尋文字是空的；請輸入一句話，例如 設置單一窗口",
+    "report.themes.map_default_title": "{clusters} 個主題群集、{outliers} 則離群點（{method}）",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "索引：已中斷；本次已嵌入並存入快取 {committed} 則（共缺 {missing} 則），索引未變更；再次執行 `svcsim index` 只會嵌入其餘 {rest} 則",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

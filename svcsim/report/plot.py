@@ -152,7 +152,11 @@ def plot_map(
                     cx, cy = z[m].mean(axis=0)
                     ax.annotate(f"{cl.id}: {'、'.join(cl.keywords[:3])}", (cx, cy), fontsize=9,
                                 ha="center", bbox=dict(boxstyle="round,pad=0.2", fc="white", alpha=0.75, lw=0))
-            ax.set_title(title or f"{len(ids)} clusters, {int(out_mask.sum())} outliers ({method})")
+            if title is None:
+                from svcsim.i18n import t
+
+                title = t("report.themes.map_default_title", clusters=len(ids), outliers=int(out_mask.sum()), method=method)
+            ax.set_title(title)
             ax.set_xticks([])
             ax.set_yticks([])
             out.parent.mkdir(parents=True, exist_ok=True)
