@@ -376,6 +376,13 @@ MESSAGES: dict[str, str] = {
     "index.k": "must be at least 1, got {k}",
     "index.empty_text": "search text is empty; give a sentence such as 設置單一窗口",
     "report.themes.map_default_title": "{clusters} clusters, {outliers} outliers ({method})",
+    "suggest.measure_bad": "expected a code such as 三(二) or a measure title, got {got!r}",
+    "suggest.measure_unknown": "no measure {measure!r} in the corpus; known codes: {known}",
+    "suggest.measure_no_title": "no corpus measure title is close to {measure!r}; give a code such as {known} or a title as it appears in the plans",
+    "suggest.agency_many": "{name!r} could be {n} agencies: {hits}; give more of the name",
+    "suggest.draft_too_long": "{n} characters is over the {limit} limit; suggestions are for one 執行重點 at a time",
+    "suggest.k_range": "must be an integer from 1 to {limit}, got {k!r}",
+    "suggest.empty": "empty draft and no measure; type a draft, pick a measure, or both",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "index: interrupted; {committed} of the {missing} missing texts were embedded and cached, the index is unchanged; run `svcsim index` again to embed only the other {rest}",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

@@ -379,6 +379,13 @@ MESSAGES: dict[str, str] = {
     "index.k": "必須至少為 1，收到 {k}",
     "index.empty_text": "搜尋文字是空的；請輸入一句話，例如 設置單一窗口",
     "report.themes.map_default_title": "{clusters} 個主題群集、{outliers} 則離群點（{method}）",
+    "suggest.measure_bad": "需要措施代碼（例如 三(二)）或措施名稱，收到 {got!r}",
+    "suggest.measure_unknown": "語料庫中沒有措施 {measure!r}；已知的代碼：{known}",
+    "suggest.measure_no_title": "語料庫中沒有與 {measure!r} 相近的措施名稱；請輸入代碼（例如 {known}）或計畫中的措施名稱",
+    "suggest.agency_many": "{name!r} 可能是 {n} 個機關：{hits}；請寫出更多的名稱",
+    "suggest.draft_too_long": "{n} 個字超過上限 {limit} 字；建議一次針對一則執行重點",
+    "suggest.k_range": "必須是 1 到 {limit} 的整數，收到 {k!r}",
+    "suggest.empty": "草稿是空的，也沒有指定措施；請輸入草稿、選擇措施，或兩者都做",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "索引：已中斷；本次已嵌入並存入快取 {committed} 則（共缺 {missing} 則），索引未變更；再次執行 `svcsim index` 只會嵌入其餘 {rest} 則",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

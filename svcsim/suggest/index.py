@@ -175,7 +175,7 @@ class SuggestIndex:
                     return s
             measure = measure.code
         if not isinstance(measure, str) or not measure.strip():
-            raise InputError("--measure", f"expected a code such as 三(二) or a measure title, got {measure!r}")
+            raise InputError("--measure", key="suggest.measure_bad", got=measure)
         return self.catalogue.resolve(measure.strip(), self._embed_title)
 
     def points(self) -> EmbeddedCorpus:

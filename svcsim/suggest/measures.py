@@ -191,13 +191,11 @@ class MeasureCatalogue:
         if code is not None:
             slot = self.by_code(*code)
             if slot is None:
-                raise InputError("--measure", f"no measure {measure!r} in the corpus; known codes: "
-                                 f"{self.known_codes()}")
+                raise InputError("--measure", key="suggest.measure_unknown", measure=measure, known=self.known_codes())
             return slot
         found = self.best_for_vector(encode_title(measure))
         if found is None:
-            raise InputError("--measure", f"no corpus measure title is close to {measure[:40]!r}; give a code "
-                             f"such as {self.known_codes(3)} or a title as it appears in the plans")
+            raise InputError("--measure", key="suggest.measure_no_title", measure=measure[:40], known=self.known_codes(3))
         return self.slots[found[0]]
 
 

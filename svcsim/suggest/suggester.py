@@ -113,8 +113,7 @@ class Suggester:
             return None
         hits = agencies_named(name, self.agencies)
         if len(hits) > 1:
-            raise InputError("agency", f"{name!r} could be {len(hits)} agencies: {'、'.join(hits[:8])}; "
-                             "give more of the name")
+            raise InputError("agency", key="suggest.agency_many", name=name, n=len(hits), hits="、".join(hits[:8]))
         return hits[0] if hits else name.strip()
 
     def measures(self) -> list[MeasureRef]:
@@ -142,14 +141,13 @@ class Suggester:
         if not isinstance(draft, str):
             raise InputError("draft", f"expected a str, got {type(draft).__name__}")
         if len(draft) > MAX_DRAFT_CHARS:
-            raise InputError("draft", f"{len(draft)} characters is over the {MAX_DRAFT_CHARS} limit; "
-                             "suggestions are for one 執行重點 at a time")
+            raise InputError("draft", key="suggest.draft_too_long", n=len(draft), limit=MAX_DRAFT_CHARS)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
-            raise InputError("k", f"must be an integer from 1 to {MAX_K}, got {k!r}")
+            raise InputError("k", key="suggest.k_range", limit=MAX_K, k=k)
         text = draft.strip()
         agency = self.own_agency(agency)
         if not text and measure is None:
-            raise InputError("draft", "empty draft and no measure; type a draft, pick a measure, or both")
+            raise InputError("draft", key="suggest.empty")
         with self._lock, one_blas_thread():
             # A measure given by code is a lookup and counts as ranking; one given by title is
             # dominated by embedding the title and counts as embedding.

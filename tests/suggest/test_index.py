@@ -104,7 +104,7 @@ def test_measure_rows_and_slot_tables(corpus):
     assert sorted(browse_rows.tolist()) == sorted(rows)
     assert list(browse_rel) == sorted(browse_rel, reverse=True)
     assert {SPECIFIC[a] for a in ("乙處", "丙所")} <= {index.texts[r] for r in rows}
-    with pytest.raises(InputError, match="known codes"):
+    with pytest.raises(InputError, match="已知的代碼"):
         index.resolve_measure("九(九)")
 
 

@@ -53,7 +53,7 @@ def test_measure_only(db):
 def test_bad_measure_is_one_line_exit_2(db):
     r = run(["suggest", "x", "--measure", "九(九)", "--db", db, "--model", "hash"])
     assert r.exit_code == 2
-    assert r.stderr.count("\n") == 1 and "known codes" in r.stderr
+    assert r.stderr.count("\n") == 1 and "已知的代碼" in r.stderr
 
 
 def test_check_reports_missing_measure_from_a_plan_file(db, tmp_path):

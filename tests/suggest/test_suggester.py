@@ -93,13 +93,13 @@ def test_no_warning_for_own_text_or_original_text(suggester):
 
 
 def test_input_errors_say_how_to_fix(suggester):
-    with pytest.raises(InputError, match="known codes"):
+    with pytest.raises(InputError, match="已知的代碼"):
         suggester.suggest("x", measure="九(九)")
     with pytest.raises(InputError, match="5000"):
         suggester.suggest("字" * (MAX_DRAFT_CHARS + 1))
-    with pytest.raises(InputError, match="pick a measure"):
+    with pytest.raises(InputError, match="選擇措施"):
         suggester.suggest("   ")
-    with pytest.raises(InputError, match="1 to 50"):
+    with pytest.raises(InputError, match="1 到 50"):
         suggester.suggest("x", k=0)
 
 

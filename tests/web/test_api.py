@@ -56,7 +56,7 @@ def test_empty_request_gives_empty_result_not_error(client):
 
 @pytest.mark.parametrize("body,status,needle", [
     ({"draft": "字" * 5001}, 422, "5000"),
-    ({"draft": "x", "measure": "九(九)"}, 422, "known codes"),
+    ({"draft": "x", "measure": "九(九)"}, 422, "已知的代碼"),
     ({"draft": "x", "k": "5"}, 422, "integer"),
     ({"draft": 3}, 422, "string"),
     (["draft"], 422, "JSON object"),
