@@ -71,6 +71,8 @@ def load_own() -> list[dict]:
 
 _CACHE: Path | None = None
 K = 10  # PairScan.k of every scan below (--k)
+MODEL: str | None = None  # the encoder (--model); None = the default multilingual-e5-small
+MIN_COSINE = 0.88  # the fitted models' candidate gate (--min-cosine); another encoder has other cosines
 
 
 def embed(texts: list[str]) -> np.ndarray:
@@ -81,10 +83,10 @@ def embed(texts: list[str]) -> np.ndarray:
 
     path = None
     if _CACHE is not None:
-        path = _CACHE / (hashlib.sha1("\n".join(texts).encode()).hexdigest() + ".npy")
+        path = _CACHE / (hashlib.sha1("\n".join([MODEL or "", *texts]).encode()).hexdigest() + ".npy")
         if path.exists():
             return np.load(path)
-    x = unit_rows(load_encoder().encode(texts, kind="passage"))
+    x = unit_rows(load_encoder(MODEL).encode(texts, kind="passage"))
     if path is not None:
         _CACHE.mkdir(parents=True, exist_ok=True)
         np.save(path, x)
@@ -121,7 +123,8 @@ def fit(rows, **meta):
 
     x = np.array([f for _, f, _ in rows])
     y = [lab for _, _, lab in rows]
-    return fit_pair_model(x, y, c=C, paraphrase_min=PARAPHRASE_MIN, related_min=RELATED_MIN, meta=meta)
+    return fit_pair_model(x, y, c=C, paraphrase_min=PARAPHRASE_MIN, related_min=RELATED_MIN, min_cosine=MIN_COSINE,
+                          meta=meta)
 
 
 # ------------------------------------------------------------------------------------ evaluation
@@ -233,6 +236,147 @@ def synonym_edits(seeds: list[int], *, agencies: int, thresholds_list: list[tupl
     return totals
 
 
+# ------------------------------------------------------------------------------------ sweep (issue #15 (a))
+
+
+def _extra_features(entries, vectors, ra: int, rb: int, ctx, title_row, spread, n_measures) -> dict:
+    """Candidate features the shipped model does *not* use, for :func:`sweep` (measured, not shipped)."""
+    import re
+
+    ea, eb = entries[ra], entries[rb]
+    ta, tb = ctx.text(ra), ctx.text(rb)
+    out = {"same_slot": float(bool(ea.measure) and ea.item == eb.item and ea.measure == eb.measure),
+           "same_item": float(ea.item == eb.item)}
+    xa = title_row.get((ea.file, ea.plan_id, ea.item, ea.measure))
+    xb = title_row.get((eb.file, eb.plan_id, eb.item, eb.measure))
+    both = ea.kind == "point" and xa is not None and xb is not None
+    out["title_cos"] = float(vectors[xa] @ vectors[xb]) if both else 1.0
+    # the other point's measure title vs its own: does a read like b's brief as much as its own?
+    out["cross_title"] = (float(vectors[ra] @ vectors[xb]) + float(vectors[rb] @ vectors[xa])) / 2 if both else 1.0
+    # overlap after dropping stock words: words found under ≥ 10 % of all measures (learned from the corpus)
+    a = {w for w in ta.words if spread.get(w, 0) / n_measures < 0.10}
+    b = {w for w in tb.words if spread.get(w, 0) / n_measures < 0.10}
+    n = len(a & b)
+    c = sorted((n / len(a) if a else 0.0, n / len(b) if b else 0.0))
+    out["nostock_min"], out["nostock_max"] = c
+    out["unshared_idf"] = max([ctx._idf(w) for w in ta.words ^ tb.words] + [0.0])
+    nums = lambda t: set(re.findall(r"\d+", t))  # noqa: E731
+    out["shared_number"] = float(bool(nums(ea.text) & nums(eb.text)))
+    return out
+
+
+def sweep(entries, vectors, gold, own) -> None:
+    """Leave-one-plan-out paraphrase/related F1 for feature sets and models the issue lists.
+
+    Scored as the scan scores: one scan with a model that keeps every candidate tells which gold pairs
+    are candidates at all (the others are ``unrelated`` whatever the model says); for the rest, each
+    fold fits on the pairs touching no text of the held-out plan. With the shipped features and
+    settings this reproduces the headline table exactly.
+    """
+    from dataclasses import replace
+
+    from svcsim.dupes import PairScan
+    from svcsim.dupes.align import tiles
+    from svcsim.dupes.features import FEATURES, FeatureContext
+    from svcsim.dupes.pairmodel import load_default
+    from svcsim.text.normalize import match_key
+
+    everything = replace(load_default(), paraphrase_min=0.0, min_cosine=0.5)
+    candidates = set(predictions(entries, vectors, PairScan(pair_model=everything, k=K)))
+    row = {(e.file, e.item, e.measure, e.n): i for i, e in enumerate(entries)}
+    title_row = {(e.file, e.plan_id, e.item, e.measure): r for r, e in enumerate(entries) if e.kind == "measure_title"}
+    ctx = {kind: FeatureContext(entries, vectors, df_rows=[r for r, e in enumerate(entries) if e.kind == kind])
+           for kind in ("point", "measure_title")}
+    spread: dict[str, set] = defaultdict(set)
+    for r, e in enumerate(entries):
+        if e.kind == "point":
+            for w in ctx["point"].text(r).words:
+                spread[w].add((e.file, e.item, e.measure))
+    n_measures = len({m for ms in spread.values() for m in ms})
+    spread_n = {w: len(ms) for w, ms in spread.items()}
+
+    def rows_of(labelled):
+        out = []
+        for g in labelled:
+            if g["label"] in ("copy", "near_copy"):
+                continue
+            ra, rb = row[ref_key(g["a"])], row[ref_key(g["b"])]
+            ka, kb = match_key(entries[ra].text), match_key(entries[rb].text)
+            cover = sum(n for _, _, n in tiles(ka, kb, min_run=4)) / max(min(len(ka), len(kb)), 1)
+            c = ctx[entries[ra].kind]
+            f = dict(zip(FEATURES, c.features(ra, rb, cover_short=cover)))
+            f.update(_extra_features(entries, vectors, ra, rb, c, title_row, spread_n, n_measures))
+            out.append((frozenset((g["a"]["file"], g["b"]["file"])), f, g["label"],
+                        frozenset((ref_key(g["a"]), ref_key(g["b"]))) in candidates))
+        return out
+
+    gold_rows, own_rows = rows_of(gold), rows_of(own)
+    copies = [(g["label"], g["label"]) for g in gold if g["label"] in ("copy", "near_copy")
+              for _ in {g["a"]["file"], g["b"]["file"]}]
+    files = sorted({e.file for e in entries})
+
+    def run(names, make):
+        scored = list(copies)
+        for held in files:
+            train = [r for r in gold_rows + own_rows if held not in r[0]]
+            x = np.array([[r[1][n] for n in names] for r in train])
+            predict = make(x, ["none" if r[2] == "unrelated" else r[2] for r in train])
+            test = [r for r in gold_rows if held in r[0]]
+            for r, got in zip(test, predict(np.array([[r[1][n] for n in names] for r in test]))):
+                ok = r[3] and r[1]["cosine"] >= MIN_COSINE and got not in (None, "none")
+                scored.append((r[2], got if ok else "unrelated"))
+        return scores(scored)
+
+    def logistic(c=C, pm=PARAPHRASE_MIN, rm=RELATED_MIN):
+        def make(x, y):
+            from sklearn.linear_model import LogisticRegression
+
+            mu, sd = x.mean(0), x.std(0)
+            sd[sd < 1e-9] = 1.0
+            m = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit((x - mu) / sd, y)
+            return lambda xt: _decide(m, m.predict_proba((xt - mu) / sd), pm, rm)
+        return make
+
+    def boosting(depth, n):
+        def make(x, y):
+            from sklearn.ensemble import GradientBoostingClassifier
+            from sklearn.utils.class_weight import compute_sample_weight
+
+            m = GradientBoostingClassifier(max_depth=depth, n_estimators=n, learning_rate=0.05, min_samples_leaf=5,
+                                           subsample=0.8, random_state=0)
+            m.fit(x, y, sample_weight=compute_sample_weight("balanced", y))
+            return lambda xt: _decide(m, m.predict_proba(xt), PARAPHRASE_MIN, RELATED_MIN)
+        return make
+
+    base = list(FEATURES)
+    extra = ["same_slot", "same_item", "title_cos", "cross_title", "nostock_min", "nostock_max", "unshared_idf",
+             "shared_number"]
+    trials = [("shipped: logistic, shipped features", base, logistic())]
+    trials += [(f"logistic + {n}", base + [n], logistic()) for n in ["same_slot", "same_item", "title_cos",
+                                                                      "cross_title", "unshared_idf", "shared_number"]]
+    trials += [("logistic + nostock_min/max", base + ["nostock_min", "nostock_max"], logistic()),
+               ("logistic + same_slot + title_cos", base + ["same_slot", "title_cos"], logistic()),
+               ("logistic + all candidates, C=0.3", base + extra, logistic(c=0.3))]
+    trials += [(f"gradient boosting depth {d}, {n} trees, {fs}", feats, boosting(d, n))
+               for d, n in ((1, 50), (2, 50), (3, 50), (2, 200)) for fs, feats in (("shipped", base), ("all", base + extra))]
+    print("\nSWEEP (issue #15 (a)): leave-one-plan-out, pooled folds, pairs that are no scan candidate count as unrelated")
+    print("| model | paraphrase P / R / F1 | related P / R / F1 | unrelated R |\n|---|---|---|---:|")
+    for name, names, make in trials:
+        s = run(names, make)
+        print(f"| {name} | {s['paraphrase'][0]:.2f} / {s['paraphrase'][1]:.2f} / {s['paraphrase'][2]:.2f} | "
+              f"{s['related'][0]:.2f} / {s['related'][1]:.2f} / {s['related'][2]:.2f} | {s['unrelated'][1]:.2f} |")
+    cand = Counter((r[2], r[3] and r[1]["cosine"] >= MIN_COSINE) for r in gold_rows for f in files if f in r[0])
+    print(f"gold pairs (per fold) that are scan candidates at k={K}: "
+          + ", ".join(f"{lab} {cand[(lab, True)]}/{cand[(lab, True)] + cand[(lab, False)]}"
+                      for lab in ("paraphrase", "related", "unrelated")))
+
+
+def _decide(model, proba, pm: float, rm: float) -> list[str | None]:
+    cls = list(model.classes_)
+    pp, pr = proba[:, cls.index("paraphrase")], proba[:, cls.index("related")]
+    return ["paraphrase" if a >= pm else "related" if a + b >= rm else None for a, b in zip(pp.tolist(), pr.tolist())]
+
+
 # ------------------------------------------------------------------------------------ main
 
 
@@ -244,9 +388,15 @@ def main() -> int:
     ap.add_argument("--agencies", type=int, default=30)
     ap.add_argument("--k", type=int, default=10, help="PairScan.k, semantic neighbours per text (default: the product's)")
     ap.add_argument("--cache", type=Path, help="keep the vectors in this folder between runs")
+    ap.add_argument("--sweep", action="store_true", help="also the features/models tried for issue #15 (a)")
+    ap.add_argument("--model", help="another encoder (folder), e.g. one written by svcsim.embed.tune; the "
+                    "classifier is refitted on its cosines in every fold (--fit refuses it)")
+    ap.add_argument("--min-cosine", type=float, default=0.88, help="candidate gate of the fitted models")
     args = ap.parse_args()
-    global _CACHE, K
-    _CACHE, K = args.cache, args.k
+    global _CACHE, K, MODEL, MIN_COSINE
+    _CACHE, K, MODEL, MIN_COSINE = args.cache, args.k, args.model, args.min_cosine
+    if args.fit and (MODEL or MIN_COSINE != 0.88):
+        ap.error("--fit writes the shipped model, which belongs to the default encoder and gate")
     if not (SHARED / "gold" / "pairs.jsonl").exists():
         print("skipped: ../shared/gold not found")
         return 0
@@ -275,6 +425,8 @@ def main() -> int:
     ok &= all(s[c][0] >= 0.95 and s[c][1] >= 0.95 for c in ("copy", "near_copy"))
     ok &= s["unrelated"][1] == 1.0
     del base
+    if args.sweep:
+        sweep(entries, vectors, gold, own)
     if not args.no_synthetic:
         from svcsim.dupes import Thresholds
 
