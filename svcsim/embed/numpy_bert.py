@@ -31,7 +31,7 @@ _MAX_HEADER = 100_000_000
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """Read-only float32 arrays memory-mapped from a safetensors file, or ``{}`` when a tensor is not F32.
+    """Read-only float32 arrays memory-mapped from a safetensors file, or ``{}`` when a weight is not F32.
 
     The format is an 8-byte little-endian header length, a JSON header of
     ``{name: {dtype, shape, data_offsets}}``, then the raw data.
@@ -44,7 +44,7 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     mm = np.memmap(path, dtype=np.uint8, mode="r")
     out: dict[str, np.ndarray] = {}
     for name, info in header.items():
-        if name == "__metadata__":
+        if name == "__metadata__" or name.endswith("position_ids"):  # an index buffer, not a weight
             continue
         if info["dtype"] != "F32":
             return {}
