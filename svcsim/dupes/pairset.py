@@ -227,19 +227,21 @@ class PairSet:
                 continue
             whole: dict[int, tuple[int, int]] = {}  # filled as needed: one row's pairs need two texts
             label: Label = "copy" if same_strict else "near_copy"
-            for i, ra in enumerate(rs):
-                for j in range(i + 1, len(rs)):
-                    if (strict[i] == strict[j]) != same_strict:
-                        continue
-                    rb = rs[j]
-                    if only is not None and only != ra and only != rb:
-                        continue
-                    for r in (ra, rb):
-                        if r not in whole:
-                            nt = self.norm(r)
-                            whole[r] = nt.span_to_original(0, len(nt.text))
-                    spans = (whole[ra] + whole[rb],)
-                    yield self._pair(ra, rb, label, 1.0, round(float(x[ra] @ x[rb]), 4), spans)
+            if only is None:
+                todo = ((i, j) for i in range(len(rs)) for j in range(i + 1, len(rs)))
+            else:  # the same pairs in the same order, but only those of one row
+                p = rs.index(only)
+                todo = [*((i, p) for i in range(p)), *((p, j) for j in range(p + 1, len(rs)))]
+            for i, j in todo:
+                if (strict[i] == strict[j]) != same_strict:
+                    continue
+                ra, rb = rs[i], rs[j]
+                for r in (ra, rb):
+                    if r not in whole:
+                        nt = self.norm(r)
+                        whole[r] = nt.span_to_original(0, len(nt.text))
+                spans = (whole[ra] + whole[rb],)
+                yield self._pair(ra, rb, label, 1.0, round(float(x[ra] @ x[rb]), 4), spans)
 
     def _cross_pairs(self, u: int, v: int, lexical: float, only: int | None = None) -> Iterator[DupePair]:
         x = self.vectors
