@@ -149,13 +149,13 @@ class Workspace:
         return {"innovations": [{"rank": r, **s.to_dict()} for r, s in enumerate(scores, start=1)]}
 
     def themes(self) -> dict[str, Any]:
-        return {"themes": [{k: v for k, v in d.items() if k != "members"} for d in self.tables.themes]}
+        return {"themes": self.tables.themes()}
 
     def theme(self, theme_id: int) -> dict[str, Any]:
-        for d in self.tables.themes:
-            if d["id"] == theme_id:
-                return d
-        raise NotFound(f"找不到主題 {theme_id}")
+        d = self.tables.theme(theme_id)
+        if d is None:
+            raise NotFound(f"找不到主題 {theme_id}")
+        return d
 
 
 class _Tables:
@@ -172,7 +172,7 @@ class _Tables:
         self.row = {e.id: i for i, e in enumerate(r.dupes.corpus.entries)}
         self._sources: dict[int, list[Any]] = {}
         self._lock = threading.Lock()
-        self.themes = r.clustering.to_dicts()
+        self._themes: list[dict[str, Any]] | None = None
 
     def sources_of(self, entry_id: int) -> list[Any]:
         """The first MAX_SOURCES pairs of the point with other plans, best first (the pair stream's
@@ -196,6 +196,41 @@ class _Tables:
                 self._sources.clear()  # a cache, not a store
             self._sources[entry_id] = got
         return got
+
+    # ClusteringResult.to_dicts(), split: the list without members, one theme with them, so
+    # neither request builds a dict for each of 10⁵ points
+    def _theme_rows(self) -> list[tuple[dict[str, Any], list[Entry]]]:
+        c = self.r.clustering
+        groups: dict[int, list[Entry]] = {}
+        for e, label in zip(c.entries, c.labels):
+            groups.setdefault(label, []).append(e)
+        out = []
+        for cl in c.clusters:
+            out.append(({"id": cl.id, "size": cl.size, "keywords": list(cl.keywords),
+                         "representative": cl.representative}, groups.get(cl.id, [])))
+        rest = groups.get(-1, [])
+        if rest:
+            out.append(({"id": -1, "size": len(rest), "keywords": [], "representative": ""}, rest))
+        for d, members in out:
+            d["agencies"] = sorted({e.agency for e in members})
+            d["years"] = sorted({e.year for e in members if e.year is not None})
+        return out
+
+    def themes(self) -> list[dict[str, Any]]:
+        with self._lock:
+            if self._themes is None:
+                self._themes = [d for d, _ in self._theme_rows()]
+            return self._themes
+
+    def theme(self, theme_id: int) -> dict[str, Any] | None:
+        c = self.r.clustering
+        for d, members in self._theme_rows():
+            if d["id"] == theme_id:
+                flag = c.outliers_assigned and theme_id != -1
+                was_out = {e.id for e in c.outliers} if flag else set()
+                return {**d, "members": [{**e.to_dict(), **({"was_outlier": True} if e.id in was_out else {})}
+                                         for e in members]}
+        return None
 
     def plan(self, plan_id: int):
         plans = self.r.dupes.originality

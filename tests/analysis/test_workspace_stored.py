@@ -54,3 +54,19 @@ def test_sources_are_the_first_pairs_of_the_stream(tmp_path):
     assert any(len(v) > 1 for v in expected.values())
     for e in points.entries:
         assert [p.to_dict() for p in w.tables.sources_of(e.id)] == [p.to_dict() for p in expected.get(e.id, [])]
+
+
+def test_themes_equal_the_clustering_dicts(tmp_path):
+    from svcsim.clusters import cluster_corpus
+    from svcsim.web.workspace import Results
+
+    corpus = svcsim.open_corpus(tmp_path / "c.db")
+    svcsim.ingest_paths(corpus, [str(f) for f in sorted(EXAMPLES.glob("*.txt"))])
+    points = svcsim.embed_corpus(corpus, load_encoder("hash")).of_kind("point")
+    r = compute_results(points)
+    for clustering in (r.clustering, cluster_corpus(points, assign_outliers=True)):
+        w = Workspace(lambda: points, results=lambda _, c=clustering: Results(r.dupes, r.innovation, c))
+        full = clustering.to_dicts()
+        assert w.themes()["themes"] == [{k: v for k, v in d.items() if k != "members"} for d in full]
+        assert [w.theme(d["id"]) for d in full] == full
+        assert any(d["id"] == -1 for d in full) or any(m.get("was_outlier") for d in full for m in d["members"])
