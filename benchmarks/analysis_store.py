@@ -1,20 +1,38 @@
-"""Stored analysis results (:mod:`svcsim.analysis`): full compute, load from the store, add one plan
-and refresh, against a plain ``svcsim.dupes.analyse`` full recompute in the same run, with peak RSS.
+"""Stored analysis results (:mod:`svcsim.analysis`) against recomputing them, in the same run:
+compute + store, load, add one plan + refresh, and each page of the reviewer's workspace.
 
-    python benchmarks/analysis_store.py --points 10000 [--seed 0] [--work /tmp/analysis_store]
+    python benchmarks/analysis_store.py --points 100000 [--seed 0] [--work /tmp/analysis_store_bench]
+        [--append-results]
 
 Corpus: ``svcsim.synth.generate_points_corpus`` plans added straight to a fresh SQLite corpus (no
-files), vectors from the hash encoder. The last generated plan is held back and added after the
-first compute, which is the "a new plan arrives" case.
+files), vectors from the hash encoder; the database with every plan but the last is kept under
+``--work`` as ``base-<points>-<seed>.db`` and copied for later runs. The last generated plan is held
+back and added after the first compute: "a new plan arrives".
+
+Two stored variants are timed, each against the plain library call it replaces:
+
+* the web workspace's (points, pairs down to near_copy): ``svcsim.web.workspace.compute_results``
+  in memory (``analyse`` → ``score_innovation`` → ``cluster_corpus``) against
+  ``Analysis.open(corpus, points, min_label="near_copy")``; then every ``/api`` route of the
+  workspace through FastAPI's test client (``svcsim.web.routes.add_review_routes``), cold (first
+  request, which loads the stored results) and warm, over stored and over recomputed results;
+* the CLI's ``svcsim dupes`` (points and measure titles, near_copy, its default): ``analyse``
+  against ``Analysis.open(corpus, embedded, min_label="near_copy").dupes()``.
+
+After adding the plan, the refreshed results are compared field by field with a full recompute on
+the same corpus (the run fails if they differ).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
 import shutil
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 TARGET_LOAD_S = 2.0
 TARGET_ADD_S = 15.0
+TARGET_PAGE_S = 2.0
+ROWS: list[tuple[str, float | None, float | None, str]] = []
 
 
 def peak_rss_gb() -> float:
@@ -32,8 +52,50 @@ def timed(label: str, fn):
     t0 = time.perf_counter()
     out = fn()
     dt = time.perf_counter() - t0
-    print(f"  {label:<44}{dt:>8.2f} s   peak RSS {peak_rss_gb():5.2f} GB", flush=True)
+    print(f"  {label:<58}{dt:>8.2f} s   peak RSS {peak_rss_gb():5.2f} GB", flush=True)
     return out, dt
+
+
+def row(what: str, stored: float | None, recompute: float | None, target: str = "") -> None:
+    ROWS.append((what, stored, recompute, target))
+
+
+def _dicts(r) -> tuple:
+    def plain(x):
+        return x.to_dict() if hasattr(x, "to_dict") else repr(x)
+
+    return ([p.to_dict() for p in r.pairs], [o.to_dict() for o in r.originality], [s.to_dict() for s in r.self_reuse],
+            [plain(b) for b in r.boilerplate], [plain(c) for c in r.clusters], {k: plain(v) for k, v in r.status.items()},
+            (r.overlap.agencies, r.overlap.counts.tolist(), r.overlap.n_points.tolist()), repr(r.hidden))
+
+
+def _routes(work, plan_ids: list[int], source: tuple[int, int]) -> dict[str, float]:
+    """Seconds per route: the first request (which builds the workspace's tables), then each route."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from svcsim.web.routes import add_review_routes
+
+    app = FastAPI()
+    add_review_routes(app, work)
+    client = TestClient(app)
+    out = {}
+
+    def get(path: str) -> float:
+        t0 = time.perf_counter()
+        r = client.get(path)
+        dt = time.perf_counter() - t0
+        assert r.status_code == 200, (path, r.status_code, r.text[:200])
+        return dt
+
+    out["first request (/api/plans): load + tables"] = get("/api/plans")
+    out["/api/plans"] = get("/api/plans")
+    out["/api/plans/{id} (slowest of 5)"] = max(get(f"/api/plans/{i}") for i in plan_ids)
+    out["/api/plans/{id}/points/{eid}/sources"] = get(f"/api/plans/{source[0]}/points/{source[1]}/sources")
+    out["/api/overlap"] = get("/api/overlap")
+    out["/api/innovations"] = get("/api/innovations")
+    out["/api/themes"] = get("/api/themes")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,9 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--points", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", type=Path, default=Path("/tmp/analysis_store_bench"))
+    ap.add_argument("--append-results", action="store_true", help="append the table to benchmarks/RESULTS.md")
+    ap.add_argument("--check-cli-refresh", action="store_true",
+                    help="also compare the refreshed dupes variant with a full analyse (one more full scan)")
     args = ap.parse_args(argv)
-
-    import os
 
     from svcsim.analysis import Analysis
     from svcsim.dupes import analyse
@@ -51,31 +114,148 @@ def main(argv: list[str] | None = None) -> int:
     from svcsim.embed.cache import embed_corpus
     from svcsim.store import Corpus
     from svcsim.synth import generate_points_corpus
+    from svcsim.web.workspace import Workspace, stored_results
 
-    print(f"analysis_store: {args.points:,} points, seed {args.seed}, load average {os.getloadavg()}")
-    shutil.rmtree(args.work, ignore_errors=True)
-    args.work.mkdir(parents=True)
+    load0 = os.getloadavg()
+    print(f"analysis_store: {args.points:,} points, seed {args.seed}, load average {load0}")
+    args.work.mkdir(parents=True, exist_ok=True)
+    base = args.work / f"base-{args.points}-{args.seed}.db"
+    db = args.work / "corpus.db"
+    for f in args.work.glob("corpus.db*"):
+        f.unlink()
     plans = generate_points_corpus(args.points, seed=args.seed).plans
-    corpus = Corpus.open(args.work / "corpus.db", create=True)
     encoder = load_encoder("hash")
-    (_, _) = timed(f"ingest {len(plans) - 1} plans", lambda: [corpus.add_plan(p) for p in plans[:-1]])
-    emb, _ = timed("embed (hash)", lambda: embed_corpus(corpus, encoder, "point"))
-    print(f"  entries: {len(emb.entries):,}")
+    if not base.exists():
+        tmp = base.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        c = Corpus.open(tmp, create=True)
+        timed(f"ingest {len(plans) - 1} plans (kept as {base.name})", lambda: [c.add_plan(p) for p in plans[:-1]])
+        timed("embed (hash, cached in the corpus)", lambda: embed_corpus(c, encoder))
+        c.close()
+        tmp.rename(base)
+    shutil.copyfile(base, db)
+    corpus = Corpus.open(db)
+    everything, _ = timed("embed_corpus (every entry, from the cache)", lambda: embed_corpus(corpus, encoder))
+    points = everything.of_kind("point")
+    print(f"  entries: {len(everything):,} ({len(points):,} points)", flush=True)
 
-    _, base = timed("baseline: svcsim.dupes.analyse (full)", lambda: analyse(emb))
-    _, full = timed("Analysis.dupes(): compute + store", lambda: Analysis.open(corpus, emb).dupes())
-    _, load = timed("Analysis.dupes(): load from store", lambda: Analysis.open(corpus, emb).dupes())
+    # -- the workspace's variant -----------------------------------------------------------------
+    print("web workspace (points, near_copy):")
+    # compute_results(points), step by step
+    from svcsim.clusters import cluster_corpus, score_innovation
+    from svcsim.web.workspace import Results
+
+    fd, t_rd = timed("recompute: analyse(points, min_label='near_copy')", lambda: analyse(points, min_label="near_copy"))
+    fi, t_ri = timed("recompute: score_innovation", lambda: score_innovation(points, dupes=fd))
+    fc, t_rc = timed("recompute: cluster_corpus", lambda: cluster_corpus(points, innovation=fi, dupes=fd))
+    fresh, t_recompute = Results(fd, fi, fc), t_rd + t_ri + t_rc
+    a = Analysis.open(corpus, points, min_label="near_copy")
+    _, t_store = timed("Analysis: compute + store (dupes, innovation, clusters)", lambda: a.refresh())
+
+    def load():
+        b = Analysis.open(corpus, points, min_label="near_copy")
+        return b.dupes(), b.innovation(), b.clusters()
+
+    (d, i, c), t_load = timed("Analysis: load dupes + innovation + clusters", load)
+    assert _dicts(d) == _dicts(fresh.dupes) and i.to_dicts() == fresh.innovation.to_dicts() \
+        and c.to_dicts() == fresh.clustering.to_dicts(), "loaded results differ from the recomputed ones"
+    b = Analysis.open(corpus, points, min_label="near_copy")
+    _, t_ld = timed("  of which dupes", b.dupes)
+    _, t_li = timed("  of which innovation", b.innovation)
+    _, t_lc = timed("  of which clusters", b.clusters)
+    row("web variant: compute + store", t_store, t_recompute, f"recompute: dupes {t_rd:.1f} / innovation {t_ri:.1f} "
+        f"/ clusters {t_rc:.1f} s")
+    row("web variant: load (dupes + innovation + clusters)", t_load, t_recompute, f"≤ {TARGET_LOAD_S:.0f} s")
+    row("  load dupes / innovation / clusters", None, None, f"{t_ld:.2f} / {t_li:.2f} / {t_lc:.2f} s")
+
+    by_size = sorted(range(len(d.originality)), key=lambda k: -d.originality[k].n_points)
+    plan_ids = by_size[:3] + [0, len(d.originality) - 1]
+    # the sources of a template point: the widest copy group, the worst case for one request
+    widest = max(d.clusters, key=lambda cl: len(cl.members))
+    member = widest.members[len(widest.members) // 2]
+    pid = next(k for k, o in enumerate(d.originality) if o.file == member.file)
+    stored_routes = _routes(Workspace(lambda: points, results=stored_results(db)),
+                            plan_ids, (pid, member.id))
+    # over recomputed results: the first request costs the recompute above plus the same tables
+    recomputed_routes = _routes(Workspace(lambda: points, results=lambda p: fresh), plan_ids, (pid, member.id))
+    recomputed_routes["first request (/api/plans): load + tables"] += t_recompute
+    for route, dt in stored_routes.items():
+        print(f"  {route:<58}{dt:>8.3f} s stored | {recomputed_routes[route]:>8.3f} s recomputed", flush=True)
+        row(f"web {route}", dt, recomputed_routes[route], f"≤ {TARGET_PAGE_S:.0f} s")
+
+    # -- the CLI's dupes variant -------------------------------------------------------------------
+    print("svcsim dupes (points + titles, near_copy):")
+    cli_fresh, t_cli_re = timed("recompute: analyse(embedded, min_label='near_copy')",
+                                lambda: analyse(everything, min_label="near_copy"))
+    _, t_cli_store = timed("Analysis: compute + store", lambda: Analysis.open(corpus, everything, min_label="near_copy").dupes())
+    cli_loaded, t_cli_load = timed("Analysis: load", lambda: Analysis.open(corpus, everything, min_label="near_copy").dupes())
+    _, t_head = timed("  first 10 pairs as JSON (dupes --json | head)",
+                      lambda: [json.dumps(p.to_dict(), ensure_ascii=False) for p, _ in zip(cli_loaded.pairs, range(10))])
+    assert _dicts(cli_loaded) == _dicts(cli_fresh), "loaded dupes differ from the recomputed ones"
+    row("dupes variant: compute + store", t_cli_store, t_cli_re)
+    row("dupes variant: load (+ first 10 pairs)", t_cli_load + t_head, t_cli_re, f"≤ {TARGET_LOAD_S:.0f} s")
+
+    # -- a new plan arrives --------------------------------------------------------------------------
+    print("add one plan, then refresh:")
+
+    steps: dict[str, float] = {}
+
+    def step(label, fn):
+        t0 = time.perf_counter()
+        out = fn()
+        steps[label] = time.perf_counter() - t0
+        return out
 
     def add_and_refresh():
-        corpus.add_plan(plans[-1])
-        Analysis.open(corpus, embed_corpus(corpus, encoder, "point")).refresh()
+        step("add_plan", lambda: corpus.add_plan(plans[-1]))
+        emb = step("embed_corpus", lambda: embed_corpus(corpus, encoder))
+        web = Analysis.open(corpus, emb.of_kind("point"), min_label="near_copy")
+        step("web dupes (scan update)", web.dupes)
+        step("web innovation (full)", web.innovation)
+        step("web clusters (full)", web.clusters)
+        cli = Analysis.open(corpus, emb, min_label="near_copy")
+        step("dupes variant (scan update)", cli.dupes)
+        return emb, web, cli, {**web.scan_update, **{f"dupes variant {k}": v for k, v in cli.scan_update.items()}}
 
-    _, add = timed("add one plan + embed + refresh", add_and_refresh)
-    print(f"\nbaseline full {base:.2f} s | compute+store {full:.2f} s | load {load:.2f} s "
-          f"(target ≤ {TARGET_LOAD_S:.0f} s: {'met' if load <= TARGET_LOAD_S else 'MISSED'}) | add+refresh {add:.2f} s "
-          f"(target ≤ {TARGET_ADD_S:.0f} s: {'met' if add <= TARGET_ADD_S else 'MISSED'}) | peak RSS {peak_rss_gb():.2f} GB")
+    (emb2, web2, cli2, how), t_add = timed("add + embed + refresh both variants", add_and_refresh)
+    print("  " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
+    print(f"  how the scan was brought up to date: {how}")
+    pts2 = emb2.of_kind("point")
+    re_d, t_re2 = timed("recompute on the new corpus: analyse(points)", lambda: analyse(pts2, min_label="near_copy"))
+    re_i, t_re2i = timed("recompute on the new corpus: score_innovation", lambda: score_innovation(pts2, dupes=re_d))
+    re_c, t_re2c = timed("recompute on the new corpus: cluster_corpus",
+                         lambda: cluster_corpus(pts2, innovation=re_i, dupes=re_d))
+    same = (_dicts(web2.dupes()) == _dicts(re_d) and web2.innovation().to_dicts() == re_i.to_dicts()
+            and web2.clusters().to_dicts() == re_c.to_dicts())
+    if args.check_cli_refresh:
+        same = same and _dicts(cli2.dupes()) == _dicts(analyse(emb2, min_label="near_copy"))
+    print(f"  refreshed results equal the full recompute: {same}")
+    row("add one plan + embed + refresh (both variants)", t_add, t_re2 + t_re2i + t_re2c,
+        f"≤ {TARGET_ADD_S:.0f} s; recompute is the web variant only")
+    row("  of which add_plan + embed_corpus", steps["add_plan"] + steps["embed_corpus"], None, "")
+    row("  of which dupes scan update (web / dupes variant)", steps["web dupes (scan update)"],
+        None, f"{steps['web dupes (scan update)']:.2f} / {steps['dupes variant (scan update)']:.2f} s")
+    row("  of which innovation, full", steps["web innovation (full)"], t_re2i, "")
+    row("  of which clusters, full", steps["web clusters (full)"], t_re2c, "")
+    row("refreshed results equal a full recompute", None, None, "yes" if same else "NO")
     corpus.close()
-    return 0
+
+    lines = ["| | stored | recompute (same run) | target / note |", "|---|---|---|---|"]
+    for what, s, r, target in ROWS:
+        lines.append(f"| {what} | {'' if s is None else f'{s:.2f} s'} | {'' if r is None else f'{r:.2f} s'} | {target} |")
+    table = "\n".join(lines)
+    print()
+    print(table)
+    print(f"\npeak RSS {peak_rss_gb():.2f} GB; load average at start {load0}, at end {os.getloadavg()}")
+    if args.append_results:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as f:
+            f.write(f"\n## {stamp} — stored analysis, incremental refresh and the workspace at "
+                    f"{len(everything):,} entries ({len(points):,} points; `benchmarks/analysis_store.py "
+                    f"--points {args.points} --seed {args.seed}`)\n\n{table}\n\npeak RSS {peak_rss_gb():.2f} GB; "
+                    f"load average {load0[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (2 shared cores). "
+                    f"Scan update per kind: {how}.\n")
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

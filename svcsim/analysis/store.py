@@ -236,7 +236,13 @@ class Analysis:
         self.innovation()
         if clusters:
             self.clusters()
-        return self._memo.get("how", {})
+        return self.scan_update
+
+    @property
+    def scan_update(self) -> dict[str, str]:
+        """How :meth:`dupes` got its scan: ``{}`` when read as stored, ``{"all": "computed"}``, or per
+        kind ``"delta"`` (only new texts searched) or the reason that kind was scanned in full."""
+        return dict(self._memo.get("how", {}))
 
     # -- storage ----------------------------------------------------------------------------------
     def _parts(self, name: str) -> dict[str, bytes]:
