@@ -14,10 +14,12 @@ positions and exact GELU, fp32 weights) → ``Pooling`` (mean or CLS) → option
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -163,7 +165,8 @@ class NumpyBertEncoder(TokenWindows):
             return out
         wins = self.windows(items, kind)
         batches = [b for big in length_batches(wins, batch_size) for b in _token_budget(wins, big)]
-        with np.errstate(over="ignore", invalid="ignore"):  # damaged weights give NaN: the caller reports it
+        tokens = sum(len(w.ids) for w in wins)
+        with np.errstate(over="ignore", invalid="ignore"), _blas_threads(1 if tokens <= ONE_THREAD_TOKENS else None):
             for batch in batches:
                 ids, mask = padded(wins, batch, self._pad_id)
                 emb = self._forward(ids, mask)
@@ -175,6 +178,26 @@ class NumpyBertEncoder(TokenWindows):
 TOKEN_BUDGET = 4096
 """Padded tokens per forward pass: numpy's attention materialises batch × heads × length² scores, so a
 batch of 32 windows of 512 tokens (~400 MB per tensor) is far slower than eight of 4."""
+
+
+ONE_THREAD_TOKENS = 1024
+"""Up to this many tokens (a query, a few titles) BLAS runs on one thread: its products are tiny, and
+a second OpenBLAS thread spinning between them made one query's forward pass 4 s instead of 30 ms
+on a busy two-core machine."""
+
+_BLAS: Any = None
+
+
+def _blas_threads(limit: int | None):
+    """A context limiting numpy's BLAS threads to ``limit`` (``None``: leave them as they are)."""
+    global _BLAS
+    if limit is None:
+        return contextlib.nullcontext()
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS = ThreadpoolController().select(user_api="blas")
+    return _BLAS.limit(limits=limit)
 
 
 def _token_budget(wins, batch: list[int]) -> list[list[int]]:
