@@ -297,31 +297,33 @@ def _percentile(values: np.ndarray) -> np.ndarray:
 
 def _reasons(template: bool, carried: int, near, j: int, p_nov: float, p_tmpl: float, tcos: float, words,
              w: dict) -> tuple[str, ...]:
+    from svcsim.i18n import t
+
     out: list[str] = []
+    sep = t("innovation.reason.sep")
     copied = template or carried > 0
     if template:
-        out.append("範本用語")
+        out.append(t("innovation.reason.template"))
     elif carried:
-        out.append(f"其他機關或往年計畫有相同或近似文字（{carried} 處）")
+        out.append(t("innovation.reason.carried", n=carried))
     cos = near.max_cos[j]
     if math.isnan(cos):
-        out.append("語料中沒有其他機關或往年計畫可比較")
+        out.append(t("innovation.reason.no_counterpart"))
     elif p_nov >= 0.8 and not copied:
-        le = "" if near.exact[j] else "≤ "
-        out.append(f"其他機關皆無類似措施（最相近 cos {le}{cos:.2f}）")
+        out.append(t("innovation.reason.unique", le="" if near.exact[j] else "≤ ", cos=cos))
     elif p_nov <= 0.3:
-        out.append(f"與本機關往年措施相近（cos {cos:.2f}）" if near.own_agency[j]
-                   else f"其他機關有相近措施（cos {cos:.2f}）")
+        out.append(t("innovation.reason.own_past_close" if near.own_agency[j] else "innovation.reason.other_close",
+                     cos=cos))
     if words.practice[j]:
         verb, *found = words.practice[j]
-        out.append(f"新做法：{verb} {'、'.join(found)}")
+        out.append(t("innovation.reason.new_practice", verb=verb, words=sep.join(found)))
     if w["beyond_template"] > 0 and not math.isnan(tcos):
         if p_tmpl >= 0.8:
-            out.append("超出具體措施範本的內容")
+            out.append(t("innovation.reason.beyond_template"))
         elif p_tmpl <= 0.2:
-            out.append("與所屬具體措施標題相近（範本內容）")
+            out.append(t("innovation.reason.restates_title"))
     if words.routine[j] >= 0.5 and words.routine_words[j]:
-        out.append(f"多為各機關常見用語（{'、'.join(words.routine_words[j])}）")
+        out.append(t("innovation.reason.routine", words=sep.join(words.routine_words[j])))
     if not out:
-        out.append("與他機關措施部分相似")
+        out.append(t("innovation.reason.partial"))
     return tuple(out[:4])

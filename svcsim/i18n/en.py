@@ -386,5 +386,17 @@ MESSAGES: dict[str, str] = {
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "index: interrupted; {committed} of the {missing} missing texts were embedded and cached, the index is unchanged; run `svcsim index` again to embed only the other {rest}",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---
+    "innovation.reason.template": "template wording",
+    "innovation.reason.carried": "the same or nearly the same text is in other agencies' or earlier plans ({n} places)",
+    "innovation.reason.no_counterpart": "no other agency's or earlier plan in the corpus to compare with",
+    "innovation.reason.unique": "no other agency has a similar measure (closest cos {le}{cos:.2f})",
+    "innovation.reason.own_past_close": "close to this agency's measure of an earlier year (cos {cos:.2f})",
+    "innovation.reason.other_close": "another agency has a close measure (cos {cos:.2f})",
+    "innovation.reason.new_practice": "new practice: {verb} {words}",
+    "innovation.reason.beyond_template": "goes beyond the template measure",
+    "innovation.reason.restates_title": "close to its own measure title (template content)",
+    "innovation.reason.routine": "mostly wording every agency uses ({words})",
+    "innovation.reason.partial": "partly similar to other agencies' measures",
+    "innovation.reason.sep": ", ",
     # --- keys added by the stored-analysis work (keep this marker; add below it) ---
 }

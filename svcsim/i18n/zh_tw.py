@@ -389,5 +389,17 @@ MESSAGES: dict[str, str] = {
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "索引：已中斷；本次已嵌入並存入快取 {committed} 則（共缺 {missing} 則），索引未變更；再次執行 `svcsim index` 只會嵌入其餘 {rest} 則",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---
+    "innovation.reason.template": "範本用語",
+    "innovation.reason.carried": "其他機關或往年計畫有相同或近似文字（{n} 處）",
+    "innovation.reason.no_counterpart": "語料中沒有其他機關或往年計畫可比較",
+    "innovation.reason.unique": "其他機關皆無類似措施（最相近 cos {le}{cos:.2f}）",
+    "innovation.reason.own_past_close": "與本機關往年措施相近（cos {cos:.2f}）",
+    "innovation.reason.other_close": "其他機關有相近措施（cos {cos:.2f}）",
+    "innovation.reason.new_practice": "新做法：{verb} {words}",
+    "innovation.reason.beyond_template": "超出具體措施範本的內容",
+    "innovation.reason.restates_title": "與所屬具體措施標題相近（範本內容）",
+    "innovation.reason.routine": "多為各機關常見用語（{words}）",
+    "innovation.reason.partial": "與他機關措施部分相似",
+    "innovation.reason.sep": "、",
     # --- keys added by the stored-analysis work (keep this marker; add below it) ---
 }

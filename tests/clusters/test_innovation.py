@@ -40,6 +40,12 @@ ROUTINE_LIST = "設置無障礙坡道、電梯點字按鈕及導盲磚，方便�
 NEW_TOOL = "開發河川水位即時查詢程式，民眾以手機接收淹水預警"
 
 
+@pytest.fixture(autouse=True)
+def _chinese(monkeypatch):
+    """Reasons are asserted in Traditional Chinese, the default, whatever the machine's locale."""
+    monkeypatch.setenv("SVCSIM_LANG", "zh")
+
+
 def _entry(i: int, agency: str, text: str, *, year: int = 2024, item: str = "一", measure: str = "(一)",
            n: int | None = 1, kind: str = "point", plan_id: int | None = None) -> Entry:
     return Entry(id=i, kind=kind, agency=agency, year=year, file=f"{agency}_{year}.txt", item=item, measure=measure,
@@ -71,6 +77,16 @@ def test_new_tool_ranks_above_a_routine_facility_list():
     assert any(r.startswith("新做法：開發") for r in tool.reasons)
     assert not any(r.startswith("新做法") for r in facilities.reasons)
     assert any(r.startswith("多為各機關常見用語") for r in facilities.reasons)
+
+
+def test_reasons_follow_the_language_and_only_the_wording_changes(monkeypatch):
+    zh = [s.reasons for s in score_innovation(_city())]
+    monkeypatch.setenv("SVCSIM_LANG", "en")
+    ranked = score_innovation(_city())
+    tool = next(s for s in ranked if s.entry.text == NEW_TOOL)
+    assert any(r.startswith("new practice: 開發") for r in tool.reasons)
+    assert [len(s.reasons) for s in ranked] == [len(r) for r in zh]  # same reasons, other words
+    assert not any("其他機關" in r or "範本" in r for s in ranked for r in s.reasons)
 
 
 def test_one_off_points_rank_first_and_scores_are_explained(corpus):
