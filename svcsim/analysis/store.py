@@ -249,9 +249,9 @@ class Analysis:
         return dict(self._conn.execute("SELECT part, data FROM analysis_arrays WHERE name = ?", (name,)))
 
     def _write(self, name: str, key: str, parts: dict[str, bytes], **extra: Any) -> None:
-        if self.corpus.readonly:
-            return  # a read-only corpus answers from what it can compute
         conn = self._conn
+        if self.corpus.readonly or conn.in_transaction:
+            return  # read-only, or inside Corpus.snapshot(): answer without keeping the result
         conn.execute("BEGIN IMMEDIATE")
         try:
             for stmt in _TABLES.split(";"):

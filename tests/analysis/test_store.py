@@ -204,3 +204,14 @@ def test_old_database_without_the_tables_opens(tmp_path, files, enc):
     assert a.stored_key(a.name("dupes")) is None
     assert _dicts(a.dupes()) == _dicts(analyse(emb))
     assert a.stored_key(a.name("dupes")) == a.key("dupes")
+
+
+def test_inside_a_snapshot_results_come_without_being_stored(tmp_path, files, enc):
+    corpus = _corpus(tmp_path, files)
+    emb = svcsim.embed_corpus(corpus, enc)
+    with corpus.snapshot():
+        a = Analysis.open(corpus, emb, min_label="near_copy")
+        assert _dicts(a.dupes()) == _dicts(analyse(emb, min_label="near_copy"))
+    assert a.stored_key(a.name("dupes")) is None
+    Analysis.open(corpus, emb, min_label="near_copy").dupes()
+    assert a.stored_key(a.name("dupes")) == a.key("dupes")
