@@ -337,6 +337,22 @@ def sweep(entries, vectors, gold, own) -> None:
             return lambda xt: _decide(m, m.predict_proba((xt - mu) / sd), pm, rm)
         return make
 
+    def interactions(c):
+        def make(x, y):
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.preprocessing import PolynomialFeatures
+
+            mu, sd = x.mean(0), x.std(0)
+            sd[sd < 1e-9] = 1.0
+            pf = PolynomialFeatures(2, interaction_only=True, include_bias=False)
+            z = pf.fit_transform((x - mu) / sd)
+            zm, zs = z.mean(0), z.std(0)
+            zs[zs < 1e-9] = 1.0
+            m = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit((z - zm) / zs, y)
+            return lambda xt: _decide(m, m.predict_proba((pf.transform((xt - mu) / sd) - zm) / zs),
+                                      PARAPHRASE_MIN, RELATED_MIN)
+        return make
+
     def boosting(depth, n):
         def make(x, y):
             from sklearn.ensemble import GradientBoostingClassifier
@@ -357,6 +373,7 @@ def sweep(entries, vectors, gold, own) -> None:
     trials += [("logistic + nostock_min/max", base + ["nostock_min", "nostock_max"], logistic()),
                ("logistic + same_slot + title_cos", base + ["same_slot", "title_cos"], logistic()),
                ("logistic + all candidates, C=0.3", base + extra, logistic(c=0.3))]
+    trials += [(f"logistic with pairwise interactions, C={c}", base, interactions(c)) for c in (0.003, 0.03)]
     trials += [(f"gradient boosting depth {d}, {n} trees, {fs}", feats, boosting(d, n))
                for d, n in ((1, 50), (2, 50), (3, 50), (2, 200)) for fs, feats in (("shipped", base), ("all", base + extra))]
     print("\nSWEEP (issue #15 (a)): leave-one-plan-out, pooled folds, pairs that are no scan candidate count as unrelated")
