@@ -103,7 +103,8 @@ def test_no_module_or_class_is_oversized():
     big = []
     for p in sorted(PKG.rglob("*.py")):
         src = p.read_text(encoding="utf-8")
-        if src.count("\n") > LIMIT_MODULE:
+        # the message catalogues are data, one message a line, kept whole so each language has one place
+        if src.count("\n") > LIMIT_MODULE and p.parent.name != "i18n":
             big.append(f"{p.relative_to(PKG.parent)}: {src.count(chr(10))} lines")
         for node in ast.walk(ast.parse(src)):
             if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > LIMIT_CLASS:

@@ -54,5 +54,5 @@ def test_hints_repeat_the_users_db_and_agency_names_match_or_say_why(db):
     out = run("search", "單一窗口")
     assert out.returncode == 2 and f"`svcsim index --db {db}`" in out.stderr
     out = run("search", "單一窗口", "--agency", "勞工局")
-    assert out.returncode == 2 and "no agency in the corpus matches '勞工局'" in out.stderr
+    assert out.returncode == 2 and "語料庫中沒有符合 '勞工局' 的機關" in out.stderr
     assert f"`svcsim plans --db {db}`" in out.stderr
