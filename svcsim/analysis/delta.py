@@ -96,11 +96,12 @@ def rescan(old: ScanState, embedded: EmbeddedCorpus, scan: PairScan, min_label: 
         if found is None:
             found = copy_blocks(kind, kind_keys, rep, scan)
             nb = short_neighbours(kind_keys, rep, scan)
-        how[kind] = why
         blocks.append(found.shifted(base))
         if nb is not None:
             nbs[kind] = nb
+        how[kind] = why
         if min_label not in ("copy", "near_copy"):
+            how[kind] += "; paraphrase/related recomputed"
             weak.extend(weak_stage(entries, x, units, kind, base, kind_keys, rep, found.pairs(), scan, model))
     found = finish_scan(entries, x, units, blocks, weak, scan, hidden=hidden)
     return ScanState.of(found, ids, _kinds(units), nbs), how

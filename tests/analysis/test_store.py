@@ -130,7 +130,7 @@ def test_refresh_after_add_replace_remove_equals_a_full_analysis(tmp_path, enc, 
             m.setattr(delta, "full_scan", lambda *a, **k: pytest.fail("rescanned the whole corpus"))
             a = Analysis.open(corpus, emb, min_label=min_label)
             how = a.refresh()
-        assert set(how.values()) == {"delta"}, how
+        assert all(v.split(";")[0] == "delta" for v in how.values()) and how, how
         fresh = analyse(emb, min_label=min_label)
         assert _dicts(a.dupes()) == _dicts(fresh)
         innov = score_innovation(emb.of_kind("point"), dupes=fresh)
