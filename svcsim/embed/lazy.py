@@ -1,9 +1,11 @@
 """An encoder that knows its name, size and fingerprint from the model's files and loads torch only
-when it must embed something.
+when it must embed more than a few texts.
 
 Most commands embed nothing new (every vector is cached): with a lazy encoder they never import
 torch or sentence-transformers, so ``svcsim index`` with nothing new, ``dupes`` and ``report`` on a
 cached corpus, and ``search`` without an index answer in well under a second instead of ~7 s.
+A query (``search``, ``suggest``, the web page) or a few titles are embedded by the numpy encoder
+of the same model (:mod:`svcsim.embed.numpy_bert`), which shares its fingerprint.
 The fingerprint is computed exactly as :class:`~svcsim.embed.st.SentenceTransformerEncoder`
 computes it; the first real load checks that the two agree.
 """
@@ -23,6 +25,9 @@ from svcsim.errors import ModelError
 LIGHT_MAX_TEXTS = 64
 """Up to this many texts (while torch is not loaded) are embedded by the numpy encoder: loading torch
 and the model costs ~8 s, about what numpy needs for this many texts on two cores."""
+
+_LIGHT_ATTRIBUTES = frozenset({"max_tokens", "prompts", "prompt", "windows"})
+"""What the numpy encoder answers exactly as the loaded model would (same files, same tokenizer)."""
 
 _SIMPLE = {"sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
            "sentence_transformers.models.Normalize", "sentence_transformers.models.Dense"}
@@ -109,6 +114,8 @@ class LazyEncoder:
     def __getattr__(self, name: str) -> Any:  # only reached for attributes not set above
         if name.startswith("_"):
             raise AttributeError(name)
+        if self._real is None and name in _LIGHT_ATTRIBUTES and (light := self.light()) is not None:
+            return getattr(light, name)
         return getattr(self.real(), name)
 
     def __repr__(self) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from svcsim.embed.base import PromptKind, check_texts
+from svcsim.embed.unigram import SubsetUnigram
 from svcsim.embed.windows import TokenWindows, length_batches, padded
 from svcsim.embedded import unit_rows
 from svcsim.errors import InputError
@@ -101,7 +102,7 @@ class NumpyBertEncoder(TokenWindows):
         return f"NumpyBertEncoder(name={self.name!r}, dim={self.dim}, max_tokens={self.max_tokens})"
 
     def _ids(self, texts: list[str], special: bool) -> list[list[int]]:
-        return [e.ids for e in self._tok.encode_batch(texts, add_special_tokens=special)]
+        return self._tok.encode_batch(texts, add_special_tokens=special)
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Sentence embeddings (before any window averaging) of one padded batch."""
@@ -252,18 +253,31 @@ def numpy_encoder_for(folder: Path, *, name: str, fingerprint: str) -> NumpyBert
         weights = {k.removeprefix("bert."): v for k, v in weights.items()}
         if "embeddings.word_embeddings.weight" not in weights or f"encoder.layer.{int(config['num_hidden_layers']) - 1}.output.dense.weight" not in weights:
             return None
-        from tokenizers import Tokenizer
-
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        tokenizer.no_truncation()
-        tokenizer.no_padding()
         # transformers' split_special_tokens: "<s>" typed in a text is text, not the special token
-        tokenizer.encode_special_tokens = bool(tok_cfg.get("split_special_tokens", False))
+        split_special = bool(tok_cfg.get("split_special_tokens", False))
+        tokenizer = SubsetUnigram.load(folder / "tokenizer.json", encode_special_tokens=split_special)
+        if tokenizer is None:
+            tokenizer = _FullTokenizer(folder / "tokenizer.json", encode_special_tokens=split_special)
     except Exception:  # noqa: BLE001 - anything unexpected: torch loads the model and reports the real error
         return None
     return NumpyBertEncoder(folder=folder, name=name, fingerprint=fingerprint, tokenizer=tokenizer, weights=weights,
                             config=config, pooling=pooling, normalize=bool(types[2:]), max_tokens=max_tokens,
                             prompts=prompts)
+
+
+class _FullTokenizer:
+    """``tokenizers.Tokenizer`` from a file, answering id lists like :class:`SubsetUnigram`."""
+
+    def __init__(self, path: Path, *, encode_special_tokens: bool) -> None:
+        from tokenizers import Tokenizer
+
+        self._tok = Tokenizer.from_file(str(path))
+        self._tok.no_truncation()
+        self._tok.no_padding()
+        self._tok.encode_special_tokens = encode_special_tokens
+
+    def encode_batch(self, texts: list[str], add_special_tokens: bool = True) -> list[list[int]]:
+        return [e.ids for e in self._tok.encode_batch(texts, add_special_tokens=add_special_tokens)]
 
 
 def _read_json(path: Path) -> dict:

@@ -131,3 +131,29 @@ def test_suggestions_are_the_same_with_the_numpy_and_the_torch_encoder(tmp_path)
             b = [s.entry.id for s in heavy.suggest(d, k=5).suggestions]
             assert a == b, d
         assert not lazy.loaded  # every draft went through numpy
+
+
+def test_the_lazy_encoder_embeds_a_few_texts_without_loading_and_more_with_the_model(tmp_path):
+    from svcsim.embed import HashEncoder
+    from svcsim.embed.lazy import LazyEncoder
+
+    loads = []
+
+    def load():
+        loads.append(1)
+        enc = HashEncoder(dim=16)
+        enc.fingerprint = "fp"
+        return enc
+
+    def light(fingerprint="fp"):
+        enc = HashEncoder(dim=16)
+        enc.fingerprint = fingerprint
+        return enc
+
+    lazy = LazyEncoder(name="m", path=tmp_path, dim=16, fingerprint="fp", load=load, light=light, light_max_texts=3)
+    assert lazy.encode(["設置單一窗口"] * 3).shape == (3, 16) and not loads and not lazy.loaded
+    assert lazy.encode(["設置單一窗口"] * 4).shape == (4, 16) and loads == [1] and lazy.loaded
+    other = LazyEncoder(name="m", path=tmp_path, dim=16, fingerprint="fp", load=load,
+                        light=lambda: light("another model"))
+    other.encode(["設置單一窗口"])
+    assert other.loaded and loads == [1, 1]  # a light encoder of another fingerprint is never used
