@@ -225,9 +225,61 @@ def cli() -> None:
     """svcsim — boilerplate, copy-paste and innovation in 提升服務計畫 (service plans)."""
 
 
+def usage_message(exc: click.UsageError) -> str:
+    """click's usage errors in the user's language (click's own text has no Chinese)."""
+    import re
+
+    from svcsim.i18n import t
+
+    name = exc.param.get_error_hint(exc.ctx) if getattr(exc, "param", None) is not None else ""
+    if isinstance(exc, click.MissingParameter):
+        return t("cli.usage.missing_option" if exc.param_type == "option" else "cli.usage.missing", name=name)
+    if isinstance(exc, click.NoSuchOption):
+        more = t("cli.usage.did_you_mean", names=", ".join(exc.possibilities)) if exc.possibilities else ""
+        return t("cli.usage.no_option", name=exc.option_name) + more
+    if isinstance(exc, click.BadParameter):
+        if isinstance(getattr(exc.param, "type", None), click.Choice):
+            return t("cli.usage.bad_choice", name=name, choices="|".join(map(str, exc.param.type.choices)))
+        describe = getattr(getattr(exc.param, "type", None), "_describe_range", None)
+        if describe is not None:
+            return t("cli.usage.range", name=name, range=describe())
+        return t("cli.usage.bad_value", name=name, detail=exc.message)
+    for pattern, key, field in ((r"No such command '(.*)'", "cli.usage.no_command", "name"),
+                                (r"Got unexpected extra arguments? \((.*)\)", "cli.usage.extra", "args"),
+                                (r"Option '(.*)' requires an argument", "cli.usage.needs_value", "name")):
+        m = re.match(pattern, exc.message)
+        if m:
+            return t(key, **{field: m.group(1)})
+    return exc.format_message()
+
+
+def _show_usage_error(exc: click.UsageError) -> None:
+    from svcsim.i18n import t
+
+    if exc.ctx is not None:
+        click.echo(exc.ctx.get_usage(), err=True)
+        click.echo(t("cli.usage.try", command=exc.ctx.command_path) + "\n", err=True)
+    click.echo(t("cli.usage.error", message=usage_message(exc)), err=True)
+
+
 def main() -> None:
     try:
-        cli()
+        code = cli.main(standalone_mode=False)
     except BrokenPipeError:  # raised outside a command (e.g. by --help into a closed pipe)
         _quiet_stdout()
         sys.exit(0)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        _show_usage_error(exc)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        from svcsim.i18n import t
+
+        click.echo(t("cli.aborted"), err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -186,6 +186,16 @@ def test_every_readme_command_speaks_chinese(indexed, tmp_path):
     assert done >= _readme_commands(), _readme_commands() - done
 
 
+def test_usage_mistakes_are_chinese(env):
+    for args in (["check"], ["dupes", "--min-clas", "x"], ["dupes", "--min-class", "x"], ["nosuch"],
+                 ["plans", "extra"], ["innovations", "--top", "0"]):
+        out = run(env, *args, code=2)
+        assert "錯誤：" in out.stderr and "用法：" in out.stderr, out.stderr
+        assert english_sentences(out.stderr) == [], out.stderr
+    en = run(env, "dupes", "--bogus", code=2, extra={"SVCSIM_LANG": "en"}).stderr
+    assert "Error: No such option '--bogus'." in en and "Usage:" in en
+
+
 def test_every_command_help_is_chinese(env):
     for name in sorted(_readme_commands()):
         out = run(env, *name.split(), "--help")
