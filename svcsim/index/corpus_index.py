@@ -61,15 +61,10 @@ def check_belongs(corpus, index: VectorIndex, d: Path, key_of: dict[int, str]) -
     """Raise IndexDamagedError unless ``index`` was built from this corpus, for texts it still holds."""
     theirs, ours = index.extra.get("corpus_id"), corpus.corpus_id
     if theirs != ours:
-        raise IndexDamagedError(
-            f"{d}: this index belongs to another corpus (built for corpus id {str(theirs)[:8]}, {corpus.path} is "
-            f"{str(ours)[:8]}; was the database deleted and re-created?); run `svcsim index` to rebuild it"
-        )
+        raise IndexDamagedError.from_key("index.other_corpus", path=d, theirs=str(theirs)[:8], corpus=corpus.path,
+                                         ours=str(ours)[:8])
     if _identity(corpus, index, key_of)["texts_digest"] != index.extra.get("texts_digest"):
-        raise IndexDamagedError(
-            f"{d}: the index's texts are not those of {corpus.path} (was the database replaced or restored "
-            "from a backup?); run `svcsim index` to rebuild it"
-        )
+        raise IndexDamagedError.from_key("index.other_texts", path=d, corpus=corpus.path)
 
 
 @contextlib.contextmanager
@@ -102,8 +97,7 @@ def update_index(corpus, encoder, directory: str | os.PathLike[str] | None = Non
     try:
         d.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise IndexMismatchError(f"{d}: cannot create the index's folder ({exc.strerror or exc}); "
-                                 "keep the corpus in a writable folder") from exc
+        raise IndexMismatchError.from_key("index.no_folder", path=d, detail=exc.strerror or exc) from exc
     with _update_lock(d):
         texts = corpus.distinct_texts()
         ids = np.array([i for i, _, _ in texts], dtype=np.int64)
@@ -186,7 +180,7 @@ class CorpusIndex:
     def open(cls, corpus, encoder, directory: str | os.PathLike[str] | None = None) -> "CorpusIndex":
         d = Path(directory) if directory is not None else index_dir(corpus.path)
         if not (d / MANIFEST).exists():
-            raise IndexMismatchError(f"{d}: no index yet for this corpus; run `svcsim index` first")
+            raise IndexMismatchError.from_key("index.none", path=d)
         index = VectorIndex.load(d, fingerprint=encoder.fingerprint, dim=encoder.dim)
         with corpus.snapshot():  # one consistent state: an ingest may commit between these reads
             check_belongs(corpus, index, d, corpus.text_keys())
@@ -197,16 +191,14 @@ class CorpusIndex:
             by_text.setdefault(tids[e.id], []).append(e)
         missing = set(by_text) - set(index.ids().tolist())
         if missing:
-            raise IndexMismatchError(
-                f"{d}: the index is behind the corpus ({len(missing)} texts not indexed); run `svcsim index`"
-            )
+            raise IndexMismatchError.from_key("index.behind", path=d, n=len(missing))
         return cls(corpus, encoder, index, by_text)
 
     def search_vector(self, query: np.ndarray, *, k: int = 10, agency: str | None = None, year: int | None = None,
                       kind: EntryKind | None = "point", exclude_agency: str | None = None) -> list[SearchHit]:
         """Top-k entries for one query vector, filtered; ties broken by entry id for reproducibility."""
         if k < 1:
-            raise InputError("k", f"must be at least 1, got {k}")
+            raise InputError("k", key="index.k", k=k)
         q = np.asarray(query, dtype=np.float32).reshape(1, -1)
         fetch = max(4 * k, 32)
         while True:
@@ -233,6 +225,6 @@ class CorpusIndex:
 
     def search(self, text: str, *, k: int = 10, **filters) -> list[SearchHit]:
         if not isinstance(text, str) or not text.strip():
-            raise InputError("TEXT", "search text is empty; give a sentence such as 設置單一窗口")
+            raise InputError("TEXT", key="index.empty_text")
         vec = check_vectors(self.encoder, self.encoder.encode([text], kind="query"), [text])
         return self.search_vector(vec[0], k=k, **filters)
