@@ -153,14 +153,14 @@ def tune_model(source: str | Path, pairs: list[MinedPair], out: str | Path, *, e
     Raises:
         InputError: ``out`` exists, or fewer than two usable pairs.
     """
-    import torch
-    from sentence_transformers import SentenceTransformer
-
     source, out = Path(source), Path(out)
     if out.exists():
         raise InputError(str(out), "already exists; a tuned model is written to a new folder, choose another --out")
     if len(pairs) < 2:
         raise InputError("pairs", f"got {len(pairs)} mined pairs; need plans of ≥ 2 agencies sharing measure titles")
+    import torch
+    from sentence_transformers import SentenceTransformer
+
     torch.manual_seed(random_state)
     rng = random.Random(random_state)
     model = SentenceTransformer(str(source), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32})
