@@ -226,31 +226,7 @@ class VectorIndex:
         """
         faiss = _faiss()
         d = Path(directory)
-        for attempt in range(5):
-            m = read_manifest(d)
-            try:
-                data = (d / m["file"]).read_bytes()
-            except FileNotFoundError:
-                data = None
-            except OSError as exc:
-                raise _damaged(d, f"{m['file']} unreadable: {exc.strerror or exc}") from exc
-            ok = data is not None and len(data) == m["bytes"] and hashlib.sha256(data).hexdigest() == m["sha256"]
-            if ok:
-                break
-            if read_manifest(d) == m:  # not a concurrent save replacing the files under us
-                what = "missing" if data is None else (
-                    f"{len(data)} bytes, expected {m['bytes']}" if len(data) != m["bytes"] else "contents changed")
-                raise _damaged(d, f"{m['file']} is {what}")
-            time.sleep(0.05 * (attempt + 1))
-        else:
-            raise _damaged(d, "it kept changing while being read; is `svcsim index` running in a loop?")
-        if fingerprint is not None and m["fingerprint"] != fingerprint:
-            raise IndexMismatchError(
-                f"{d}: index was built with model {m['model']!r} (fingerprint {m['fingerprint'][:12]}), "
-                f"not the model in use (fingerprint {fingerprint[:12]}); run `svcsim index --rebuild` or pass the same --model"
-            )
-        if dim is not None and m["dim"] != dim:
-            raise IndexMismatchError(f"{d}: index dimension {m['dim']} != model dimension {dim}; run `svcsim index --rebuild`")
+        m, data = read_checked(d, fingerprint=fingerprint, dim=dim)
         try:
             index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         except RuntimeError as exc:
@@ -264,6 +240,42 @@ class VectorIndex:
             index.nprobe = m["nprobe"]
         return cls(index, kind=m["kind"], model=m["model"], fingerprint=m["fingerprint"], dim=m["dim"],
                    nlist=m["nlist"], nprobe=m["nprobe"], extra=m["extra"])
+
+
+def read_checked(d: Path, *, fingerprint: str | None = None, dim: int | None = None) -> tuple[dict, bytes]:
+    """The manifest and the vectors file's bytes of the index in ``d``, checked as :meth:`VectorIndex.load`
+    checks them (size, sha256, model), without handing them to faiss.
+
+    Raises:
+        IndexMismatchError: no index, or one built with another model (fingerprint, dimension).
+        IndexDamagedError: a truncated or changed vectors file, an edited or garbled manifest.
+    """
+    for attempt in range(5):
+        m = read_manifest(d)
+        try:
+            data = (d / m["file"]).read_bytes()
+        except FileNotFoundError:
+            data = None
+        except OSError as exc:
+            raise _damaged(d, f"{m['file']} unreadable: {exc.strerror or exc}") from exc
+        ok = data is not None and len(data) == m["bytes"] and hashlib.sha256(data).hexdigest() == m["sha256"]
+        if ok:
+            break
+        if read_manifest(d) == m:  # not a concurrent save replacing the files under us
+            what = "missing" if data is None else (
+                f"{len(data)} bytes, expected {m['bytes']}" if len(data) != m["bytes"] else "contents changed")
+            raise _damaged(d, f"{m['file']} is {what}")
+        time.sleep(0.05 * (attempt + 1))
+    else:
+        raise _damaged(d, "it kept changing while being read; is `svcsim index` running in a loop?")
+    if fingerprint is not None and m["fingerprint"] != fingerprint:
+        raise IndexMismatchError(
+            f"{d}: index was built with model {m['model']!r} (fingerprint {m['fingerprint'][:12]}), "
+            f"not the model in use (fingerprint {fingerprint[:12]}); run `svcsim index --rebuild` or pass the same --model"
+        )
+    if dim is not None and m["dim"] != dim:
+        raise IndexMismatchError(f"{d}: index dimension {m['dim']} != model dimension {dim}; run `svcsim index --rebuild`")
+    return m, data
 
 
 def _write_durably(path: Path, data: bytes) -> None:

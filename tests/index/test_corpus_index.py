@@ -27,6 +27,25 @@ def test_index_beside_db_and_incremental(corpus, tmp_path):
     assert third.added == 1 and third.embedded == 1 and not third.rebuilt
 
 
+def test_nothing_new_reads_no_vectors_embeds_nothing_and_writes_nothing(corpus, monkeypatch):
+    enc = HashEncoder(dim=64)
+    update_index(corpus, enc)
+    d = index_dir(corpus.path)
+    before = {f.name: f.stat().st_mtime_ns for f in d.iterdir()}
+
+    def no(*a, **k):
+        raise AssertionError("nothing new must not touch the embedding cache or the model")
+
+    monkeypatch.setattr(corpus, "cached_vectors", no)
+    monkeypatch.setattr(enc, "encode", no)
+    up = update_index(corpus, enc)
+    assert (up.added, up.embedded, up.rebuilt, up.count) == (0, 0, False, corpus.stats()["distinct_texts"])
+    assert {f.name: f.stat().st_mtime_ns for f in d.iterdir()} == before
+    monkeypatch.undo()
+    corpus.add_plan(make_plan("丙局", 114, points={("二", "(一)"): ["導入 AI 客服機器人回覆常見問題。"]}))
+    assert update_index(corpus, enc).added == 1  # and something new is still seen
+
+
 def test_search_filters_and_expands_shared_texts(corpus):
     enc = HashEncoder(dim=64)
     update_index(corpus, enc)
