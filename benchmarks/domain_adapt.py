@@ -21,8 +21,10 @@ never saw: the cosine separates the gold paraphrase from the related pairs bette
 0.765; paraphrase + related vs unrelated 0.980 → 0.992), but the pair classifier refitted on the
 tuned cosines does not improve leave-one-plan-out (``benchmarks/pairs_eval.py --model DIR
 --min-cosine 0.5``: paraphrase F1 0.72 → 0.72, related 0.34 → 0.37; at gate 0.6: 0.74 / 0.28). So the
-default model stays, and ``svcsim model tune`` is not offered; this module keeps the experiment
-repeatable.
+default model stays, and ``svcsim model tune`` is not offered; the experiment lives here, beside
+the other measurements, rather than in the package, so it stays repeatable without shipping unused code::
+
+    python -c "import sys; sys.path.insert(0, 'benchmarks'); import domain_adapt; help(domain_adapt)"
 
 >>> from svcsim.model import Entry
 >>> es = [Entry(id=i, kind=k, agency=a, year=2024, file=f"{a}.txt", item="一", measure="(一)", n=n, text=t)

@@ -406,7 +406,7 @@ def main() -> int:
     ap.add_argument("--k", type=int, default=10, help="PairScan.k, semantic neighbours per text (default: the product's)")
     ap.add_argument("--cache", type=Path, help="keep the vectors in this folder between runs")
     ap.add_argument("--sweep", action="store_true", help="also the features/models tried for issue #15 (a)")
-    ap.add_argument("--model", help="another encoder (folder), e.g. one written by svcsim.embed.tune; the "
+    ap.add_argument("--model", help="another encoder (folder), e.g. one written by benchmarks/domain_adapt.py; the "
                     "classifier is refitted on its cosines in every fold (--fit refuses it)")
     ap.add_argument("--min-cosine", type=float, default=0.88, help="candidate gate of the fitted models")
     args = ap.parse_args()

@@ -1,14 +1,24 @@
-"""svcsim.embed.tune: the mined pairs and batches follow the plan structure (no training here)."""
+"""benchmarks/domain_adapt.py (the #15 domain-adaptation experiment): the mined pairs and batches follow the plan structure (no training here)."""
 
 from __future__ import annotations
 
+import importlib.util
 import random
+import sys
+from pathlib import Path
 
 import pytest
 
-from svcsim.embed.tune import MinedPair, _batches, mine_pairs, tune_model
 from svcsim.errors import InputError
 from svcsim.model import Entry
+
+_spec = importlib.util.spec_from_file_location(
+    "domain_adapt", Path(__file__).resolve().parents[2] / "benchmarks" / "domain_adapt.py")
+domain_adapt = importlib.util.module_from_spec(_spec)
+sys.modules["domain_adapt"] = domain_adapt  # dataclasses look their module up by name
+_spec.loader.exec_module(domain_adapt)
+MinedPair, _batches, mine_pairs, tune_model = (domain_adapt.MinedPair, domain_adapt._batches,
+                                               domain_adapt.mine_pairs, domain_adapt.tune_model)
 
 
 def _plan(agency: str, year: int, measures: dict[str, list[str]], start: int) -> list[Entry]:
