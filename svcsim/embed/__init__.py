@@ -36,9 +36,7 @@ def load_encoder(name_or_path: str | None = None, **kwargs) -> Encoder:
         digits = name[5:]
         dim = int(digits) if digits.isascii() and digits.isdigit() else 256 if name == "hash" else 0
         if not 8 <= dim <= 4096:
-            raise InputError("--model/SVCSIM_MODEL", f"{name!r} is not a model: the test encoder is 'hash' or "
-                             "'hash-DIM' with DIM a whole number from 8 to 4096 (e.g. hash-256); "
-                             "otherwise give a model name or folder")
+            raise InputError("--model/SVCSIM_MODEL", key="model.bad_hash", name=name)
         return HashEncoder(dim=dim)
     from svcsim.embed.st import load_encoder as _load
 

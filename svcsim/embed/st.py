@@ -34,10 +34,10 @@ Quantize = Literal["int8"]
 Precision = Literal["auto", "fp32", "bf16"]
 PRECISIONS = ("auto", "fp32", "bf16")
 
-_HOW_TO_FIX = (
-    f"the bundled default is named {config.DEFAULT_MODEL!r} (`svcsim model install`); or point to a "
-    "sentence-transformers folder with --model PATH / SVCSIM_MODEL"
-)
+def _how_to_fix() -> str:
+    from svcsim.i18n import t
+
+    return t("model.how_to_fix", default=config.DEFAULT_MODEL)
 # files whose bytes decide the vectors: weights, tokenizer, prompts, pooling/normalisation
 _FINGERPRINT_FILES = (
     "model.safetensors", "pytorch_model.bin", "tokenizer.json", "vocab.txt", "sentencepiece.bpe.model",
@@ -154,19 +154,17 @@ def _resolve(name_or_path: str) -> tuple[Path, str]:
     path = Path(name_or_path).expanduser()
     if path.exists():
         if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
-            raise ModelError(f"{path}: not a sentence-transformers model folder (no modules.json or config.json); {_HOW_TO_FIX}")
+            raise ModelError.from_key("model.not_st_folder", path=path, fix=_how_to_fix())
         return path.resolve(), path.name
     # a hub id is "name" or "owner/name"; anything else that does not exist was meant as a folder
     if name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") > 1 or "\\" in name_or_path:
-        raise ModelError(f"{name_or_path}: no such model folder; {_HOW_TO_FIX}")
+        raise ModelError.from_key("model.no_folder", path=name_or_path, fix=_how_to_fix())
     try:
         from huggingface_hub import snapshot_download
 
         folder = snapshot_download(name_or_path, local_files_only=True)
     except Exception as exc:  # the hub raises several types for "not in the local cache"
-        raise ModelError(
-            f"model {name_or_path!r} is not installed locally (svcsim never downloads); {_HOW_TO_FIX}"
-        ) from exc
+        raise ModelError.from_key("model.not_local", name=name_or_path, fix=_how_to_fix()) from exc
     return Path(folder), name_or_path
 
 
@@ -308,7 +306,7 @@ def _load_now(folder: Path, display: str, device: str, quantize: Quantize | None
                 str(folder), device=device, local_files_only=True, model_kwargs={"dtype": torch.float32}
             )
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
-        raise ModelError(f"{folder}: cannot load as a sentence-transformers model ({exc}); {_HOW_TO_FIX}") from exc
+        raise ModelError.from_key("model.cannot_load", path=folder, detail=exc, fix=_how_to_fix()) from exc
     model.eval()
     if quantize == "int8":
         model = _quantize_int8(model)

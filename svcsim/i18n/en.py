@@ -396,6 +396,12 @@ MESSAGES: dict[str, str] = {
     "cli.usage.needs_value": "Option {name!r} requires an argument.",
     "cli.aborted": "Aborted!",
     "cli.usage.range": "Invalid value for {name}: must be in the range {range}.",
+    "model.how_to_fix": "the bundled default is named {default!r} (`svcsim model install`); or point to a sentence-transformers folder with --model PATH / SVCSIM_MODEL",
+    "model.not_st_folder": "{path}: not a sentence-transformers model folder (no modules.json or config.json); {fix}",
+    "model.no_folder": "{path}: no such model folder; {fix}",
+    "model.not_local": "model {name!r} is not installed locally (svcsim never downloads); {fix}",
+    "model.cannot_load": "{path}: cannot load as a sentence-transformers model ({detail}); {fix}",
+    "model.bad_hash": "{name!r} is not a model: the test encoder is 'hash' or 'hash-DIM' with DIM a whole number from 8 to 4096 (e.g. hash-256); otherwise give a model name or folder",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "index: interrupted; {committed} of the {missing} missing texts were embedded and cached, the index is unchanged; run `svcsim index` again to embed only the other {rest}",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

@@ -399,6 +399,12 @@ MESSAGES: dict[str, str] = {
     "cli.usage.needs_value": "選項 {name!r} 需要一個值。",
     "cli.aborted": "已中止。",
     "cli.usage.range": "{name} 的值無效：必須在範圍 {range} 內。",
+    "model.how_to_fix": "內附的預設模型名為 {default!r}（`svcsim model install`）；或以 --model 路徑 / SVCSIM_MODEL 指定 sentence-transformers 模型資料夾",
+    "model.not_st_folder": "{path}: 不是 sentence-transformers 模型資料夾（沒有 modules.json 或 config.json）；{fix}",
+    "model.no_folder": "{path}: 找不到這個模型資料夾；{fix}",
+    "model.not_local": "本機沒有安裝模型 {name!r}（svcsim 從不下載）；{fix}",
+    "model.cannot_load": "{path}: 無法以 sentence-transformers 模型載入（{detail}）；{fix}",
+    "model.bad_hash": "{name!r} 不是模型：測試編碼器是 'hash' 或 'hash-維度'（維度為 8 到 4096 的整數，例如 hash-256）；否則請給模型名稱或資料夾",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "索引：已中斷；本次已嵌入並存入快取 {committed} 則（共缺 {missing} 則），索引未變更；再次執行 `svcsim index` 只會嵌入其餘 {rest} 則",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

@@ -192,6 +192,10 @@ def test_usage_mistakes_are_chinese(env):
         out = run(env, *args, code=2)
         assert "錯誤：" in out.stderr and "用法：" in out.stderr, out.stderr
         assert english_sentences(out.stderr) == [], out.stderr
+    home = env[0]
+    for model, words in ((str(home / "沒有這個模型"), "找不到這個模型資料夾"), ("hash-3", "不是模型")):
+        out = run(env, "model", "info", "--model", model, code=2)
+        assert words in out.stderr and english_sentences(out.stderr) == [], out.stderr
     en = run(env, "dupes", "--bogus", code=2, extra={"SVCSIM_LANG": "en"}).stderr
     assert "Error: No such option '--bogus'." in en and "Usage:" in en
 

@@ -89,9 +89,10 @@ def test_fingerprint_stable_and_sensitive_to_prompts(minilm, minilm_dir, tmp_pat
     assert float(q[0] @ p[0]) < 0.9999  # the prompts really reach the model
 
 
-def test_missing_model_says_how_to_fix(tmp_path):
+def test_missing_model_says_how_to_fix(tmp_path, monkeypatch):
     from svcsim.embed.st import load_encoder
 
+    monkeypatch.setenv("SVCSIM_LANG", "en")  # the English wording; test_chinese_first covers the Chinese
     with pytest.raises(ModelError, match="svcsim model install") as err:
         load_encoder(str(tmp_path / "nope"))
     assert "SVCSIM_MODEL" in str(err.value) and "\n" not in str(err.value)
