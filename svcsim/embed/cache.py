@@ -84,6 +84,8 @@ def vectors_for_texts(corpus, encoder, items: list[tuple[str, str]], *, show_pro
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(missing), desc="embedding", unit="text")
+    if len(missing) > getattr(encoder, "light_max_texts", len(missing)):
+        encoder.real()  # a lazy encoder: more texts than its numpy path is for, even in small chunks
     done = 0
     try:
         for start in range(0, len(missing), chunk_size):
