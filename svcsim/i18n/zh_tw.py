@@ -88,7 +88,7 @@ MESSAGES: dict[str, str] = {
     "cli.cmd.model": "安裝或檢視嵌入模型。",
     "cli.cmd.index": "嵌入每一則執行重點並建立 FAISS 索引。",
     "cli.cmd.search": "以語意搜尋語料庫中的執行重點。",
-    "cli.cmd.dupes": "列出照抄、近似照抄與改寫的執行重點。",
+    "cli.cmd.dupes": "列出完全相同、小幅修改與改寫的執行重點。",
     "cli.cmd.report": "產生一個獨立的 HTML 報告檔。",
     "cli.cmd.innovations": "列出最具創新性的執行重點。",
     "cli.cmd.clusters": "將執行重點分群為主題，並以中文關鍵詞標示。",
