@@ -402,6 +402,15 @@ MESSAGES: dict[str, str] = {
     "model.not_local": "model {name!r} is not installed locally (svcsim never downloads); {fix}",
     "model.cannot_load": "{path}: cannot load as a sentence-transformers model ({detail}); {fix}",
     "model.bad_hash": "{name!r} is not a model: the test encoder is 'hash' or 'hash-DIM' with DIM a whole number from 8 to 4096 (e.g. hash-256); otherwise give a model name or folder",
+    "web.no_host": "no Host header; open the page as http://127.0.0.1:PORT/",
+    "web.wrong_host": "this server does not answer for host {host!r}; open it as http://127.0.0.1:PORT/ (or start svcsim serve with --host NAME to serve under another name)",
+    "web.wrong_origin": "requests from origin {origin!r} are not accepted; use the page this server serves",
+    "web.too_big": "request body of {n} bytes is over the {limit}-byte limit",
+    "web.busy": "the model is busy ({why}); try again in a moment",
+    "web.busy.queued": "{n} requests already queued",
+    "web.busy.too_long": "about {estimate:.1f} s of work queued, over the {limit:g} s limit",
+    "web.busy.waited": "waited {limit:g} s without a turn",
+    "web.too_big_stream": "request body is over the {limit}-byte limit",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "index: interrupted; {committed} of the {missing} missing texts were embedded and cached, the index is unchanged; run `svcsim index` again to embed only the other {rest}",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

@@ -405,6 +405,15 @@ MESSAGES: dict[str, str] = {
     "model.not_local": "本機沒有安裝模型 {name!r}（svcsim 從不下載）；{fix}",
     "model.cannot_load": "{path}: 無法以 sentence-transformers 模型載入（{detail}）；{fix}",
     "model.bad_hash": "{name!r} 不是模型：測試編碼器是 'hash' 或 'hash-維度'（維度為 8 到 4096 的整數，例如 hash-256）；否則請給模型名稱或資料夾",
+    "web.no_host": "沒有 Host 標頭；請以 http://127.0.0.1:PORT/ 開啟網頁",
+    "web.wrong_host": "這個伺服器不回應主機名稱 {host!r}；請以 http://127.0.0.1:PORT/ 開啟（或以 svcsim serve --host 名稱 在其他名稱下提供服務）",
+    "web.wrong_origin": "不接受來自 {origin!r} 的請求；請使用這個伺服器提供的網頁",
+    "web.too_big": "請求內容有 {n} 位元組，超過上限 {limit} 位元組",
+    "web.busy": "模型忙碌中（{why}）；請稍後再試",
+    "web.busy.queued": "已有 {n} 個請求在排隊",
+    "web.busy.too_long": "排隊的工作約需 {estimate:.1f} 秒，超過上限 {limit:g} 秒",
+    "web.busy.waited": "等了 {limit:g} 秒仍未輪到",
+    "web.too_big_stream": "請求內容超過上限 {limit} 位元組",
     # --- keys added by the index/embed speed work (keep this marker; add below it) ---
     "cli.index.interrupted": "索引：已中斷；本次已嵌入並存入快取 {committed} 則（共缺 {missing} 則），索引未變更；再次執行 `svcsim index` 只會嵌入其餘 {rest} 則",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---

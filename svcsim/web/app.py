@@ -83,7 +83,9 @@ def create_app(suggester, *, host: str = "127.0.0.1", hosts: Iterable[str] = (),
         async for chunk in request.stream():  # chunked bodies carry no length: count as they come
             body += chunk
             if len(body) > max_body_bytes:
-                raise BadBody(413, f"request body is over the {max_body_bytes}-byte limit")
+                from svcsim.i18n import t
+
+                raise BadBody(413, t("web.too_big_stream", limit=max_body_bytes))
         return bytes(body)
 
     @app.get("/", include_in_schema=False)

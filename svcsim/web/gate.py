@@ -22,6 +22,8 @@ import time
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
+from svcsim.i18n import t
+
 
 class Busy(Exception):
     """The queue is full, or the wait would be too long; ``retry_after`` is in whole seconds."""
@@ -60,8 +62,7 @@ class ModelGate:
         return max(0, ahead) * self.service_s / self.max_inflight
 
     def _busy(self, why: str, wait: float) -> Busy:
-        return Busy(f"the model is busy ({why}); try again in a moment",
-                    retry_after=max(1, math.ceil(wait)))
+        return Busy(t("web.busy", why=why), retry_after=max(1, math.ceil(wait)))
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -69,16 +70,16 @@ class ModelGate:
         if self._sem is None:
             self._sem = asyncio.Semaphore(self.max_inflight)
         if self.waiting >= self.max_waiting and self._sem.locked():
-            raise self._busy(f"{self.waiting} requests already queued", self.estimated_wait())
+            raise self._busy(t("web.busy.queued", n=self.waiting), self.estimated_wait())
         estimate = self.estimated_wait()
         if estimate > self.max_wait:
-            raise self._busy(f"about {estimate:.1f} s of work queued, over the {self.max_wait:g} s limit", estimate)
+            raise self._busy(t("web.busy.too_long", estimate=estimate, limit=self.max_wait), estimate)
         self.waiting += 1
         try:
             # asyncio.Semaphore wakes waiters in arrival order; a timed-out acquire gives its slot back.
             await asyncio.wait_for(self._sem.acquire(), self.max_wait)
         except asyncio.TimeoutError:
-            raise self._busy(f"waited {self.max_wait:g} s without a turn", self.estimated_wait()) from None
+            raise self._busy(t("web.busy.waited", limit=self.max_wait), self.estimated_wait()) from None
         finally:
             self.waiting -= 1
         self.running += 1

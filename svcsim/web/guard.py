@@ -22,6 +22,8 @@ import json
 from typing import Iterable
 from urllib.parse import urlsplit
 
+from svcsim.i18n import t
+
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 _WILDCARDS = ("", "0.0.0.0", "::")
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -85,17 +87,16 @@ class RequestGuard:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", ())}
         host = headers.get("host")
         if host is None:
-            return 400, "no Host header; open the page as http://127.0.0.1:PORT/"
+            return 400, t("web.no_host")
         if not self._allowed(host_name(host), scope):
-            return 421, (f"this server does not answer for host {host!r}; open it as http://127.0.0.1:PORT/ "
-                         "(or start svcsim serve with --host NAME to serve under another name)")
+            return 421, t("web.wrong_host", host=host)
         method = scope.get("method", "GET")
         if method in _BODY_METHODS:
             origin = headers.get("origin")
             if origin is not None:
                 name = urlsplit(origin).hostname if origin != "null" else None
                 if name is None or not self._allowed(host_name(name), scope):
-                    return 403, f"requests from origin {origin!r} are not accepted; use the page this server serves"
+                    return 403, t("web.wrong_origin", origin=origin)
             ctype = headers.get("content-type", "")
             media, _, params = ctype.partition(";")
             charset = params.strip().lower().removeprefix("charset=").strip('"') if params.strip() else "utf-8"
@@ -107,7 +108,7 @@ class RequestGuard:
             if not length.strip().isdigit():
                 return 400, f"Content-Length {length!r} is not a number of bytes"
             if int(length) > self.max_body_bytes:
-                return 413, f"request body of {int(length)} bytes is over the {self.max_body_bytes}-byte limit"
+                return 413, t("web.too_big", n=int(length), limit=self.max_body_bytes)
         return None
 
     async def __call__(self, scope, receive, send) -> None:

@@ -70,7 +70,7 @@ def test_bad_requests_are_refused_with_a_clear_message(client, body, status, nee
 def test_bodies_over_64kb_get_413(client):
     body = json.dumps({"draft": "a" * 70_000})
     r = client.post("/api/suggest", content=body, headers={"Content-Type": "application/json"})
-    assert r.status_code == 413 and "limit" in r.json()["error"]
+    assert r.status_code == 413 and "上限" in r.json()["error"]
 
     def chunks():  # no Content-Length: the limit must still hold while streaming
         for _ in range(70):

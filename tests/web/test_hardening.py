@@ -60,7 +60,7 @@ def test_json_posts_are_answered(client, ctype):
 def test_a_foreign_host_is_refused_everywhere(client, host, path):
     r = client.get(path, headers={"Host": host})
     assert r.status_code == 421 and _is_json_error(r)
-    assert "host" in r.json()["error"]
+    assert "主機" in r.json()["error"]
     assert "groups" not in r.text and "measures" not in r.text.replace("error", "")
     assert r.headers["x-content-type-options"] == "nosniff"
 
@@ -129,7 +129,7 @@ MALFORMED = {
     "unknown field": (b'{"draft": "x", "drafts": "y"}', 422, "unknown field"),
     "nested 60k": (b"[" * 60_000, 400, "nested"),
     "nested inside draft": (b'{"draft": ' + b"[" * 60_000 + b"]" * 10, 400, "nested"),
-    "nested 100k": (b"[" * 100_000, 413, "limit"),
+    "nested 100k": (b"[" * 100_000, 413, "上限"),
     "not an object": (b'"just a string"', 422, "JSON object"),
     "array": (b'["draft"]', 422, "JSON object"),
     "empty": (b"", 400, "JSON"),
@@ -137,7 +137,7 @@ MALFORMED = {
     "latin-1 bytes": ('{"draft": "café"}'.encode("latin-1"), 400, "UTF-8"),
     "truncated utf-8": (b'{"draft": "\xe8\xa8"}', 400, "UTF-8"),
     "utf-16": ('{"draft": "x"}'.encode("utf-16"), 400, "UTF-8"),
-    "huge": (json.dumps({"draft": "a" * 70_000}).encode(), 413, "limit"),
+    "huge": (json.dumps({"draft": "a" * 70_000}).encode(), 413, "上限"),
 }
 
 
@@ -198,7 +198,7 @@ def test_a_burst_gets_answers_or_quick_503s_not_a_long_tail(suggester):
     busy = [(r, t) for r, t in out if r.status_code == 503]
     assert len(ok) + len(busy) == 40
     assert 3 <= len(ok) < 40 and busy  # 0.3 s of waiting at 0.05 s a draft: a handful, not all 40
-    assert all(int(r.headers["retry-after"]) >= 1 and "busy" in r.json()["error"] for r, _ in busy)
+    assert all(int(r.headers["retry-after"]) >= 1 and "忙碌" in r.json()["error"] for r, _ in busy)
     assert max(ok) < 1.0  # without the gate the 40th answer comes after 40 × 0.05 = 2 s
     assert max(t for _, t in busy) < 0.8
 
@@ -218,7 +218,7 @@ def test_gate_serves_in_arrival_order_and_refuses_when_full():
         tasks = [asyncio.create_task(job(i)) for i in range(4)]
         await asyncio.sleep(0.01)
         assert (gate.running, gate.waiting) == (1, 3)
-        with pytest.raises(Busy, match="3 requests already queued"):
+        with pytest.raises(Busy, match="已有 3 個請求在排隊"):
             async with gate.slot():
                 pass
         release.set()
@@ -262,7 +262,7 @@ def test_gate_times_out_a_waiter_and_keeps_its_slot():
 
         task = asyncio.create_task(holder())
         await asyncio.sleep(0.01)
-        with pytest.raises(Busy, match="waited"):
+        with pytest.raises(Busy, match="等了"):
             async with gate.slot():
                 pass
         hold.set()
