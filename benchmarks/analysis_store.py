@@ -61,10 +61,21 @@ def row(what: str, stored: float | None, recompute: float | None, target: str = 
 
 
 def _dicts(r) -> tuple:
+    """Every field of a DupesResult, comparable; the pairs by the arrays that produce them plus the
+    first 2,000 (at 100k points the stream holds ~6·10⁷ pairs: expanding them all takes hours)."""
+    import itertools
+
+    import numpy as np
+
     def plain(x):
         return x.to_dict() if hasattr(x, "to_dict") else repr(x)
 
-    return ([p.to_dict() for p in r.pairs], [o.to_dict() for o in r.originality], [s.to_dict() for s in r.self_reuse],
+    ps = r.pairs
+    arrays = [np.asarray(a) for a in (ps.unit_of, ps.cross_u, ps.cross_v, ps.cross_lexical, ps.groups.group,
+                                      ps.groups.template, ps.hidden)]
+    pairs = (len(ps), ps.min_label, ps.keys, ps.units, [(a.dtype.str, a.tobytes()) for a in arrays], ps.weak,
+             sorted(ps.synonym_blocks), [p.to_dict() for p in itertools.islice(ps, 2000)])
+    return (pairs, [o.to_dict() for o in r.originality], [s.to_dict() for s in r.self_reuse],
             [plain(b) for b in r.boilerplate], [plain(c) for c in r.clusters], {k: plain(v) for k, v in r.status.items()},
             (r.overlap.agencies, r.overlap.counts.tolist(), r.overlap.n_points.tolist()), repr(r.hidden))
 

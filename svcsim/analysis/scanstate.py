@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,29 @@ if TYPE_CHECKING:
     from svcsim.dupes.pairset import PairSet
     from svcsim.dupes.scan import PairScan
     from svcsim.embedded import EmbeddedCorpus
+
+
+class PairCodes(Collection):
+    """A set of ``(u, v)`` int pairs held as sorted codes: ``in`` is a binary search, and loading
+    10⁶ pairs builds no Python tuples (a frozenset of them takes a second)."""
+
+    def __init__(self, u: np.ndarray, v: np.ndarray) -> None:
+        self._n = int(max(u.max(initial=0), v.max(initial=0))) + 1
+        self._codes = np.sort(u.astype(np.int64) * self._n + v.astype(np.int64))
+
+    def __contains__(self, pair: object) -> bool:
+        u, v = pair  # type: ignore[misc]
+        if not (0 <= u < self._n and 0 <= v < self._n):
+            return False
+        code = u * self._n + v
+        i = int(np.searchsorted(self._codes, code))
+        return i < len(self._codes) and int(self._codes[i]) == code
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __iter__(self):
+        return iter(zip((self._codes // self._n).tolist(), (self._codes % self._n).tolist()))
 
 
 def text_crc(entries) -> np.ndarray:
@@ -79,7 +103,7 @@ class ScanState:
         from svcsim.dupes.pairset import PairSet
 
         cu, cv, _ = self.cross
-        blocks = frozenset(zip(cu[self.synonym].tolist(), cv[self.synonym].tolist()))
+        blocks = PairCodes(cu[self.synonym], cv[self.synonym])
         return PairSet(list(embedded.entries), embedded.vectors, self.units, self.keys, self.unit_of, self.cross,
                        self.weak, CopyGroups(self.group, self.template), scan.thresholds, self.hidden,
                        synonym_blocks=blocks)
@@ -117,7 +141,7 @@ class ScanState:
                 for ra, rb, lab, lex, sem, s in zip(a["weak_a.npy"].tolist(), a["weak_b.npy"].tolist(),
                                                     a["weak_label.npy"].tolist(), a["weak_lexical.npy"].tolist(),
                                                     a["weak_semantic.npy"].tolist(), spans)]
-        nbs = {}
+        nbs: dict[str, Neighbours] = {}
         if neighbours:
             for name in parts:
                 if name.startswith("nb_") and name.endswith("_idx.npy"):

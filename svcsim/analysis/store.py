@@ -121,7 +121,9 @@ class Analysis:
     def name(self, result: str, **settings: Any) -> str:
         """The stored name of ``result`` for this entry selection, ``min_label`` and ``settings``
         (several variants live side by side: the web page's, the report's, each clustering)."""
-        kinds = "+".join(sorted({e.kind for e in self.embedded.entries})) or "none"
+        if "kinds" not in self._memo:
+            self._memo["kinds"] = "+".join(sorted({e.kind for e in self.embedded.entries})) or "none"
+        kinds = self._memo["kinds"]
         extra = "".join(f"/{k}={settings[k]}" for k in sorted(settings))
         return f"{result}/{kinds}/{self.min_label}{extra}"
 
@@ -169,9 +171,11 @@ class Analysis:
         name, key = self.name("dupes"), self.key("dupes")
         row = self._row(name)
         if row and row[0] == key:
-            parts = self._parts(name)
-            state = ScanState.from_parts(parts, neighbours=False)
-            result = tables.dupes_from(parts, self.embedded, state.pair_set(self.embedded, self.scan), self.min_label)
+            parts = self._parts(name, neighbours=False)
+            with tables.bulk():
+                state = ScanState.from_parts(parts, neighbours=False)
+                result = tables.dupes_from(parts, self.embedded, state.pair_set(self.embedded, self.scan),
+                                           self.min_label)
         else:
             from svcsim.analysis.delta import full_scan, rescan
 
@@ -195,7 +199,8 @@ class Analysis:
 
         name, key = self.name("innovation"), self.key("innovation")
         if self.stored_key(name) == key:
-            result = tables.innovation_from(self._parts(name), self.points)
+            with tables.bulk():
+                result = tables.innovation_from(self._parts(name), self.points)
         else:
             result = score_innovation(self.points, dupes=self.dupes(), random_state=self.scan.random_state)
             self._write(name, key, tables.innovation_parts(result))
@@ -219,7 +224,8 @@ class Analysis:
         name, key = self.name("clusters", **settings), self.key("clusters", **settings)
         innovation = self.innovation() if innovative_only is not None else None
         if self.stored_key(name) == key:
-            result = tables.clustering_from(self._parts(name), self.points, innovation)
+            with tables.bulk():
+                result = tables.clustering_from(self._parts(name), self.points, innovation)
         else:
             result = cluster_corpus(self.points, innovation=innovation,
                                     dupes=self.dupes() if innovation is not None else None,
@@ -245,8 +251,10 @@ class Analysis:
         return dict(self._memo.get("how", {}))
 
     # -- storage ----------------------------------------------------------------------------------
-    def _parts(self, name: str) -> dict[str, bytes]:
-        return dict(self._conn.execute("SELECT part, data FROM analysis_arrays WHERE name = ?", (name,)))
+    def _parts(self, name: str, *, neighbours: bool = True) -> dict[str, bytes]:
+        sql = "SELECT part, data FROM analysis_arrays WHERE name = ?" + (
+            "" if neighbours else " AND substr(part, 1, 3) != 'nb_'")  # the lists only an update reads
+        return dict(self._conn.execute(sql, (name,)))
 
     def _write(self, name: str, key: str, parts: dict[str, bytes], **extra: Any) -> None:
         conn = self._conn

@@ -8,6 +8,8 @@ the arrays index. Floats are stored as float64 and read back bit-identical.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +23,29 @@ if TYPE_CHECKING:
     from svcsim.embedded import EmbeddedCorpus
 
 _STATUSES = ("own", "template", "copied", "reused")
+
+
+@contextlib.contextmanager
+def bulk():
+    """Pause the cyclic garbage collector while 10⁵ result rows are built (restored after, if it
+    was on). The rows hold no reference cycles, but each ~700 allocations start a collection, and
+    the older generations' passes walk the whole heap of entries: without the pause the collector
+    takes most of a load's time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _fast(cls, names: tuple[str, ...], values) -> object:
+    """``cls(**dict(zip(names, values)))`` for a frozen dataclass without its per-field
+    ``object.__setattr__``: 10⁵ rows load in a tenth of the time, and compare equal to built ones."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(zip(names, values))
+    return obj
 
 
 def _rows(embedded: "EmbeddedCorpus") -> dict[int, int]:
@@ -64,7 +89,7 @@ def dupes_from(parts: dict[str, bytes], embedded: "EmbeddedCorpus", pairs: "Pair
     a = {k: codec.from_npy(v) for k, v in parts.items() if k.endswith(".npy")}
     entries = embedded.entries
     status = {entries[r].id: _STATUSES[s] for r, s in enumerate(a["status.npy"].tolist()) if s >= 0}
-    boiler = tuple(BoilerplateCount(e, na, np_, t) for e, na, np_, t in zip(
+    boiler = tuple(_fast(BoilerplateCount, ("entry", "n_agencies", "n_plans", "template"), row) for row in zip(
         entries, a["bp_agencies.npy"].tolist(), a["bp_plans.npy"].tolist(), a["bp_template.npy"].tolist()))
     clusters = []
     for i, (rows, canon, src, n_plans, tmpl) in enumerate(zip(
@@ -117,7 +142,8 @@ def innovation_from(parts: dict[str, bytes], points: "EmbeddedCorpus") -> "Innov
         bounds = np.concatenate([[0], np.cumsum(a[f"{f}_n.npy"])]).tolist()
         tuples[f] = [tuple(flat[bounds[i]:bounds[i + 1]]) for i in range(len(bounds) - 1)]
     entries = points.entries
-    scores = tuple(InnovationScore(entries[r], *vals, nw, rs) for r, *vals, nw, rs in zip(
+    names = ("entry", *_SCORE_FIELDS, "new_words", "reasons")
+    scores = tuple(_fast(InnovationScore, names, (entries[r], *rest)) for r, *rest in zip(
         a["order.npy"].tolist(), *cols, tuples["new_words"], tuples["reasons"]))
     return InnovationResult(points, scores)
 

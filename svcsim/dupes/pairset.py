@@ -18,7 +18,7 @@ so memory grows with the distinct texts and candidate pairs, not with the square
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,7 +92,7 @@ class PairSet:
                  unit_of: np.ndarray, cross: tuple[np.ndarray, np.ndarray, np.ndarray],
                  weak: list[tuple[int, int, Label, float, float, tuple]], groups: CopyGroups,
                  thresholds: Thresholds, hidden: np.ndarray, *,
-                 synonym_blocks: frozenset[tuple[int, int]] = frozenset()) -> None:
+                 synonym_blocks: Collection[tuple[int, int]] = frozenset()) -> None:
         self.entries = entries
         self.vectors = x
         self.units = units  # rows per unit, in plan order
