@@ -52,11 +52,11 @@ def test_a_mixed_folder_ingests_in_one_command_with_counts_per_format(tmp_path):
     render(extra, folder / "舊格式", "doc", LAYOUTS["plain4"])
     env = {k: v for k, v in os.environ.items() if not k.startswith("SVCSIM_")}
     env["SVCSIM_HOME"] = str(tmp_path / "home")
+    env["SVCSIM_LANG"] = "zh"
     db = tmp_path / "c.db"
     r = subprocess.run([exe, "ingest", str(folder), "--db", str(db)], capture_output=True, text=True, env=env,
                        timeout=600)
     assert r.returncode == 0, r.stderr
-    # the default language (this env drops SVCSIM_*): the summary is Chinese
     summary = next(line for line in r.stderr.splitlines() if line.startswith("計畫："))
     assert "新增 6 份" in summary
     for part in ("doc 1", "docx 1", "html 1", "odt 1", "pdf 1", "text 1"):
