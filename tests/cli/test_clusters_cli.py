@@ -27,7 +27,7 @@ def db(tmp_path_factory):
 
 def _run(db, *args):
     path, home = db
-    r = CliRunner(env={"SVCSIM_HOME": home, "SVCSIM_DB": None, "SVCSIM_MODEL": None}).invoke(
+    r = CliRunner(env={"SVCSIM_HOME": home, "SVCSIM_DB": None, "SVCSIM_MODEL": None, "SVCSIM_LANG": "zh"}).invoke(
         cli, [*args, "--db", path, "--model", "hash"])
     assert r.exit_code == 0, r.output
     return r

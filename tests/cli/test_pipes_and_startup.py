@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -50,7 +51,8 @@ def test_lazy_and_loaded_fingerprints_agree():
 
 def test_hints_repeat_the_users_db_and_agency_names_match_or_say_why(db):
     run = lambda *a: subprocess.run([SVCSIM, *a, "--db", str(db), "--model", "hash"],  # noqa: E731
-                                    capture_output=True, text=True, timeout=120)
+                                    capture_output=True, text=True, timeout=120,
+                                    env=dict(os.environ, SVCSIM_LANG="zh"))
     out = run("search", "單一窗口")
     assert out.returncode == 2 and f"`svcsim index --db {db}`" in out.stderr
     out = run("search", "單一窗口", "--agency", "勞工局")

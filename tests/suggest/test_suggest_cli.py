@@ -20,7 +20,7 @@ def db(tmp_path_factory):
 
 
 def run(args):
-    return CliRunner().invoke(cli, args, catch_exceptions=False)
+    return CliRunner(env={"SVCSIM_LANG": "zh"}).invoke(cli, args, catch_exceptions=False)
 
 
 def test_suggest_json_lines_with_warning_object(db):
