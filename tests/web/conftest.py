@@ -11,6 +11,12 @@ from fixture_plans import build_corpus  # noqa: E402
 from svcsim.embed import HashEncoder  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_pages(monkeypatch):
+    """The pages and their API speak the default language, whatever the developer's locale."""
+    monkeypatch.setenv("SVCSIM_LANG", "zh")
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
