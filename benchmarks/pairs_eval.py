@@ -265,13 +265,14 @@ def _extra_features(entries, vectors, ra: int, rb: int, ctx, title_row, spread, 
     return out
 
 
-def sweep(entries, vectors, gold, own) -> None:
+def sweep(entries, vectors, gold, own, *, align: bool = False, layer: int | None = None) -> None:
     """Leave-one-plan-out paraphrase/related F1 for feature sets and models the issue lists.
 
     Scored as the scan scores: one scan with a model that keeps every candidate tells which gold pairs
     are candidates at all (the others are ``unrelated`` whatever the model says); for the rest, each
     fold fits on the pairs touching no text of the held-out plan. With the shipped features and
-    settings this reproduces the headline table exactly.
+    settings this reproduces the headline table exactly. ``align``: instead of the issue's list, the
+    soft-alignment features of :class:`TokenVectors`, pooled and strict folds.
     """
     from dataclasses import replace
 
@@ -294,6 +295,26 @@ def sweep(entries, vectors, gold, own) -> None:
                 spread[w].add((e.file, e.item, e.measure))
     n_measures = len({m for ms in spread.values() for m in ms})
     spread_n = {w: len(ms) for w, ms in spread.items()}
+    if align:
+        from soft_align import TokenVectors, align_features
+
+        tv = TokenVectors(entries, layer=layer)
+        tok_idf = {kind: tv.token_idf([e.text for e in entries if e.kind == kind]) for kind in ("point", "measure_title")}
+        print(f"\ntoken vectors (layer {'last' if layer is None else layer}) of {len(tv.units)} distinct texts: "
+              f"{tv.encode_seconds:.1f} s (their pooled sentence vectors, same model: {tv.pooled_seconds:.1f} s)")
+        import time
+
+        cand_rows = [(row[a], row[b]) for a, b in map(tuple, candidates)]
+        dt = []
+        for _ in range(2):  # the first pass also segments each text and builds its word vectors
+            t0 = time.perf_counter()
+            for ra, rb in cand_rows:
+                align_features(tv, entries[ra].text, entries[rb].text, tok_idf[entries[ra].kind],
+                               ctx[entries[ra].kind]._idf)
+            dt.append(1000 * (time.perf_counter() - t0) / max(len(cand_rows), 1))
+        print(f"scan candidates at k={K}: {len(cand_rows)} pairs over {len({r for p in cand_rows for r in p})} texts; "
+              f"alignment features {dt[0]:.2f} s per 1,000 pairs on first use, {dt[1]:.2f} s once the word vectors "
+              "are built")
 
     def rows_of(labelled):
         out = []
@@ -306,6 +327,8 @@ def sweep(entries, vectors, gold, own) -> None:
             c = ctx[entries[ra].kind]
             f = dict(zip(FEATURES, c.features(ra, rb, cover_short=cover)))
             f.update(_extra_features(entries, vectors, ra, rb, c, title_row, spread_n, n_measures))
+            if align:
+                f.update(align_features(tv, entries[ra].text, entries[rb].text, tok_idf[entries[ra].kind], c._idf))
             out.append((frozenset((g["a"]["file"], g["b"]["file"])), f, g["label"],
                         frozenset((ref_key(g["a"]), ref_key(g["b"]))) in candidates))
         return out
@@ -315,13 +338,16 @@ def sweep(entries, vectors, gold, own) -> None:
               for _ in {g["a"]["file"], g["b"]["file"]}]
     files = sorted({e.file for e in entries})
 
-    def run(names, make):
-        scored = list(copies)
-        for held in files:
-            train = [r for r in gold_rows + own_rows if held not in r[0]]
+    strict_copies = [(g["label"], g["label"]) for g in gold if g["label"] in ("copy", "near_copy")]
+    strict_folds = sorted({r[0] for r in gold_rows}, key=sorted)
+
+    def run(names, make, strict=False):
+        scored = list(strict_copies if strict else copies)
+        for held in (strict_folds if strict else [frozenset([f]) for f in files]):
+            train = [r for r in gold_rows + own_rows if not (r[0] & held)]
             x = np.array([[r[1][n] for n in names] for r in train])
             predict = make(x, ["none" if r[2] == "unrelated" else r[2] for r in train])
-            test = [r for r in gold_rows if held in r[0]]
+            test = [r for r in gold_rows if (r[0] == held if strict else bool(r[0] & held))]
             for r, got in zip(test, predict(np.array([[r[1][n] for n in names] for r in test]))):
                 ok = r[3] and r[1]["cosine"] >= MIN_COSINE and got not in (None, "none")
                 scored.append((r[2], got if ok else "unrelated"))
@@ -376,12 +402,36 @@ def sweep(entries, vectors, gold, own) -> None:
     trials += [(f"logistic with pairwise interactions, C={c}", base, interactions(c)) for c in (0.003, 0.03)]
     trials += [(f"gradient boosting depth {d}, {n} trees, {fs}", feats, boosting(d, n))
                for d, n in ((1, 50), (2, 50), (3, 50), (2, 200)) for fs, feats in (("shipped", base), ("all", base + extra))]
-    print("\nSWEEP (issue #15 (a)): leave-one-plan-out, pooled folds, pairs that are no scan candidate count as unrelated")
-    print("| model | paraphrase P / R / F1 | related P / R / F1 | unrelated R |\n|---|---|---|---:|")
-    for name, names, make in trials:
-        s = run(names, make)
-        print(f"| {name} | {s['paraphrase'][0]:.2f} / {s['paraphrase'][1]:.2f} / {s['paraphrase'][2]:.2f} | "
-              f"{s['related'][0]:.2f} / {s['related'][1]:.2f} / {s['related'][2]:.2f} | {s['unrelated'][1]:.2f} |")
+    if align:
+        al = ["tok_min", "tok_max", "tok_f", "tokidf_min", "tokidf_max", "tokidf_f", "word_min_s", "word_max_s",
+              "word_f_s"]
+        trials = [("shipped: logistic, shipped features", base, logistic())]
+        trials += [(f"logistic + {' '.join(ns)}", base + ns, logistic()) for ns in (
+            ["tok_f"], ["tok_min", "tok_max"], ["tokidf_f"], ["tokidf_min", "tokidf_max"], ["word_f_s"],
+            ["word_min_s", "word_max_s"], ["tokidf_f", "word_f_s"], al)]
+        trials += [("logistic + all alignment, C=0.3", base + al, logistic(c=0.3)),
+                   ("logistic, cosine → tokidf_min/max + word_min_s/max_s",
+                    [n for n in base if n != "cosine"] + ["tokidf_min", "tokidf_max", "word_min_s", "word_max_s"],
+                    logistic())]
+    if align:
+        from sklearn.metrics import roc_auc_score
+
+        both = [r for r in gold_rows if r[2] in ("paraphrase", "related")]
+        y = [r[2] == "paraphrase" for r in both]
+        print(f"\nROC AUC paraphrase vs related, each gold pair once ({sum(y)} / {len(y) - sum(y)}): "
+              + ", ".join(f"{n} {roc_auc_score(y, [r[1][n] for r in both]):.3f}"
+                          for n in ("cosine", "cover_short", "content_min", "content_max", "word_min", *al)))
+    print("\nSWEEP (issue #15 (a)): leave-one-plan-out, pairs that are no scan candidate count as unrelated")
+    for strict in ((False, True) if align else (False,)):
+        print("\n" + ("strict folds (each gold pair once, fitted on no pair touching its plans)" if strict
+                      else "pooled folds (each gold pair once per plan it touches)") + f", k={K}")
+        print("| model | copy F1 | near_copy F1 | paraphrase P / R / F1 | related P / R / F1 | unrelated R |\n"
+              "|---|---:|---:|---|---|---:|")
+        for name, names, make in trials:
+            s = run(names, make, strict)
+            print(f"| {name} | {s['copy'][2]:.2f} | {s['near_copy'][2]:.2f} | "
+                  f"{s['paraphrase'][0]:.2f} / {s['paraphrase'][1]:.2f} / {s['paraphrase'][2]:.2f} | "
+                  f"{s['related'][0]:.2f} / {s['related'][1]:.2f} / {s['related'][2]:.2f} | {s['unrelated'][1]:.2f} |")
     cand = Counter((r[2], r[3] and r[1]["cosine"] >= MIN_COSINE) for r in gold_rows for f in files if f in r[0])
     print(f"gold pairs (per fold) that are scan candidates at k={K}: "
           + ", ".join(f"{lab} {cand[(lab, True)]}/{cand[(lab, True)] + cand[(lab, False)]}"
@@ -406,6 +456,8 @@ def main() -> int:
     ap.add_argument("--k", type=int, default=10, help="PairScan.k, semantic neighbours per text (default: the product's)")
     ap.add_argument("--cache", type=Path, help="keep the vectors in this folder between runs")
     ap.add_argument("--sweep", action="store_true", help="also the features/models tried for issue #15 (a)")
+    ap.add_argument("--align", action="store_true", help="sweep the token soft-alignment features instead (issue #15)")
+    ap.add_argument("--align-layer", type=int, help="--align on this hidden layer's token vectors (default: the last)")
     ap.add_argument("--model", help="another encoder (folder), e.g. one written by benchmarks/domain_adapt.py; the "
                     "classifier is refitted on its cosines in every fold (--fit refuses it)")
     ap.add_argument("--min-cosine", type=float, default=0.88, help="candidate gate of the fitted models")
@@ -442,8 +494,8 @@ def main() -> int:
     ok &= all(s[c][0] >= 0.95 and s[c][1] >= 0.95 for c in ("copy", "near_copy"))
     ok &= s["unrelated"][1] == 1.0
     del base
-    if args.sweep:
-        sweep(entries, vectors, gold, own)
+    if args.sweep or args.align or args.align_layer is not None:
+        sweep(entries, vectors, gold, own, align=args.align or args.align_layer is not None, layer=args.align_layer)
     if not args.no_synthetic:
         from svcsim.dupes import Thresholds
 

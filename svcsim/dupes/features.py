@@ -26,9 +26,13 @@ measure code: 0.67 / 0.29), the same item (0.71 / 0.33), the cosine of the two m
 (0.73 / 0.34), each text against the other's title (0.72 / 0.33), overlap after dropping the stock
 words found under ≥ 10 % of the measures (0.72 / 0.31), the rarest unshared word and shared numbers
 (0.72 / 0.36 each — within noise), and gradient boosting or pairwise interactions instead of the
-linear model (at best 0.65 / 0.44, trading paraphrase for related). Plans number their measures
-differently (a 105 plan's 二(二) is a 110 plan's 一(一)), and within one measure the labelled pairs
-are as often related (another object) as paraphrase, so the slot says little about the class.
+linear model (at best 0.65 / 0.44, trading paraphrase for related), and a BERTScore-style soft
+alignment of the e5 token vectors (greedy matching over sub-word tokens, plain or IDF-weighted, or
+over jieba content words; last layer, layer 6 or 9; ``pairs_eval.py --align``): at best 0.72 / 0.35,
+and 0.71 / 0.52 with 40 neighbours, as without it, for a second forward pass per text at scan
+time. Plans number their measures differently (a 105 plan's 二(二) is a 110 plan's 一(一)), and
+within one measure the labelled pairs are as often related (another object) as paraphrase, so the
+slot says little about the class.
 
 Words come from :func:`svcsim.text.segment.tokenize` (jieba through OpenCC, loaded on first use)
 and are compared on their :func:`~svcsim.text.normalize.match_key`.
