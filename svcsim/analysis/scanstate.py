@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,29 +24,6 @@ if TYPE_CHECKING:
     from svcsim.dupes.pairset import PairSet
     from svcsim.dupes.scan import PairScan
     from svcsim.embedded import EmbeddedCorpus
-
-
-class PairCodes(Collection):
-    """A set of ``(u, v)`` int pairs held as sorted codes: ``in`` is a binary search, and loading
-    10⁶ pairs builds no Python tuples (a frozenset of them takes a second)."""
-
-    def __init__(self, u: np.ndarray, v: np.ndarray) -> None:
-        self._n = int(max(u.max(initial=0), v.max(initial=0))) + 1
-        self._codes = np.sort(u.astype(np.int64) * self._n + v.astype(np.int64))
-
-    def __contains__(self, pair: object) -> bool:
-        u, v = pair  # type: ignore[misc]
-        if not (0 <= u < self._n and 0 <= v < self._n):
-            return False
-        code = u * self._n + v
-        i = int(np.searchsorted(self._codes, code))
-        return i < len(self._codes) and int(self._codes[i]) == code
-
-    def __len__(self) -> int:
-        return len(self._codes)
-
-    def __iter__(self):
-        return iter(zip((self._codes // self._n).tolist(), (self._codes % self._n).tolist()))
 
 
 def text_crc(entries) -> np.ndarray:
@@ -91,19 +67,17 @@ class ScanState:
     @classmethod
     def of(cls, found: "PairSet", ids: np.ndarray, kinds: list[tuple[str, int, int]],
            neighbours: dict[str, Neighbours]) -> "ScanState":
-        blocks = found.synonym_blocks
-        syn = np.fromiter(((u, v) in blocks for u, v in zip(found.cross_u.tolist(), found.cross_v.tolist())),
-                          dtype=bool, count=len(found.cross_u)) if blocks else np.zeros(len(found.cross_u), bool)
+        syn = found.synonym_mask()
         return cls(ids, found.keys, found.units, found.unit_of, (found.cross_u, found.cross_v, found.cross_lexical),
                    syn, found.weak, found.groups.group, found.groups.template, found.hidden,
                    text_crc(found.entries), kinds, rep_hashes(found.vectors, found.units), neighbours)
 
     def pair_set(self, embedded: "EmbeddedCorpus", scan: "PairScan") -> "PairSet":
         from svcsim.dupes.boilerplate import CopyGroups
-        from svcsim.dupes.pairset import PairSet
+        from svcsim.dupes.pairset import PairCodes, PairSet
 
         cu, cv, _ = self.cross
-        blocks = PairCodes(cu[self.synonym], cv[self.synonym])
+        blocks = PairCodes(cu[self.synonym], cv[self.synonym])  # sorted codes, no 10⁶ tuples
         return PairSet(list(embedded.entries), embedded.vectors, self.units, self.keys, self.unit_of, self.cross,
                        self.weak, CopyGroups(self.group, self.template), scan.thresholds, self.hidden,
                        synonym_blocks=blocks)

@@ -114,6 +114,18 @@ class PairSet:
         self._n_copyish = n_within + n_cross
         self.min_label: Label = "related"
 
+    def synonym_mask(self) -> np.ndarray:
+        """Per cross block, whether it is a synonym copy (``(u, v) in synonym_blocks``), vectorised."""
+        n = len(self.units) + 1
+        codes = self.cross_u.astype(np.int64) * n + self.cross_v.astype(np.int64)
+        blocks = self.synonym_blocks
+        if isinstance(blocks, PairCodes):
+            return blocks.contains_codes(self.cross_u, self.cross_v)
+        if not blocks:
+            return np.zeros(len(codes), dtype=bool)
+        b = np.array(sorted(blocks), dtype=np.int64).reshape(-1, 2)
+        return np.isin(codes, b[:, 0] * n + b[:, 1])
+
     def at_least(self, min_label: Label) -> "PairSet":
         """The same pairs limited to ``min_label`` or stronger (a view: nothing is copied)."""
         view = object.__new__(PairSet)
@@ -222,16 +234,18 @@ class PairSet:
         for rs, key in units:
             if len(rs) < 2 or not key:
                 continue
-            strict = [self.strict(r) for r in rs]
-            if same_strict is False and len(set(strict)) == 1:
-                continue
-            whole: dict[int, tuple[int, int]] = {}  # filled as needed: one row's pairs need two texts
-            label: Label = "copy" if same_strict else "near_copy"
             if only is None:
+                strict = [self.strict(r) for r in rs]
+                if same_strict is False and len(set(strict)) == 1:
+                    continue
                 todo = ((i, j) for i in range(len(rs)) for j in range(i + 1, len(rs)))
-            else:  # the same pairs in the same order, but only those of one row
+            else:  # the same pairs in the same order, but only those of one row, and only the
+                # strict keys they need: a reader of one point stops after a few of 10³ copies
+                strict = _Lazy(self.strict, rs)
                 p = rs.index(only)
                 todo = [*((i, p) for i in range(p)), *((p, j) for j in range(p + 1, len(rs)))]
+            whole: dict[int, tuple[int, int]] = {}  # filled as needed: one row's pairs need two texts
+            label: Label = "copy" if same_strict else "near_copy"
             for i, j in todo:
                 if (strict[i] == strict[j]) != same_strict:
                     continue
@@ -280,6 +294,49 @@ class PairSet:
         if adj is None:
             adj = self.__dict__["_adjacency"] = Adjacency(self.cross_u, self.cross_v, len(self.units))
         return adj
+
+
+class PairCodes(Collection):
+    """A set of ``(u, v)`` int pairs held as sorted codes: ``in`` is a binary search, and loading
+    10⁶ pairs builds no Python tuples (a frozenset of them takes a second)."""
+
+    def __init__(self, u: np.ndarray, v: np.ndarray) -> None:
+        self._n = int(max(u.max(initial=0), v.max(initial=0))) + 1
+        self._codes = np.sort(u.astype(np.int64) * self._n + v.astype(np.int64))
+
+    def __contains__(self, pair: object) -> bool:
+        u, v = pair  # type: ignore[misc]
+        if not (0 <= u < self._n and 0 <= v < self._n):
+            return False
+        code = u * self._n + v
+        i = int(np.searchsorted(self._codes, code))
+        return i < len(self._codes) and int(self._codes[i]) == code
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __iter__(self):
+        return iter(zip((self._codes // self._n).tolist(), (self._codes % self._n).tolist()))
+
+    def contains_codes(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """``(u[i], v[i]) in self`` for every ``i``, vectorised."""
+        u, v = u.astype(np.int64), v.astype(np.int64)
+        ok = (u < self._n) & (v < self._n)
+        codes = np.where(ok, u * self._n + v, -1)
+        return ok & np.isin(codes, self._codes)
+
+
+class _Lazy:
+    """``fn(rows[i])`` computed on first use of ``[i]``."""
+
+    def __init__(self, fn, rows: list[int]) -> None:
+        self._fn, self._rows = fn, rows
+        self._got: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        if i not in self._got:
+            self._got[i] = self._fn(self._rows[i])
+        return self._got[i]
 
 
 class Adjacency:

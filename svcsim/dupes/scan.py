@@ -225,11 +225,12 @@ def weak_stage(entries: list[Entry], x: np.ndarray, units: Units, kind: str, bas
 def finish_scan(entries: list[Entry], x: np.ndarray, units: Units, blocks: list[CopyBlocks], weak: list[tuple],
                 scan: PairScan, hidden: np.ndarray | None = None) -> "PairSet":
     """Sort the copy blocks (global unit ids), form the copy groups and build the :class:`PairSet`."""
-    from svcsim.dupes.pairset import PairSet  # pairset re-exports this module's names: import late
+    from svcsim.dupes.pairset import PairCodes, PairSet  # pairset re-exports this module's names: import late
 
     parts = [p for b in blocks for p in [*b.verbatim, *([b.synonym] if b.synonym is not None else [])]]
-    synonym_blocks = {(u, v) for b in blocks if b.synonym is not None
-                      for u, v in zip(b.synonym[0].tolist(), b.synonym[1].tolist())}
+    syn = [b.synonym for b in blocks if b.synonym is not None]
+    synonym_blocks = PairCodes(np.concatenate([p[0] for p in syn]) if syn else np.zeros(0, np.int64),
+                               np.concatenate([p[1] for p in syn]) if syn else np.zeros(0, np.int64))
     # unit ids fit int32 (one per distinct text); 10⁸ pairs at 1M points make the width matter
     cu = np.concatenate([p[0] for p in parts]).astype(np.int32) if parts else np.zeros(0, np.int32)
     cv = np.concatenate([p[1] for p in parts]).astype(np.int32) if parts else np.zeros(0, np.int32)
@@ -250,4 +251,4 @@ def finish_scan(entries: list[Entry], x: np.ndarray, units: Units, blocks: list[
     if hidden is None:
         hidden = np.fromiter((count_hidden(e.text) for e in entries), dtype=np.int32, count=len(entries))
     return PairSet(entries, x, uu, keys, unit_of, cross, weak, groups, scan.thresholds, hidden,
-                   synonym_blocks=frozenset(synonym_blocks))
+                   synonym_blocks=synonym_blocks)
