@@ -189,7 +189,8 @@ def _delta(old: ScanState, ob: int, on: int, entries, ids, crc, old_row, units, 
     nb = None
     if t.synonyms:
         got = _route2(old.neighbours.get(kind), kind_keys, rep, lengths, added, changed, scan,
-                      known=np.concatenate([ku, dv["u"], ds["u"]]) * n + np.concatenate([kv, dv["v"], ds["v"]]))
+                      # every candidate involves a new text, whose only copy pairs are this update's
+                      known=np.concatenate([dv["u"], ds["u"]]) * n + np.concatenate([dv["v"], ds["v"]]))
         if isinstance(got, str):
             return None, None, got
         (r2u, r2v, r2l), nb = got
@@ -296,7 +297,8 @@ def _route2(nb: Neighbours | None, kind_keys, rep, lengths, added, changed, scan
     a, b = short[new_s[ci]], short[cj]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     codes = np.unique(lo * n + hi)
-    codes = codes[~np.isin(codes, known)]
+    if len(codes):
+        codes = codes[~np.isin(codes, known)]
     su, sv = codes // n, codes % n
     keep = np.einsum("ij,ij->i", rep[su], rep[sv]) >= gate
     found = {}

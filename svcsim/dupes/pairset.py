@@ -116,6 +116,8 @@ class PairSet:
 
     def synonym_mask(self) -> np.ndarray:
         """Per cross block, whether it is a synonym copy (``(u, v) in synonym_blocks``), vectorised."""
+        if "_synonym_mask" in self.__dict__:  # known by the scan that made the blocks
+            return self.__dict__["_synonym_mask"]
         n = len(self.units) + 1
         codes = self.cross_u.astype(np.int64) * n + self.cross_v.astype(np.int64)
         blocks = self.synonym_blocks

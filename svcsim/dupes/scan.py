@@ -228,6 +228,8 @@ def finish_scan(entries: list[Entry], x: np.ndarray, units: Units, blocks: list[
     from svcsim.dupes.pairset import PairCodes, PairSet  # pairset re-exports this module's names: import late
 
     parts = [p for b in blocks for p in [*b.verbatim, *([b.synonym] if b.synonym is not None else [])]]
+    is_syn = [np.full(len(p[0]), i == len(b.verbatim), dtype=bool) for b in blocks
+              for i, p in enumerate([*b.verbatim, *([b.synonym] if b.synonym is not None else [])])]
     syn = [b.synonym for b in blocks if b.synonym is not None]
     synonym_blocks = PairCodes(np.concatenate([p[0] for p in syn]) if syn else np.zeros(0, np.int64),
                                np.concatenate([p[1] for p in syn]) if syn else np.zeros(0, np.int64))
@@ -250,5 +252,7 @@ def finish_scan(entries: list[Entry], x: np.ndarray, units: Units, blocks: list[
     weak.sort(key=lambda w: (LABELS.index(w[2]), -round(w[3], 6), -round(w[4], 6), entries[w[0]].id, entries[w[1]].id))
     if hidden is None:
         hidden = np.fromiter((count_hidden(e.text) for e in entries), dtype=np.int32, count=len(entries))
-    return PairSet(entries, x, uu, keys, unit_of, cross, weak, groups, scan.thresholds, hidden,
-                   synonym_blocks=synonym_blocks)
+    found = PairSet(entries, x, uu, keys, unit_of, cross, weak, groups, scan.thresholds, hidden,
+                    synonym_blocks=synonym_blocks)
+    found.__dict__["_synonym_mask"] = np.concatenate(is_syn)[order] if is_syn else np.zeros(0, bool)
+    return found
