@@ -20,11 +20,15 @@ from svcsim.i18n import t, year
 
 
 def _suggester(corpus, model: str | None):
+    from svcsim.errors import IndexMismatchError
     from svcsim.suggest import Suggester
 
     encoder = load_encoder(model)
     with corpus.snapshot():  # the start-up read sees one state of the corpus, even during an ingest
-        return Suggester.build(corpus, encoder, show_progress=progress_enabled())
+        try:  # the usual case, an index `svcsim index` keeps current: read it once
+            return Suggester.load(corpus, encoder)
+        except IndexMismatchError:  # none yet, or behind the corpus: bring it up to date first
+            return Suggester.build(corpus, encoder, show_progress=progress_enabled())
 
 
 @click.command("suggest")

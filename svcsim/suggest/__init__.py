@@ -13,7 +13,6 @@ Usable from Python without the CLI; imports numpy only (torch and faiss load whe
 usual start; :class:`Suggester`'s docstring has a worked example.
 """
 
-from svcsim.suggest.check import check_plan
 from svcsim.suggest.index import SuggestIndex
 from svcsim.suggest.ranking import Pool, Ranker
 from svcsim.suggest.results import (
@@ -46,3 +45,12 @@ __all__ = [
     "copy_warning",
     "specificity",
 ]
+
+
+def __getattr__(name: str):
+    # check_plan pulls in scipy.sparse (~0.2 s); a suggestion does not need it
+    if name == "check_plan":
+        from svcsim.suggest.check import check_plan
+
+        return check_plan
+    raise AttributeError(f"module 'svcsim.suggest' has no attribute {name!r}")
