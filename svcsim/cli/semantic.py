@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, say
+from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, model_option, open_corpus, progress_enabled, ref, say
 
 
 @click.command("index")
@@ -62,5 +62,4 @@ def search_cmd(text: str, k: int, agency: str | None, year: int | None, db: str 
         if as_json:
             echo_json(h.to_dict())
         else:
-            e = h.entry
-            say(f"{h.score:.3f}  {e.agency} {e.year}  {e.item}{e.measure}-{e.n}  {e.text}")
+            say(f"{h.score:.3f}  {ref(h.entry)}  {h.entry.text}")
