@@ -88,8 +88,8 @@ class LazyEncoder:
         if self._real is None:
             real = self._load()
             if real.fingerprint != self.fingerprint or real.dim != self.dim:
-                raise ModelError(f"{self.path}: the model's files changed while svcsim was running "
-                                 f"(fingerprint {self.fingerprint} → {real.fingerprint}); run the command again")
+                raise ModelError.from_key("embed.model_changed", path=self.path, before=self.fingerprint,
+                                          after=real.fingerprint)
             self._real = real
         return self._real
 

