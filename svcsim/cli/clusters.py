@@ -8,12 +8,17 @@ from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, m
 from svcsim.i18n import t, year
 
 
-def _points(db: str | None, model: str | None):
+def _stored(db: str | None, model: str | None, use):
+    """``use(analysis)`` on the points' stored analysis (near copies and closer, as the web page's):
+    read from the corpus database when current, else computed and kept."""
+    from svcsim.analysis import Analysis
     from svcsim.embed.cache import embed_corpus
 
     encoder = load_encoder(model)
-    with open_corpus(db) as corpus, corpus.snapshot():
-        return embed_corpus(corpus, encoder, "point", show_progress=progress_enabled())
+    with open_corpus(db) as corpus:
+        with corpus.snapshot():
+            points = embed_corpus(corpus, encoder, "point", show_progress=progress_enabled())
+        return use(Analysis.open(corpus, points, min_label="near_copy"))
 
 
 @click.command("innovations")
@@ -27,9 +32,7 @@ def innovations_cmd(db: str | None, model: str | None, top: int, as_json: bool) 
 
     Each point shows its score in [0, 1] and the reasons behind it.
     """
-    from svcsim.clusters import score_innovation
-
-    scores = score_innovation(_points(db, model))
+    scores = _stored(db, model, lambda a: a.innovation())
     rows = scores.to_dicts()
     for rank, s in enumerate(scores[:top], start=1):
         if as_json:
@@ -59,10 +62,8 @@ def clusters_cmd(db: str | None, model: str | None, method: str, innovative_only
     """
     from pathlib import Path
 
-    from svcsim.clusters import cluster_corpus
-
-    result = cluster_corpus(_points(db, model), method=method, innovative_only=innovative_only,
-                            assign_outliers=assign_outliers)
+    result = _stored(db, model, lambda a: a.clusters(method=method, innovative_only=innovative_only,
+                                                      assign_outliers=assign_outliers))
     if as_json:
         for obj in result.to_dicts():
             echo_json(obj)

@@ -33,13 +33,16 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     Each pair's first side is the earlier plan (the likely source); spans are
     [a_start, a_end, b_start, b_end] offsets into the two original texts.
     """
-    from svcsim.dupes import iter_pairs
+    from svcsim.analysis import Analysis
     from svcsim.embed.cache import embed_corpus
 
     encoder = load_encoder(model)
-    with open_corpus(db) as corpus, corpus.snapshot():
-        embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
-    stream = iter_pairs(embedded, min_label=min_class, cross_agency_only=cross_agency_only)
+    with open_corpus(db) as corpus:
+        with corpus.snapshot():
+            embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
+        # read from the corpus database when stored for this corpus state, else computed and kept
+        result = Analysis.open(corpus, embedded, min_label=min_class).dupes()
+    stream = (p for p in result.pairs if p.cross_agency or not cross_agency_only)
     skipped = [0]  # template pairs not listed
 
     def wanted(pairs):

@@ -19,24 +19,25 @@ from svcsim.cli.common import db_option, load_encoder, model_option, open_corpus
 def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_pairs: int, clusters: bool) -> None:
     """Write an HTML report: plan originality, agency overlap, reused points side by side,
     innovative points and clusters of themes with a 2-D map."""
-    from svcsim.dupes import analyse
+    from svcsim.analysis import Analysis
     from svcsim.embed.cache import embed_corpus
     from svcsim.report import build_report, write_report
 
     encoder = load_encoder(model)
-    with open_corpus(db) as corpus, corpus.snapshot():
-        embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
-        n_plans = len(corpus.plans())
-    result = analyse(embedded, min_label=min_class)  # the one duplicate scan; innovation reuses it
     extra = []
-    if clusters:
-        from svcsim.clusters import cluster_corpus, score_innovation
-        from svcsim.report.themes import theme_sections
+    with open_corpus(db) as corpus:
+        with corpus.snapshot():
+            embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
+            n_plans = len(corpus.plans())
+        # stored in the corpus database: read when current, else computed once (one duplicate scan,
+        # which innovation and the themes reuse) and kept for the next report
+        analysis = Analysis.open(corpus, embedded, min_label=min_class)
+        result = analysis.dupes()
+        if clusters:
+            from svcsim.report.themes import theme_sections
 
-        points = embedded.of_kind("point")
-        innovation = score_innovation(points, dupes=result)
-        themes = cluster_corpus(points, assign_outliers=True, innovation=innovation)
-        extra = theme_sections(themes, innovation)
+            innovation = analysis.innovation()
+            extra = theme_sections(analysis.clusters(assign_outliers=True), innovation)
     from svcsim.i18n import t
 
     n_points = len(embedded.of_kind("point"))

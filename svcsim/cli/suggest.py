@@ -116,9 +116,13 @@ def serve_cmd(db: str | None, model: str | None, host: str, port: int) -> None:
     import uvicorn
 
     from svcsim.web import create_app
+    from svcsim.web.workspace import Workspace, stored_results
 
     corpus = open_corpus(db)
-    app = create_app(_suggester(corpus, model), host=host)
+    suggester = _suggester(corpus, model)
+    # the reviewer's pages read the analyses kept in the corpus database (computed once if absent)
+    workspace = Workspace(suggester.index.points, results=stored_results(corpus.path))
+    app = create_app(suggester, host=host, workspace=workspace)
     say(t("cli.serve.serving", host=host, port=port), err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")

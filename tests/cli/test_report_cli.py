@@ -32,18 +32,27 @@ def test_report_has_dupes_and_cluster_sections(tmp_path, monkeypatch):
 
 
 def test_report_scans_for_duplicates_once(tmp_path, monkeypatch):
-    """The innovation ranking reuses the report's duplicate scan instead of running its own."""
-    import sys
+    """The innovation ranking and the themes reuse the report's one duplicate scan, and the scan is
+    kept in the corpus database: a second report (and dupes, innovations) reads it, scanning nothing."""
+    import svcsim.analysis.delta as delta
+    import svcsim.dupes.scan as scan
 
-    import svcsim.dupes  # noqa: F401
-
-    analyse_mod = sys.modules["svcsim.dupes.analyse"]  # the module: the package's `analyse` is the function
     calls = []
-    real = analyse_mod.scan_pairs
-    monkeypatch.setattr(analyse_mod, "scan_pairs", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    real = scan.finish_scan
+
+    def counted(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    for module in (scan, delta):  # every full scan ends in finish_scan, whoever starts it
+        monkeypatch.setattr(module, "finish_scan", counted, raising=False)
     db = str(tmp_path / "c.db")
     r = CliRunner()
     assert r.invoke(cli, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
     res = r.invoke(cli, ["report", "--out", str(tmp_path / "r.html"), "--db", db, "--model", "hash"])
     assert res.exit_code == 0, res.output
     assert len(calls) == 1
+    again = r.invoke(cli, ["report", "--out", str(tmp_path / "r2.html"), "--db", db, "--model", "hash"])
+    assert again.exit_code == 0, again.output
+    assert len(calls) == 1
+    assert (tmp_path / "r2.html").read_bytes() == (tmp_path / "r.html").read_bytes()
