@@ -42,17 +42,23 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
             embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
         # read from the corpus database when stored for this corpus state, else computed and kept
         result = Analysis.open(corpus, embedded, min_label=min_class).dupes()
-    stream = (p for p in result.pairs if p.cross_agency or not cross_agency_only)
-    skipped = [0]  # template pairs not listed
+    if show_all:
+        pairs, skipped = (p for p in result.pairs if p.cross_agency or not cross_agency_only), [0]
+    elif not cross_agency_only:  # template blocks skipped whole and counted, never expanded
+        pairs, skipped = result.pairs.without_template()
+    else:
+        skipped = [0]  # template pairs not listed
 
-    def wanted(pairs):
-        for p in pairs:
-            if p.template and not show_all:
-                skipped[0] += 1
-                continue
-            yield p
+        def wanted(stream):
+            for p in stream:
+                if not p.cross_agency:
+                    continue
+                if p.template:
+                    skipped[0] += 1
+                else:
+                    yield p
 
-    pairs = wanted(stream)
+        pairs = wanted(result.pairs)
     n = 0
     if fmt == "json":
         for n, p in enumerate(pairs, 1):  # noqa: B007 - n counts what was written

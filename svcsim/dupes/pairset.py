@@ -189,6 +189,82 @@ class PairSet:
                 if lab == label:
                     yield self._pair(ra, rb, lab, lexical, semantic, spans)
 
+    def without_template(self) -> tuple[Iterator[DupePair], list[int]]:
+        """The stream without template pairs, and a one-item list that holds, once the stream is
+        exhausted, how many template pairs it left out.
+
+        The same pairs in the same order as filtering ``iter(self)`` on ``pair.template``, but a unit
+        or block whose rows all sit in one template copy group is skipped whole and counted by
+        arithmetic: at 100k points template text is ~10⁷ pairs, produced only to be dropped.
+        """
+        skipped = [0]
+        labels = self._labels()
+        g = self.groups
+        # each unit's copy group, or -1 when its rows sit in several (then pairs are checked one by one)
+        unit_group = np.full(len(self.units), -1, dtype=np.int64)
+        for u, rs in enumerate(self.units):
+            if rs:
+                first = int(g.group[rs[0]])
+                if all(int(g.group[r]) == first for r in rs):
+                    unit_group[u] = first
+        template = np.asarray(g.template, dtype=bool)
+        unit_flag = np.where(unit_group >= 0, template[np.maximum(unit_group, 0)], False)  # all template
+        sizes = np.fromiter((len(rs) for rs in self.units), dtype=np.int64, count=len(self.units))
+        both = "copy" in labels and "near_copy" in labels
+
+        def within(same_strict: bool) -> Iterator[DupePair]:
+            for u, (rs, key) in enumerate(zip(self.units, self.keys)):
+                if len(rs) < 2 or not key:
+                    continue
+                if unit_flag[u]:
+                    n = len(rs) * (len(rs) - 1) // 2
+                    if both:  # copies and near copies both listed: count the unit's pairs once
+                        skipped[0] += n if same_strict else 0
+                        continue
+                    # pairs with equal strict keys are copies, the others near copies
+                    counts: dict[str, int] = {}
+                    for r in rs:
+                        sk = self.strict(r)
+                        counts[sk] = counts.get(sk, 0) + 1
+                    copies = sum(m * (m - 1) // 2 for m in counts.values())
+                    skipped[0] += copies if same_strict else n - copies
+                    continue
+                mixed = unit_group[u] < 0
+                for p in self._within(same_strict=same_strict, unit=u):
+                    if mixed and p.template:
+                        skipped[0] += 1
+                    else:
+                        yield p
+
+        def cross() -> Iterator[DupePair]:
+            gu, gv = unit_group[self.cross_u], unit_group[self.cross_v]
+            whole = (gu >= 0) & (gu == gv)
+            drop = whole & template[np.maximum(gu, 0)]
+            skipped[0] += int(np.dot(sizes[self.cross_u[drop]], sizes[self.cross_v[drop]]))
+            keep = np.flatnonzero(~drop)
+            step = 65536
+            for s0 in range(0, len(keep), step):
+                idx = keep[s0 : s0 + step]
+                for u, v, lexical, sure in zip(self.cross_u[idx].tolist(), self.cross_v[idx].tolist(),
+                                               self.cross_lexical[idx].tolist(), whole[idx].tolist()):
+                    for p in self._cross_pairs(u, v, round(lexical, 4)):
+                        if not sure and p.template:
+                            skipped[0] += 1
+                        else:
+                            yield p
+
+        def stream() -> Iterator[DupePair]:
+            for label in labels:
+                if label == "copy":
+                    yield from within(True)
+                elif label == "near_copy":
+                    yield from within(False)
+                    yield from cross()
+                else:
+                    yield from self.iter_label(label)  # weaker pairs are never template
+
+        return stream(), skipped
+
     def pairs_of(self, row: int) -> Iterator[DupePair]:
         """The pairs of the entry at ``row``, in the order iterating the set gives them, made
         without producing anyone else's pairs (a reviewer's look at one point)."""
@@ -230,9 +306,11 @@ class PairSet:
                         lexical=lexical, semantic=semantic, spans=spans, contained=contained,
                         hidden_a=int(self.hidden[ra]), hidden_b=int(self.hidden[rb]))
 
-    def _within(self, *, same_strict: bool, only: int | None = None) -> Iterator[DupePair]:
+    def _within(self, *, same_strict: bool, only: int | None = None, unit: int | None = None) -> Iterator[DupePair]:
         x = self.vectors
-        units = zip(self.units, self.keys) if only is None else [(self.units[self.unit_of[only]], self.keys[self.unit_of[only]])]
+        if only is not None:
+            unit = int(self.unit_of[only])
+        units = zip(self.units, self.keys) if unit is None else [(self.units[unit], self.keys[unit])]
         for rs, key in units:
             if len(rs) < 2 or not key:
                 continue
