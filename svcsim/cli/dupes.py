@@ -45,7 +45,9 @@ def dupes_cmd(db: str | None, model: str | None, min_class: str, cross_agency_on
     if show_all:
         pairs, skipped = (p for p in result.pairs if p.cross_agency or not cross_agency_only), [0]
     elif not cross_agency_only:  # template blocks skipped whole and counted, never expanded
-        pairs, skipped = result.pairs.without_template()
+        from svcsim.dupes.listing import without_template
+
+        pairs, skipped = without_template(result.pairs)
     else:
         skipped = [0]  # template pairs not listed
 

@@ -1,4 +1,4 @@
-"""PairSet.without_template: the same stream as filtering on ``pair.template``, template blocks counted
+"""svcsim.dupes.listing.without_template: the same stream as filtering on ``pair.template``, template blocks counted
 without being expanded (what ``svcsim dupes`` lists by default)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 
 import svcsim
 from svcsim.dupes import analyse
+from svcsim.dupes.listing import without_template
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"
 
@@ -24,7 +25,7 @@ def embedded(tmp_path_factory):
 def test_same_pairs_and_count_as_filtering_the_stream(embedded, min_label):
     pairs = analyse(embedded, min_label=min_label).pairs
     everything = list(pairs)
-    stream, skipped = pairs.without_template()
+    stream, skipped = without_template(pairs)
     kept = [p.to_dict() for p in stream]
     assert kept == [p.to_dict() for p in everything if not p.template]
     assert skipped == [sum(p.template for p in everything)]
