@@ -70,9 +70,17 @@ def entries(conn: sqlite3.Connection, kind: EntryKind | None, plan_ids: Sequence
     if cond:
         sql += " WHERE " + " AND ".join(cond)
     sql += " ORDER BY p.agency, p.roc_year, p.file, e.ord"
+    units: dict[str, tuple[str, ...]] = {}  # a few hundred distinct unit lists: decode each once
+
+    def units_of(raw: str) -> tuple[str, ...]:
+        got = units.get(raw)
+        if got is None:
+            got = units[raw] = tuple(json.loads(raw))
+        return got
+
     return [
         Entry(id=r[0], kind=r[1], agency=r[2], year=r[3], file=r[4], item=r[5], measure=r[6], n=r[7],
-              text=r[8], plan_id=r[9], item_title=r[10], measure_title=r[11], units=tuple(json.loads(r[12])))
+              text=r[8], plan_id=r[9], item_title=r[10], measure_title=r[11], units=units_of(r[12]))
         for r in conn.execute(sql, args)
     ]
 
