@@ -100,6 +100,11 @@ def vectors_for_texts(corpus, encoder, items: list[tuple[str, str]], *, show_pro
     except KeyboardInterrupt as exc:
         if isinstance(exc, EmbeddingInterrupted):
             raise
+        # Ctrl-C may land after a chunk's commit and before ``done`` counts it: say what the cache holds
+        try:
+            done = len(corpus.cached_vectors(encoder.fingerprint, [k for k, _ in missing]))
+        except Exception:  # noqa: BLE001 - the count is a courtesy; the interrupt must still propagate
+            pass
         raise EmbeddingInterrupted(done, len(missing)) from None
     finally:
         if bar is not None:
