@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from svcsim.dupes.classify import Label
     from svcsim.embedded import EmbeddedCorpus
     from svcsim.store import Corpus
+    from svcsim.text.segcache import SpanCache
 
 RESULTS_FORMAT = 2
 
@@ -118,6 +119,16 @@ class Analysis:
             self._memo["points"] = self.embedded if kinds <= {"point"} else self.embedded.of_kind("point")
         return self._memo["points"]
 
+    @property
+    def segments(self) -> "SpanCache":
+        """Token offsets of the texts, kept in the corpus database (table ``segment_spans``): a
+        refresh after one added plan segments only that plan's texts, in any process."""
+        if "segments" not in self._memo:
+            from svcsim.text.segcache import SpanCache
+
+            self._memo["segments"] = SpanCache(self._conn, writable=not self.corpus.readonly)
+        return self._memo["segments"]
+
     def name(self, result: str, **settings: Any) -> str:
         """The stored name of ``result`` for this entry selection, ``min_label`` and ``settings``
         (several variants live side by side: the web page's, the report's, each clustering)."""
@@ -202,7 +213,8 @@ class Analysis:
             with tables.bulk():
                 result = tables.innovation_from(self._parts(name), self.points)
         else:
-            result = score_innovation(self.points, dupes=self.dupes(), random_state=self.scan.random_state)
+            result = score_innovation(self.points, dupes=self.dupes(), random_state=self.scan.random_state,
+                                      segments=self.segments)
             self._write(name, key, tables.innovation_parts(result))
         self._memo["innovation"] = result
         return result
@@ -229,7 +241,7 @@ class Analysis:
         else:
             result = cluster_corpus(self.points, innovation=innovation,
                                     dupes=self.dupes() if innovation is not None else None,
-                                    random_state=self.scan.random_state, **settings)
+                                    random_state=self.scan.random_state, segments=self.segments, **settings)
             self._write(name, key, tables.clustering_parts(result, self.points))
         self._memo[memo] = result
         return result

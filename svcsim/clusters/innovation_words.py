@@ -35,6 +35,7 @@ from importlib import resources
 import numpy as np
 
 from svcsim.model import Entry
+from svcsim.text.segcache import SpanCache
 
 __all__ = ["NEW_PRACTICE_VERBS", "WordSignals", "word_signals"]  # noqa: F822 - NEW_PRACTICE_VERBS is a lazy module attribute
 
@@ -99,8 +100,7 @@ class _Parsed:
     marks: int                        # named things: Latin words, numbers with units, 「names」
 
 
-def _parse(text: str) -> _Parsed:
-    from svcsim.text import tokenize
+def _parse(text: str, spans: list[tuple[int, int]]) -> _Parsed:
     from svcsim.text.segment import is_stopword
 
     cited_spans = [m.span() for m in _REGULATION.finditer(text)]
@@ -114,20 +114,20 @@ def _parse(text: str) -> _Parsed:
     verb_of: dict[int, str] = {}
     for m in _verb_pattern().finditer(text):
         verb_of.setdefault(clause_at[m.start()], m.group(0))  # the first verb of each clause
-    toks = tokenize(text)
+    toks = [(text[a:b], a, b) for a, b in spans]
     verbs = set(_verbs())  # the verb is the action, its object is what may be new
-    keep = [len(t.word) >= 2 and any(ch.isalnum() for ch in t.word) and not t.word.isdigit()
-            and not is_stopword(t.word) and t.word not in verbs for t in toks]
+    keep = [len(w) >= 2 and any(ch.isalnum() for ch in w) and not w.isdigit()
+            and not is_stopword(w) and w not in verbs for w, _, _ in toks]
     words, cited, clause, listed, head = [], [], [], [], []
-    for i, (tok, ok) in enumerate(zip(toks, keep)):
+    for i, ((word, start, end), ok) in enumerate(zip(toks, keep)):
         if not ok:
             continue
-        words.append(tok.word)
-        cited.append(any(a <= tok.start < b for a, b in cited_spans))
-        clause.append(clause_at[tok.start])
-        listed.append(next((k for k, (a, b) in enumerate(list_spans) if a <= tok.start < b), -1))
-        nxt = i + 1 < len(toks) and keep[i + 1] and toks[i + 1].start == tok.end
-        head.append(toks[i + 1].word if nxt else "")
+        words.append(word)
+        cited.append(any(a <= start < b for a, b in cited_spans))
+        clause.append(clause_at[start])
+        listed.append(next((k for k, (a, b) in enumerate(list_spans) if a <= start < b), -1))
+        nxt = i + 1 < len(toks) and keep[i + 1] and toks[i + 1][1] == end
+        head.append(toks[i + 1][0] if nxt else "")
     named = [m for m in _NAMED.finditer(text) if not _REGULATION.fullmatch(m.group(0))]
     marks = len(_LATIN.findall(text)) + len(_NUMBER.findall(text)) + len(named)
     return _Parsed(tuple(words), tuple(cited), tuple(clause), tuple(listed), tuple(head), verb_of, marks)
@@ -139,7 +139,7 @@ def _is_routine(w: str, routine: set[str]) -> bool:
 
 
 def word_signals(entries: Sequence[Entry], *, topic_min_points: int = 3, routine_min_agencies: int = 3,
-                 routine_share: float = 0.3) -> WordSignals:
+                 routine_share: float = 0.3, segments: "SpanCache | None" = None) -> WordSignals:
     """The word signals of every entry (see the module docstring); ``entries`` need not be sorted.
 
     Args:
@@ -147,9 +147,13 @@ def word_signals(entries: Sequence[Entry], *, topic_min_points: int = 3, routine
         topic_min_points: a word in at least this many points of one plan is that plan's topic.
         routine_min_agencies: a word at least this many agencies use is routine vocabulary ...
         routine_share: ... and at least this share of the corpus' agencies.
+        segments: where token offsets are kept (e.g. in the corpus database, as the stored
+            analysis does); by default each distinct text is segmented here.
     """
     # segment each distinct text once: jieba dominates at 100k points, about half of them repeats
-    parsed = {t: _parse(t) for t in sorted({e.text for e in entries})}
+    texts = sorted({e.text for e in entries})
+    spans = (segments or SpanCache()).spans(texts)
+    parsed = {t: _parse(t, spans[t]) for t in texts}
     # word -> {agency: earliest year using it}; unknown years never count as "earlier"
     first_year: dict[str, dict[str, float]] = {}
     plan_points: Counter[tuple] = Counter()

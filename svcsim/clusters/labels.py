@@ -12,12 +12,16 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from svcsim.errors import InputError
 from svcsim.model import Entry
 from svcsim.embedded import unit_rows
+
+if TYPE_CHECKING:
+    from svcsim.text.segcache import SpanCache
 
 __all__ = ["ClusterLabel", "label_clusters"]
 
@@ -47,6 +51,7 @@ def label_clusters(
     vectors: object,
     *,
     n_keywords: int = 5,
+    segments: "SpanCache | None" = None,
 ) -> list[ClusterLabel]:
     """Label every cluster (not the outliers, −1) with keywords and a representative member.
 
@@ -55,6 +60,8 @@ def label_clusters(
         labels: cluster id per entry, −1 for outliers (e.g. ``PointClusterer.labels_``).
         vectors: the entries' vectors, row-aligned (normalised here if they are not).
         n_keywords: keywords per cluster (fewer only when the cluster has fewer distinct words).
+        segments: where token offsets are kept (:class:`~svcsim.text.segcache.SpanCache`, e.g. in
+            the corpus database); by default each distinct text is segmented here.
 
     Returns:
         One :class:`ClusterLabel` per cluster, sorted by id.
@@ -75,14 +82,17 @@ def label_clusters(
     if isinstance(n_keywords, bool) or not isinstance(n_keywords, int) or n_keywords < 1:
         raise InputError("n_keywords", f"got {n_keywords!r}; expected an int >= 1, e.g. 5")
 
-    from svcsim.text import words
+    from svcsim.text.segcache import SpanCache
+    from svcsim.text.segment import words_at
 
     ids = sorted(int(c) for c in set(lab.tolist()) if c >= 0)
     if not ids:
         return []
     # segmented once per distinct text: large corpora repeat template texts many times
+    spans = (segments or SpanCache()).spans(e.text for e in entries)
     seg: dict[str, list[str]] = {}
-    tokens = [seg[e.text] if e.text in seg else seg.setdefault(e.text, words(e.text)) for e in entries]
+    tokens = [seg[e.text] if e.text in seg else seg.setdefault(e.text, words_at(e.text, spans[e.text]))
+              for e in entries]
     counts: dict[int, Counter[str]] = {c: Counter() for c in ids}
     for toks, c in zip(tokens, lab.tolist()):
         if c >= 0:

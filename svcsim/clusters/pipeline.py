@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from svcsim.dupes import DupesResult
+    from svcsim.text.segcache import SpanCache
 
 __all__ = ["ClusteringResult", "cluster_corpus"]
 
@@ -109,6 +110,7 @@ def cluster_corpus(
     innovation: InnovationResult | None = None,
     dupes: "DupesResult | None" = None,
     random_state: int = 0,
+    segments: "SpanCache | None" = None,
 ) -> ClusteringResult:
     """Cluster points into themes, label them, and report outliers.
 
@@ -126,6 +128,8 @@ def cluster_corpus(
         innovation: :func:`score_innovation` of this corpus, when already computed.
         dupes: :func:`svcsim.dupes.analyse` of the corpus, passed on to the innovation score.
         random_state: seed of every random step.
+        segments: where token offsets are kept (:class:`~svcsim.text.segcache.SpanCache`), for the
+            labels and the innovation score; by default each distinct text is segmented here.
 
     Returns:
         A :class:`ClusteringResult`.
@@ -137,7 +141,7 @@ def cluster_corpus(
                 or not (0.0 < float(innovative_only) <= 1.0):
             raise InputError("innovative_only", f"got {innovative_only!r}; a share in (0, 1], e.g. 0.2 for the top 20 %")
         if innovation is None:
-            innovation = score_innovation(corpus, dupes=dupes, random_state=random_state)
+            innovation = score_innovation(corpus, dupes=dupes, random_state=random_state, segments=segments)
         if not innovation.corpus.same_entries(corpus) and \
                 {s.entry.id for s in innovation} != set(corpus.ids()):
             raise InputError("innovation", "these innovation scores are not for this corpus; "
@@ -151,7 +155,7 @@ def cluster_corpus(
                            assign_outliers=assign_outliers, random_state=random_state)
     model.fit(x, keys=[e.text for e in entries])
     labels = model.labels_
-    clusters = label_clusters(entries, labels, x, n_keywords=n_keywords)
+    clusters = label_clusters(entries, labels, x, n_keywords=n_keywords, segments=segments)
     return ClusteringResult(
         corpus=corpus, entries=tuple(entries), labels=tuple(int(c) for c in labels), clusters=tuple(clusters),
         outliers=tuple(entries[i] for i in model.outliers_.tolist()), outliers_assigned=bool(assign_outliers),

@@ -156,6 +156,26 @@ def __getattr__(name: str) -> Any:  # STOPWORDS reads package data on first use,
     raise AttributeError(f"module 'svcsim.text.segment' has no attribute {name!r}")
 
 
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of :func:`tokenize`'s tokens: ``[(start, end), …]`` into ``text``, whitespace left out.
+
+    What :class:`~svcsim.text.segcache.SpanCache` keeps per text.
+
+    Raises:
+        InputError: when ``text`` is not a str.
+    """
+    if not isinstance(text, str):
+        raise InputError("tokenize", f"expected str, got {type(text).__name__}")
+    if not text:
+        return []
+    seg = _segmenter()
+    # both conversions keep length, so jieba's offsets are offsets into `text`; width folding
+    # lets jieba see ＱＲ as one Latin run instead of two unknown symbols
+    twin = fold_width(seg.to_simplified(text))
+    return [(start, end) for _, start, end in seg.tokenizer.tokenize(twin, mode="default", HMM=True)
+            if not text[start:end].isspace()]
+
+
 def tokenize(text: str) -> list[Token]:
     """Segment ``text`` into words, with offsets into ``text`` itself.
 
@@ -173,25 +193,16 @@ def tokenize(text: str) -> list[Token]:
     >>> [t.word for t in tokenize("提供ＱＲ code 線上申辦")]          # doctest: +SKIP
     ['提供', 'ＱＲ', 'code', '線上申辦']
     """
-    if not isinstance(text, str):
-        raise InputError("tokenize", f"expected str, got {type(text).__name__}")
-    if not text:
-        return []
-    seg = _segmenter()
-    # both conversions keep length, so jieba's offsets are offsets into `text`; width folding
-    # lets jieba see ＱＲ as one Latin run instead of two unknown symbols
-    twin = fold_width(seg.to_simplified(text))
-    out = []
-    for _, start, end in seg.tokenizer.tokenize(twin, mode="default", HMM=True):
-        piece = text[start:end]
-        if piece.isspace():
-            continue
-        out.append(Token(piece, start, end))
-    return out
+    return [Token(text[start:end], start, end) for start, end in token_spans(text)]
 
 
 def is_stopword(word: str) -> bool:
     """True when ``word`` (or its normalised form) is in :data:`STOPWORDS`."""
+    return _is_stopword(word)
+
+
+@lru_cache(maxsize=1 << 16)  # a corpus' vocabulary: each word is normalised once, not once per use
+def _is_stopword(word: str) -> bool:
     return word in _stopwords() or match_key(word) in _stop_keys()
 
 
@@ -211,9 +222,15 @@ def words(text: str, *, drop_stopwords: bool = True, min_len: int = 1) -> list[s
     """
     if isinstance(min_len, bool) or not isinstance(min_len, int) or min_len < 1:
         raise InputError("words", f"min_len must be a positive int, got {min_len!r}")
+    return words_at(text, token_spans(text), drop_stopwords=drop_stopwords, min_len=min_len)
+
+
+def words_at(text: str, spans: list[tuple[int, int]], *, drop_stopwords: bool = True, min_len: int = 1) -> list[str]:
+    """:func:`words` of ``text`` from its token offsets (:func:`token_spans`, e.g. kept by a
+    :class:`~svcsim.text.segcache.SpanCache`) instead of segmenting it again."""
     out = []
-    for t in tokenize(text):
-        w = t.word
+    for start, end in spans:
+        w = text[start:end]
         if len(w) < min_len or not any(c.isalnum() for c in w):
             continue
         if drop_stopwords and is_stopword(w):

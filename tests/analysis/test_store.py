@@ -215,3 +215,23 @@ def test_inside_a_snapshot_results_come_without_being_stored(tmp_path, files, en
     assert a.stored_key(a.name("dupes")) is None
     Analysis.open(corpus, emb, min_label="near_copy").dupes()
     assert a.stored_key(a.name("dupes")) == a.key("dupes")
+
+
+def test_a_refresh_segments_only_the_new_plans_texts(tmp_path, enc, monkeypatch):
+    corpus, plans = _synth(tmp_path, n=300)
+    Analysis.open(corpus, svcsim.embed_corpus(corpus, enc).of_kind("point"), min_label="near_copy").refresh()
+    old = {e.text for e in svcsim.embed_corpus(corpus, enc).of_kind("point").entries}
+    corpus.add_plan(plans[-1])
+    points = svcsim.embed_corpus(corpus, enc).of_kind("point")
+    new = {e.text for e in points.entries} - old
+    assert new
+    import svcsim.text.segment as segment
+
+    seen: list[str] = []
+    real = segment.token_spans
+    monkeypatch.setattr(segment, "token_spans", lambda t: seen.append(t) or real(t))
+    a = Analysis.open(corpus, points, min_label="near_copy")  # a new process' view: only the database is shared
+    a.refresh()
+    assert set(seen) == new and len(seen) == len(new)
+    assert a.innovation().to_dicts() == score_innovation(points, dupes=analyse(points, min_label="near_copy")).to_dicts()
+    assert _themes(a.clusters()) == _themes(cluster_corpus(points))
