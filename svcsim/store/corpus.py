@@ -195,6 +195,16 @@ class Corpus:
         return queries.entries(self._conn, kind, plan_ids)
 
     @_sql
+    def entries_and_text_ids(self, kind: EntryKind | None = None) -> tuple[list[Entry], list[int]]:
+        """:meth:`entries` and, row for row, the id of each entry's distinct text (see :meth:`distinct_texts`)."""
+        return queries.entries_and_text_ids(self._conn, kind, None)
+
+    @_sql
+    def text_rows(self, text_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+        """(text id, cache key, text) of these text rows, by id."""
+        return queries.text_rows(self._conn, text_ids)
+
+    @_sql
     def text_ids(self, entry_ids: Iterable[int]) -> dict[int, int]:
         ids = list(entry_ids)
         with self.snapshot():
@@ -239,6 +249,18 @@ class Corpus:
         out = queries.cached_vectors(self._conn, fingerprint, keys)
         if self._pending:
             out.update((k, v) for k in keys if (v := self._pending.get((fingerprint, k))) is not None)
+        return out
+
+    @_sql
+    def vectors_by_text_id(self, fingerprint: str, text_ids: Sequence[int]) -> dict[int, bytes]:
+        """The cached vector bytes under ``fingerprint`` of those text rows (:meth:`distinct_texts`)
+        that have some, by text id; vectors put during the current snapshot included."""
+        out = queries.vectors_by_text_id(self._conn, fingerprint, text_ids)
+        if self._pending:
+            pending = {k: v for (f, k), v in self._pending.items() if f == fingerprint}
+            wanted = set(int(t) for t in text_ids)
+            out.update((tid, pending[key]) for tid, key in queries.text_keys(self._conn).items()
+                       if key in pending and tid in wanted)
         return out
 
     def put_vectors(self, fingerprint: str, dim: int, rows: Iterable[tuple[str, bytes]]) -> None:

@@ -122,3 +122,56 @@ def test_cache_is_per_model(corpus):
     va = embed_corpus(corpus, a).vectors
     vb = embed_corpus(corpus, b).vectors
     assert va.shape[1] == 16 and vb.shape[1] == 24
+
+
+def _direct(corpus, enc, kind=None):
+    """What embed_corpus must equal: each entry's own text encoded and normalised, entry by entry."""
+    entries = corpus.entries(kind)
+    x = np.asarray(enc.encode([e.text for e in entries], kind="passage"), dtype=np.float32)
+    return entries, x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("kind", [None, "point", "measure_title"])
+def test_embed_corpus_matches_encoding_each_entry(corpus, kind):
+    corpus.add_plan(make_plan("甲局"))
+    corpus.add_plan(make_plan("乙局"))
+    enc = HashEncoder(dim=32)
+    embed_corpus(corpus, enc, "point")  # a partly filled cache, as after an earlier command
+    ec = embed_corpus(corpus, enc, kind)
+    entries, x = _direct(corpus, enc, kind)
+    assert ec.entries == tuple(entries) and len(entries) > 0
+    assert np.allclose(ec.vectors, x, atol=1e-6)
+    assert not ec.vectors.flags.writeable
+
+
+def test_embed_corpus_re_embeds_a_damaged_cache_row(corpus):
+    corpus.add_plan(make_plan())
+    enc = HashEncoder(dim=16)
+    good = embed_corpus(corpus, enc).vectors.copy()
+    key = corpus.distinct_texts()[0][1]
+    nan = np.full(16, np.nan, dtype=np.float32).tobytes()
+    short = np.ones(8, dtype=np.float32).tobytes()
+    for bad in (nan, short):
+        corpus._conn.execute("UPDATE embeddings SET vector = ? WHERE fingerprint = ? AND text_key = ?",
+                             (bad, enc.fingerprint, key))
+        again = embed_corpus(corpus, enc)
+        assert np.isfinite(again.vectors).all() and np.array_equal(again.vectors, good)
+
+
+def test_embed_corpus_inside_a_snapshot_sees_what_it_embedded(corpus):
+    corpus.add_plan(make_plan())
+
+    class Counting(HashEncoder):
+        calls = 0
+
+        def encode(self, texts, **kw):
+            type(self).calls += len(texts)
+            return super().encode(texts, **kw)
+
+    enc = Counting(dim=16)
+    with corpus.snapshot():
+        first = embed_corpus(corpus, enc)
+        n = Counting.calls
+        second = embed_corpus(corpus, enc)  # the vectors written during the snapshot are reused
+    assert n > 0 and Counting.calls == n
+    assert np.array_equal(first.vectors, second.vectors)
