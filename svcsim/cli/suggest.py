@@ -26,9 +26,12 @@ def _suggester(corpus, model: str | None):
     encoder = load_encoder(model)
     with corpus.snapshot():  # the start-up read sees one state of the corpus, even during an ingest
         try:  # the usual case, an index `svcsim index` keeps current: read it once
-            return Suggester.load(corpus, encoder)
+            suggester = Suggester.load(corpus, encoder)
         except IndexMismatchError:  # none yet, or behind the corpus: bring it up to date first
-            return Suggester.build(corpus, encoder, show_progress=progress_enabled())
+            suggester = Suggester.build(corpus, encoder, show_progress=progress_enabled())
+    # the suggestion tables, when this process had to compute them: the next one reads them
+    suggester.index.keep(corpus)
+    return suggester
 
 
 @click.command("suggest")

@@ -17,11 +17,15 @@ on the draft is computed here, once, so that a query's work stays proportional t
 * the measure catalogue (:mod:`svcsim.suggest.measures`) and, per slot, its point rows and their
   order by the slot's title centroid — the whole ranking of a measure-only query, before the
   agency filter.
+
+These tables (:mod:`svcsim.suggest.tables`) take seconds to derive at 100k points and change only
+with the corpus or the model, so :meth:`SuggestIndex.keep` keeps them in the corpus database and
+:meth:`SuggestIndex.load` reads them back when they are current (:mod:`svcsim.suggest.keep`); the
+points of a row are gathered from the entries when the row is first read.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -30,16 +34,14 @@ from svcsim.embedded import EmbeddedCorpus
 from svcsim.errors import InputError
 from svcsim.model import Entry
 from svcsim.suggest.copying import shingles
-from svcsim.suggest.measures import MeasureCatalogue, MeasureInfo, MeasureSlot
+from svcsim.suggest.measures import MeasureSlot
 from svcsim.suggest.results import MeasureRef
+from svcsim.suggest.tables import NO_POINTS, SHARED, SuggestTables
 
 EXACT_NUMPY_BELOW = 20_000
 """Up to this many texts, retrieval is one exact numpy product instead of a FAISS search."""
 
-SHARED = -1
-"""Owner of a row whose points come from several agencies (see :attr:`SuggestIndex.owner`)."""
-NO_POINTS = -2
-"""Owner of a row with no point (a measure title only)."""
+__all__ = ["EXACT_NUMPY_BELOW", "NO_POINTS", "SHARED", "SuggestIndex"]  # SHARED, NO_POINTS: values of ``owner``
 
 
 class SuggestIndex:
@@ -47,6 +49,7 @@ class SuggestIndex:
 
     Build it with :meth:`build` or :meth:`load`; the constructor takes parts already read and only
     derives the in-memory tables (no file is read or written). Treat it as read-only.
+    :meth:`keep` keeps the derived tables in the corpus database for the next process.
 
     Attributes:
         encoder: the encoder the index was built with (drafts must be embedded with it).
@@ -61,62 +64,39 @@ class SuggestIndex:
         key_group: the match-key copy group of each row (read-only int64).
         owner: each row's agency (an index into ``agencies``) when it has points of only one, else
             :data:`SHARED` or :data:`NO_POINTS` (read-only int32).
+        tables: the derived :class:`~svcsim.suggest.tables.SuggestTables` the attributes above come from.
     """
 
     def __init__(self, encoder, vector_index, texts: Sequence[tuple[int, str]], vectors: np.ndarray,
-                 entries_by_text: Mapping[int, Sequence[Entry]]) -> None:
+                 entries_by_text: Mapping[int, Sequence[Entry]], *, tables: SuggestTables | None = None) -> None:
         """``texts`` are (text id, text) by id, ``vectors`` row-aligned with them, ``entries_by_text`` every
-        entry using each text id (as :class:`~svcsim.index.corpus_index.CorpusIndex` holds them)."""
-        from svcsim.text import match_key
-
+        entry using each text id (as :class:`~svcsim.index.corpus_index.CorpusIndex` holds them);
+        ``tables`` the derived tables when already known (:meth:`load` reads them from the database),
+        else they are computed here."""
         self.encoder = encoder
         self.vector_index = vector_index
         self.text_ids = _frozen(np.array([t for t, _ in texts], dtype=np.int64))
-        self._row_of_tid = {int(t): i for i, t in enumerate(self.text_ids)}
+        self._row_of_tid = {int(t): i for i, t in enumerate(self.text_ids.tolist())}
         self.texts: tuple[str, ...] = tuple(t for _, t in texts)
-        self.vectors = _frozen(vectors)
-
-        key_gid: dict[str, int] = {}
-        gid = np.zeros(len(texts), dtype=np.int64)
-        for i, t in enumerate(self.texts):
-            gid[i] = key_gid.setdefault(match_key(t), len(key_gid))
-        self.key_group = _frozen(gid)
-        self._key_gid = key_gid
-        self._rows_of_gid: dict[int, list[int]] = defaultdict(list)
-        for i, g in enumerate(gid.tolist()):
-            self._rows_of_gid[g].append(i)
-
-        points: list[list[Entry]] = [[] for _ in texts]
-        group_agencies: dict[int, set[str]] = defaultdict(set)
-        for tid, entries in entries_by_text.items():
-            row = self._row_of_tid[tid]
-            for e in entries:
-                if e.kind == "point":
-                    points[row].append(e)
-                    group_agencies[int(gid[row])].add(e.agency)
-        self._points = tuple(tuple(sorted(es, key=lambda e: e.id)) for es in points)
-        self._group_agencies = {g: frozenset(a) for g, a in group_agencies.items()}
-        self.agencies: tuple[str, ...] = tuple(sorted({a for s in self._group_agencies.values() for a in s}))
-        self.catalogue = _catalogue(entries_by_text, self._row_of_tid, self.vectors, encoder.dim)
-        self.shingles = _Shingles(self.texts)
-
+        self._points = _RowPoints(entries_by_text, self.text_ids)
+        if tables is None:
+            tables = SuggestTables.compute(self.texts, vectors, self._row_of_tid, self._points, entries_by_text,
+                                           encoder.dim)
+        self.tables = tables
+        self._keep: tuple[str, str] | None = None  # (name, key) of computed tables load() can keep
+        self.vectors = _frozen(tables.vectors)
+        self.key_group = _frozen(tables.key_group)
+        self._key_gid = {k: g for g, k in enumerate(tables.match_keys)}
+        self.agencies: tuple[str, ...] = tables.agencies
         self._agency_id = {a: i for i, a in enumerate(self.agencies)}
-        owner = np.full(len(texts), NO_POINTS, dtype=np.int32)
-        for r, es in enumerate(self._points):
-            if es:
-                ags = {e.agency for e in es}
-                owner[r] = self._agency_id[ags.pop()] if len(ags) == 1 else SHARED
-        self.owner = _frozen(owner)
+        self.owner = _frozen(tables.owner)
+        self._group_agencies: dict[int, frozenset[str]] = {}
+        self.catalogue = tables.catalogue
+        self.shingles = _Shingles(self.texts)
         # Keyed by id: slots are unhashable and live as long as the catalogue.
-        self._slot_rows: dict[int, np.ndarray] = {}
-        self._slot_browse: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for slot in self.catalogue.slots:
-            rows = np.unique(np.fromiter((r for j in slot.members for r in self.catalogue.measures[j].point_rows),
-                                         dtype=np.int64)).astype(np.int64)
-            rel = self.vectors[rows] @ slot.vector if len(rows) else np.zeros(0, np.float32)
-            order = np.argsort(-rel, kind="stable")
-            self._slot_rows[id(slot)] = _frozen(rows)
-            self._slot_browse[id(slot)] = (_frozen(rows[order]), _frozen(rel[order]))
+        self._slot_rows = {id(s): _frozen(r) for s, r in zip(self.catalogue.slots, tables.slot_rows)}
+        self._slot_browse = {id(s): (_frozen(r), _frozen(c)) for s, (r, c) in zip(self.catalogue.slots,
+                                                                                  tables.slot_browse)}
 
     # -- building --------------------------------------------------------------------------------
     @classmethod
@@ -124,7 +104,8 @@ class SuggestIndex:
         """Bring the corpus's FAISS index up to date, then :meth:`load` it.
 
         Embeds only the texts the cache lacks and writes the index beside the corpus
-        (``corpus.db`` → ``corpus.index/``), as ``svcsim index`` does.
+        (``corpus.db`` → ``corpus.index/``), as ``svcsim index`` does, and keeps the tables
+        (:meth:`keep`).
 
         Raises:
             IndexMismatchError: the index on disk was built with another model
@@ -133,13 +114,17 @@ class SuggestIndex:
         from svcsim.index.corpus_index import update_index
 
         update_index(corpus, encoder, show_progress=show_progress)
-        return cls.load(corpus, encoder)
+        index = cls.load(corpus, encoder)
+        index.keep(corpus)  # a no-op inside a snapshot: the caller keeps them after it
+        return index
 
     @classmethod
     def load(cls, corpus, encoder) -> "SuggestIndex":
         """The index ``svcsim index`` (or :meth:`build`) wrote, with the tables; writes nothing.
 
-        Reads the corpus and the embedding cache once, from one consistent state of the corpus.
+        Reads the corpus once, from one consistent state of it. The tables (and the row vectors)
+        come from the database when :meth:`keep` kept them for this corpus state and model, else
+        they are computed from the corpus and the embedding cache; :meth:`keep` then keeps them.
 
         Raises:
             IndexMismatchError: no index yet, one built with another model, or one behind the
@@ -147,14 +132,43 @@ class SuggestIndex:
         """
         from svcsim.embed.cache import vectors_for_texts
         from svcsim.index.corpus_index import CorpusIndex
+        from svcsim.suggest import keep
 
+        name = keep.name_for(encoder.fingerprint)
         with corpus.snapshot():
             opened = CorpusIndex.open(corpus, encoder)
             texts = corpus.distinct_texts()
-            vecs, _ = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts])
-        vectors = (np.stack([vecs[k] for _, k, _ in texts]).astype(np.float32) if texts
-                   else np.zeros((0, encoder.dim), np.float32))
-        return cls(encoder, opened.index, [(i, t) for i, _, t in texts], vectors, opened.by_text)
+            tids = np.fromiter((i for i, _, _ in texts), dtype=np.int64, count=len(texts))
+            key = keep.tables_key(corpus._conn, encoder.fingerprint, encoder.dim, tids)  # noqa: SLF001
+            tables = _stored(keep.read_parts(corpus._conn, name, key), len(texts), encoder.dim)  # noqa: SLF001
+            if tables is None:
+                vecs, _ = vectors_for_texts(corpus, encoder, [(k, t) for _, k, t in texts])
+        if tables is None:
+            vectors = (np.stack([vecs[k] for _, k, _ in texts]).astype(np.float32) if texts
+                       else np.zeros((0, encoder.dim), np.float32))
+        else:
+            vectors = tables.vectors
+        index = cls(encoder, opened.index, [(i, t) for i, _, t in texts], vectors, opened.by_text, tables=tables)
+        index._keep = (name, key) if tables is None else None
+        return index
+
+    def keep(self, corpus) -> bool:
+        """Keep the tables :meth:`load` computed in the corpus database, so the next process reads them.
+
+        Returns whether they were written: not when they were read (already kept), the index was
+        not loaded from ``corpus``, or the corpus is read-only, inside a snapshot or locked by a writer.
+        """
+        if self._keep is None:
+            return False
+        from svcsim.suggest import keep
+
+        name, key = self._keep
+        done = keep.write_parts(corpus, name, key, self.tables.to_parts(),
+                                {"model": self.encoder.fingerprint, "dim": int(self.encoder.dim), "rows": len(self),
+                                 "measures": len(self.catalogue.measures), "slots": len(self.catalogue.slots)})
+        if done:
+            self._keep = None
+        return done
 
     # -- the corpus ------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -212,11 +226,16 @@ class SuggestIndex:
         from svcsim.text import match_key
 
         gid = self._key_gid.get(match_key(text))
-        return list(self._rows_of_gid[gid]) if gid is not None else []
+        return np.flatnonzero(self.key_group == gid).tolist() if gid is not None else []
 
     def group_agencies(self, group: int) -> frozenset[str]:
         """Agencies with a point in the match-key copy group ``group`` (a value of :attr:`key_group`)."""
-        return self._group_agencies.get(group, frozenset())
+        got = self._group_agencies.get(group)
+        if got is None:  # two threads may both compute a group: the same value, harmless
+            gids = self.tables.group_gids
+            lo, hi = np.searchsorted(gids, [group, group + 1]).tolist()
+            got = self._group_agencies[group] = frozenset(self.agencies[a] for a in self.tables.group_aids[lo:hi].tolist())
+        return got
 
     def slot_rows(self, slot: MeasureSlot) -> np.ndarray:
         """Rows of the points filed under ``slot``, ascending (read-only)."""
@@ -293,25 +312,35 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return v
 
 
-def _catalogue(entries_by_text: Mapping[int, Sequence[Entry]], row_of_tid: dict[int, int], vectors: np.ndarray,
-               dim: int) -> MeasureCatalogue:
-    """The corpus's measures, each with the rows of its title and points, grouped into slots."""
-    measure_rows: dict[tuple, dict] = {}
-    for tid, entries in entries_by_text.items():
-        row = row_of_tid[tid]
-        for e in entries:
-            m = measure_rows.setdefault((e.plan_id, e.item, e.measure), {"e": e, "title": -1, "points": []})
-            if e.kind == "point":
-                m["points"].append((e.n or 0, e.id, row))
-            else:
-                m["title"] = row
-    measures: list[MeasureInfo] = []
-    for key in sorted(measure_rows, key=lambda k: (k[0], measure_rows[k]["e"].id)):
-        m = measure_rows[key]
-        e = m["e"]
-        measures.append(MeasureInfo(plan_id=e.plan_id, agency=e.agency, year=e.year, item=e.item, measure=e.measure,
-                                    item_title=e.item_title, title=e.measure_title, title_row=m["title"],
-                                    point_rows=tuple(r for _, _, r in sorted(m["points"]))))
-    title_vecs = np.stack([vectors[m.title_row] if m.title_row >= 0 else np.zeros(dim, np.float32)
-                           for m in measures]) if measures else np.zeros((0, dim), np.float32)
-    return MeasureCatalogue(measures, title_vecs)
+class _RowPoints:
+    """The points of each row by entry id, gathered when a row is first asked for (a query reads a
+    few dozen rows; only :meth:`SuggestIndex.points` and building the tables read them all)."""
+
+    def __init__(self, entries_by_text: Mapping[int, Sequence[Entry]], text_ids: np.ndarray) -> None:
+        self._by_text = entries_by_text
+        self._tids = text_ids.tolist()
+        self._done: dict[int, tuple[Entry, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._tids)
+
+    def __getitem__(self, row: int) -> tuple[Entry, ...]:
+        got = self._done.get(row)
+        if got is None:  # two threads may both gather a row: the same value, harmless
+            es = [e for e in self._by_text.get(self._tids[row], ()) if e.kind == "point"]
+            got = self._done[row] = tuple(sorted(es, key=lambda e: e.id))
+        return got
+
+    def __iter__(self):
+        return (self[r] for r in range(len(self._tids)))
+
+
+def _stored(parts: dict[str, bytes] | None, n_rows: int, dim: int) -> SuggestTables | None:
+    """The tables kept in ``parts``, or ``None`` (none kept, or not readable: they are recomputed)."""
+    if parts is None:
+        return None
+    try:
+        tables = SuggestTables.from_parts(parts)
+    except (KeyError, ValueError, TypeError):
+        return None
+    return tables if tables.vectors.shape == (n_rows, dim) and len(tables.key_group) == n_rows else None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,7 +103,19 @@ class MeasureCatalogue:
         for si, s in enumerate(self.slots):
             for j in s.members:
                 counts.setdefault((self.measures[j].item, self.measures[j].measure), Counter())[si] += 1
-        self._slot_of_code = {code: self.slots[max(n, key=lambda i: (n[i], -i))] for code, n in counts.items()}
+        self.slot_of_code = {code: self.slots[max(n, key=lambda i: (n[i], -i))] for code, n in counts.items()}
+
+    @classmethod
+    def restore(cls, measures: Sequence[MeasureInfo], baseline: float, slots: list[MeasureSlot],
+                slot_of_code: dict[tuple[str, str], MeasureSlot]) -> "MeasureCatalogue":
+        """A catalogue from the parts a built one holds (see :mod:`svcsim.suggest.tables`): no grouping."""
+        self = cls.__new__(cls)
+        self.measures = measures
+        self._vecs = None  # only grouping reads the title vectors, and a restored catalogue is grouped
+        self.baseline = baseline
+        self.slots = slots
+        self.slot_of_code = slot_of_code
+        return self
 
     def lift(self, cos: np.ndarray | float) -> np.ndarray | float:
         return (cos - self.baseline) / (1.0 - self.baseline)
@@ -172,7 +185,7 @@ class MeasureCatalogue:
 
     def by_code(self, item: str, measure: str) -> MeasureSlot | None:
         """The slot most agencies file under this code (the first such slot on a tie)."""
-        return self._slot_of_code.get((item, measure))
+        return self.slot_of_code.get((item, measure))
 
     def best_for_vector(self, vec: np.ndarray, *, code: tuple[str, str] | None = None,
                         taken: set[int] | None = None) -> tuple[int, float] | None:
