@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from svcsim.suggest.results import CopyLabel, Span
+from svcsim.suggest.threads import one_blas_thread
 
 SHINGLE_GATE = 0.3
 """Share of the smaller 4-gram set two texts must have in common to be aligned at all."""
@@ -154,7 +155,7 @@ def copy_candidates(sets: Sequence[np.ndarray]) -> np.ndarray:
 
     A near-copy has ≥ 70 % of the shorter text in shared runs of ≥ 4 characters, so it shares
     at least ~40 % of its character 4-grams; only pairs sharing ≥ ``SHINGLE_GATE`` are worth
-    aligning. One small sparse matrix product instead of a Python loop over pairs.
+    aligning. One small matrix product instead of a Python loop over pairs.
 
     >>> texts = ["本局設置單一窗口，提供便民服務。", "本所設置單一窗口提供便民服務", "辦理滿意度調查"]
     >>> copy_candidates([shingles(t) for t in texts]).astype(int).tolist()
@@ -163,16 +164,24 @@ def copy_candidates(sets: Sequence[np.ndarray]) -> np.ndarray:
     n = len(sets)
     if n == 0:
         return np.zeros((0, 0), dtype=bool)
-    from scipy import sparse
-
     sizes = np.array([len(x) for x in sets], dtype=np.int64)
     allh = np.concatenate(sets) if sizes.any() else np.zeros(0, np.int64)
     if not len(allh):
         return np.zeros((n, n), dtype=bool)
-    # Sparse: a dense pool × distinct-4-grams matrix was ~8 ms of every query at 100k points.
-    _, inv = np.unique(allh, return_inverse=True)
-    m = sparse.csr_matrix((np.ones(len(allh), dtype=np.float32), (np.repeat(np.arange(n), sizes), inv)),
-                          shape=(n, int(inv.max()) + 1))
-    shared = (m @ m.T).toarray()
+    # Only 4-grams held by two or more texts can be shared, and a pool's texts hold a few hundred of
+    # those: a dense texts × shared-4-grams product is a few ms, and avoids scipy.sparse, whose
+    # import was ~0.3 s of a cold suggestion. Every set holds distinct hashes, so the diagonal is the
+    # set sizes, and the counts are small integers, exact in float32 (what the sparse product gave).
+    row = np.repeat(np.arange(n), sizes)
+    uniq, inv, counts = np.unique(allh, return_inverse=True, return_counts=True)
+    col = np.full(len(uniq), -1, dtype=np.int64)
+    multi = counts > 1
+    col[multi] = np.arange(int(multi.sum()))
+    keep = col[inv] >= 0
+    m = np.zeros((n, int(multi.sum())), dtype=np.float32)
+    m[row[keep], col[inv][keep]] = 1.0
+    with one_blas_thread():  # a pool-sized product: BLAS threads only spin on a shared machine (10x slower)
+        shared = m @ m.T
+    shared[np.diag_indices(n)] = sizes
     smaller = np.minimum(sizes[:, None], sizes[None, :]).astype(np.float32)
     return (shared >= SHINGLE_GATE * smaller) & (smaller > 0)

@@ -44,3 +44,38 @@ def test_prefilter_keeps_edited_copies(base, cut, insert, at):
     edited = base[:at] + insert + base[at + cut // 10:]
     if copy_relation(base, edited).label is not None:
         assert could_copy(base, edited) and could_copy(edited, base)
+
+
+def _sparse_candidates(sets):
+    """The gate as it was computed with scipy.sparse: the reference the dense product must equal."""
+    import numpy as np
+    from scipy import sparse
+
+    from svcsim.suggest.copying import SHINGLE_GATE
+
+    n = len(sets)
+    sizes = np.array([len(x) for x in sets], dtype=np.int64)
+    allh = np.concatenate(sets) if sizes.any() else np.zeros(0, np.int64)
+    if not len(allh):
+        return np.zeros((n, n), dtype=bool)
+    _, inv = np.unique(allh, return_inverse=True)
+    m = sparse.csr_matrix((np.ones(len(allh), dtype=np.float32), (np.repeat(np.arange(n), sizes), inv)),
+                          shape=(n, int(inv.max()) + 1))
+    smaller = np.minimum(sizes[:, None], sizes[None, :]).astype(np.float32)
+    return ((m @ m.T).toarray() >= SHINGLE_GATE * smaller) & (smaller > 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 40), max_size=25), min_size=1, max_size=30))
+def test_dense_gate_equals_the_sparse_product(raw):
+    import numpy as np
+
+    sets = [np.array(sorted(s), dtype=np.int64) for s in raw]
+    assert np.array_equal(copy_candidates(sets), _sparse_candidates(sets))
+
+
+def test_gate_over_real_texts_equals_the_sparse_product():
+    import numpy as np
+
+    sets = [shingles(t) for t in TEXTS]
+    assert np.array_equal(copy_candidates(sets), _sparse_candidates(sets))
