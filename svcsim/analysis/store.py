@@ -129,6 +129,15 @@ class Analysis:
             self._memo["segments"] = SpanCache(self._conn, writable=not self.corpus.readonly)
         return self._memo["segments"]
 
+    @property
+    def _neighbours(self):
+        """One exact neighbour search of the distinct points, shared by innovation and clustering."""
+        if "neighbours" not in self._memo:
+            from svcsim.clusters.knn import NeighbourMemo
+
+            self._memo["neighbours"] = NeighbourMemo()
+        return self._memo["neighbours"]
+
     def name(self, result: str, **settings: Any) -> str:
         """The stored name of ``result`` for this entry selection, ``min_label`` and ``settings``
         (several variants live side by side: the web page's, the report's, each clustering)."""
@@ -214,7 +223,7 @@ class Analysis:
                 result = tables.innovation_from(self._parts(name), self.points)
         else:
             result = score_innovation(self.points, dupes=self.dupes(), random_state=self.scan.random_state,
-                                      segments=self.segments)
+                                      segments=self.segments, neighbours=self._neighbours)
             self._write(name, key, tables.innovation_parts(result))
         self._memo["innovation"] = result
         return result
@@ -241,7 +250,8 @@ class Analysis:
         else:
             result = cluster_corpus(self.points, innovation=innovation,
                                     dupes=self.dupes() if innovation is not None else None,
-                                    random_state=self.scan.random_state, segments=self.segments, **settings)
+                                    random_state=self.scan.random_state, segments=self.segments,
+                                    neighbours=self._neighbours, **settings)
             self._write(name, key, tables.clustering_parts(result, self.points))
         self._memo[memo] = result
         return result

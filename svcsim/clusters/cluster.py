@@ -40,6 +40,7 @@ import numpy as np
 
 from svcsim.clusters.canonical import canonical_labels, canonical_order, unit_centroids
 from svcsim.clusters.canonical import dedup_rows as _dedup_rows  # innovation_neighbours imports it from here
+from svcsim.clusters.knn import NeighbourMemo
 from svcsim.clusters.threshold import auto_threshold
 from svcsim.embedded import unit_rows
 from svcsim.errors import InputError
@@ -67,6 +68,8 @@ class PointClusterer:
         n_components: PCA dimensions for neighbour search / HDBSCAN on large inputs.
         random_state: seed of the PCA projection, of the k-means cells and of the samples behind
             ``"auto"``.
+        neighbours: a :class:`~svcsim.clusters.knn.NeighbourMemo` holding (or to hold) the exact
+            neighbour search of the same distinct rows, e.g. the innovation score's; ``None``: search here.
 
     Attributes:
         labels_: cluster id per input row (−1 = outlier), ids 0..n_clusters_−1 by size.
@@ -94,6 +97,7 @@ class PointClusterer:
         n_neighbors: int = 30,
         n_components: int = 64,
         random_state: int = 0,
+        neighbours: NeighbourMemo | None = None,
     ) -> None:
         self.method = method
         self.distance_threshold = distance_threshold
@@ -104,6 +108,7 @@ class PointClusterer:
         self.n_neighbors = n_neighbors
         self.n_components = n_components
         self.random_state = random_state
+        self.neighbours = neighbours
 
     # ------------------------------------------------------------------ public
     def fit(self, vectors: object, keys: Sequence[str] | None = None) -> "PointClusterer":
@@ -128,7 +133,11 @@ class PointClusterer:
         if n < 2:
             raw = np.full(n, -1, dtype=np.int64)
         elif scalable:
-            raw = self._agglomerative_graph(u, node_of)
+            # the graph's neighbours are searched on the rows as given (before renormalising, which
+            # moves ~7 % of rows by an ulp): the same rows the innovation score searches, so a
+            # shared NeighbourMemo searches once
+            given = np.asarray(vectors, dtype=np.float32)[order][first]
+            raw = self._agglomerative_graph(u, node_of, given)
         else:
             raw = self._cluster_sorted(xs)
         labels_sorted = canonical_labels(raw, self.min_cluster_size)
@@ -212,13 +221,14 @@ class PointClusterer:
         k = min(self.n_components, x.shape[1], x.shape[0])
         return PCA(n_components=k, svd_solver="randomized", random_state=self.random_state).fit_transform(x).astype(np.float32)
 
-    def _agglomerative_graph(self, u: np.ndarray, node_of: np.ndarray) -> np.ndarray:
+    def _agglomerative_graph(self, u: np.ndarray, node_of: np.ndarray, given: np.ndarray) -> np.ndarray:
         """Scalable average linkage on the distinct rows ``u`` (row i is ``u[node_of[i]]``).
 
         Each distinct row is a node weighted by its copies; nodes are split into the connected
         components of the kNN graph with edges within the threshold (two groups whose average
         distance is within it have a pair within it), each component is clustered exactly, and a
         component above ``max_exact`` nodes is partitioned (see :mod:`svcsim.clusters.linkage`).
+        ``given`` are the same rows as passed to :meth:`fit` (not renormalised): the neighbour search's input.
         """
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
@@ -230,7 +240,7 @@ class PointClusterer:
         sums = u.astype(np.float64) * counts[:, None]
         group = np.arange(m, dtype=np.int64)  # node -> smallest node of its group
         if m >= 2:
-            nbr, dist = self._knn(u)
+            nbr, dist = self._knn(u, given)
             rows = np.repeat(np.arange(m), nbr.shape[1])
             cols, d = nbr.reshape(-1), dist.reshape(-1)
             keep = (cols >= 0) & (d < self.threshold_) & (rows != cols)
@@ -249,31 +259,35 @@ class PointClusterer:
                 group[members] = members[local]
         return group[node_of]
 
-    def _knn(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _knn(self, u: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``n_neighbors`` + 1 nearest distinct rows per row and their cosine distances.
 
         Exact inner-product search in full dimension up to :data:`_EXACT_KNN_MAX` distinct rows:
         at 50k it costs the same as PCA-64 plus search (~30 CPU-s), while PCA-64 candidates of
         hash vectors found only 69 % of the true 31 nearest and overstated the 30th-neighbour
         distance (0.38 vs 0.30). Above that, candidates come from the PCA projection and their
-        distances are recomputed exactly.
+        distances are recomputed exactly. The exact search runs on ``given`` through ``neighbours``
+        (:class:`~svcsim.clusters.knn.NeighbourMemo`), so the innovation score's search serves here.
         """
         import faiss
 
         m = u.shape[0]
         k = min(self.n_neighbors + 1, m)
         project = m > _EXACT_KNN_MAX and u.shape[1] > self.n_components
-        z = np.ascontiguousarray(self._pca(u)) if project else u
-        index = faiss.IndexFlatL2(z.shape[1]) if project else faiss.IndexFlatIP(z.shape[1])
+        if not project:
+            sims, nbr = (self.neighbours or NeighbourMemo()).search(np.ascontiguousarray(given), k)
+            dist = 1.0 - sims
+            dist[nbr < 0] = np.inf
+            return nbr, dist
+        z = np.ascontiguousarray(self._pca(u))
+        index = faiss.IndexFlatL2(z.shape[1])
         index.add(z)
         nbr = np.empty((m, k), dtype=np.int64)
         dist = np.empty((m, k), dtype=np.float32)
         for a in range(0, m, 4096):  # chunks bound faiss' temporary distance block
-            sims, nbr[a : a + 4096] = index.search(z[a : a + 4096], k)
-            dist[a : a + 4096] = 1.0 - sims
-        if project:  # chunked: gathering u[nbr] at once would be m·k·dim floats
-            for a in range(0, m, 2048):
-                dist[a : a + 2048] = 1.0 - np.einsum("ijd,id->ij", u[nbr[a : a + 2048]], u[a : a + 2048])
+            _, nbr[a : a + 4096] = index.search(z[a : a + 4096], k)
+        for a in range(0, m, 2048):  # chunked: gathering u[nbr] at once would be m·k·dim floats
+            dist[a : a + 2048] = 1.0 - np.einsum("ijd,id->ij", u[nbr[a : a + 2048]], u[a : a + 2048])
         dist[nbr < 0] = np.inf
         return nbr, dist
 

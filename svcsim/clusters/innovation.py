@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from svcsim.dupes import DupesResult
+    from svcsim.clusters.knn import NeighbourMemo
     from svcsim.text.segcache import SpanCache
 
 __all__ = ["InnovationResult", "InnovationScore", "Weights", "score_innovation"]
@@ -157,6 +158,7 @@ def score_innovation(
     n_neighbors: int = 50,
     random_state: int = 0,
     segments: "SpanCache | None" = None,
+    neighbours: "NeighbourMemo | None" = None,
 ) -> InnovationResult:
     """Score every entry for innovation (the definition and formula are in the module docstring).
 
@@ -174,6 +176,8 @@ def score_innovation(
         random_state: seed of the duplicate scan when ``dupes`` is computed here.
         segments: where token offsets are kept (:class:`~svcsim.text.segcache.SpanCache`, e.g. in
             the corpus database, as the stored analysis does); by default segmented here.
+        neighbours: a :class:`~svcsim.clusters.knn.NeighbourMemo` to share the neighbour search
+            with :func:`~svcsim.clusters.cluster_corpus` of the same points.
 
     Returns:
         An :class:`InnovationResult`: one score per entry, best first (ties: text, then entry id),
@@ -204,7 +208,7 @@ def score_innovation(
     es = [entries[i] for i in order]
     xs = corpus.vectors[order]
 
-    near = nearest_counterparts(es, xs, n_neighbors)
+    near = nearest_counterparts(es, xs, n_neighbors, neighbours)
     tcos = title_cosines(es, xs, title_vecs)
     words = word_signals(es, segments=segments)
     p_nov = (_percentile(-near.max_cos) + _percentile(-near.max_lex)) / 2

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from svcsim.clusters.knn import NeighbourMemo
 from svcsim.model import Entry
 
 __all__ = ["Counterparts", "nearest_counterparts", "title_cosines", "title_key"]
@@ -53,26 +54,20 @@ def _codes(entries: Sequence[Entry]) -> tuple[np.ndarray, np.ndarray]:
     return agency, year
 
 
-def nearest_counterparts(entries: Sequence[Entry], x: np.ndarray, n_neighbors: int = 50) -> Counterparts:
+def nearest_counterparts(entries: Sequence[Entry], x: np.ndarray, n_neighbors: int = 50,
+                         neighbours: NeighbourMemo | None = None) -> Counterparts:
     """The closest counterpart of every row of ``x`` (unit rows aligned with ``entries``).
 
     Rows are searched in the order given; callers pass a canonical order so ties resolve the same
-    way for any input order.
+    way for any input order. ``neighbours`` shares the search with the clusterer's kNN graph.
     """
-    import faiss
-
     n = x.shape[0]
     agency, year = _codes(entries)
     first, node_of = _distinct_rows(x)
     u = np.ascontiguousarray(x[first])
     m = u.shape[0]
     k = min(m, n_neighbors + 1)
-    index = faiss.IndexFlatIP(u.shape[1])
-    index.add(u)
-    sims = np.empty((m, k), dtype=np.float32)
-    nbrs = np.empty((m, k), dtype=np.int64)
-    for a in range(0, m, 4096):  # chunks bound the temporary distance block faiss allocates
-        sims[a:a + 4096], nbrs[a:a + 4096] = index.search(u[a:a + 4096], k)
+    sims, nbrs = (neighbours or NeighbourMemo()).search(u, k)
     self_sim = np.einsum("ij,ij->i", u, u)
     lex = _bigram_cosines([entries[i].text for i in first], nbrs)
     # the (agency, year) pairs carrying each distinct text

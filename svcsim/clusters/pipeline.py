@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from svcsim.dupes import DupesResult
+    from svcsim.clusters.knn import NeighbourMemo
     from svcsim.text.segcache import SpanCache
 
 __all__ = ["ClusteringResult", "cluster_corpus"]
@@ -111,6 +112,7 @@ def cluster_corpus(
     dupes: "DupesResult | None" = None,
     random_state: int = 0,
     segments: "SpanCache | None" = None,
+    neighbours: "NeighbourMemo | None" = None,
 ) -> ClusteringResult:
     """Cluster points into themes, label them, and report outliers.
 
@@ -130,6 +132,8 @@ def cluster_corpus(
         random_state: seed of every random step.
         segments: where token offsets are kept (:class:`~svcsim.text.segcache.SpanCache`), for the
             labels and the innovation score; by default each distinct text is segmented here.
+        neighbours: a :class:`~svcsim.clusters.knn.NeighbourMemo` shared with the innovation score
+            of the same points (one neighbour search for both).
 
     Returns:
         A :class:`ClusteringResult`.
@@ -141,7 +145,8 @@ def cluster_corpus(
                 or not (0.0 < float(innovative_only) <= 1.0):
             raise InputError("innovative_only", f"got {innovative_only!r}; a share in (0, 1], e.g. 0.2 for the top 20 %")
         if innovation is None:
-            innovation = score_innovation(corpus, dupes=dupes, random_state=random_state, segments=segments)
+            innovation = score_innovation(corpus, dupes=dupes, random_state=random_state, segments=segments,
+                                          neighbours=neighbours)
         if not innovation.corpus.same_entries(corpus) and \
                 {s.entry.id for s in innovation} != set(corpus.ids()):
             raise InputError("innovation", "these innovation scores are not for this corpus; "
@@ -152,7 +157,7 @@ def cluster_corpus(
         used = innovation
     entries, x = list(corpus.entries), corpus.vectors
     model = PointClusterer(method=method, distance_threshold=distance_threshold, min_cluster_size=min_cluster_size,
-                           assign_outliers=assign_outliers, random_state=random_state)
+                           assign_outliers=assign_outliers, random_state=random_state, neighbours=neighbours)
     model.fit(x, keys=[e.text for e in entries])
     labels = model.labels_
     clusters = label_clusters(entries, labels, x, n_keywords=n_keywords, segments=segments)
