@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from svcsim.suggest.copying import copy_candidates, copy_relation, could_copy, shingles
+from svcsim.suggest.copying import copy_candidates_for, copy_relation, could_copy, shingles
 from svcsim.suggest.index import SuggestIndex
 from svcsim.suggest.results import CopyWarning
 
@@ -39,7 +39,7 @@ def copy_warning(index: SuggestIndex, text: str, rows: Iterable[int] = (), *,
     best = None
     copied_by: set[str] = set()
     cand = [r for r in dict.fromkeys(cand) if index.other_points(r, agency)]
-    maybe = copy_candidates([index.shingles[r] for r in cand] + [shingles(text)])[-1] if cand else []
+    maybe = copy_candidates_for(shingles(text), [index.shingles[r] for r in cand]).tolist()
     for i, r in enumerate(cand):
         if not maybe[i] or not could_copy(text, index.texts[r]):
             continue

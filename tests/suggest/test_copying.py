@@ -79,3 +79,25 @@ def test_gate_over_real_texts_equals_the_sparse_product():
 
     sets = [shingles(t) for t in TEXTS]
     assert np.array_equal(copy_candidates(sets), _sparse_candidates(sets))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 40), max_size=25), min_size=1, max_size=30), st.sets(st.integers(0, 40), max_size=25))
+def test_one_against_many_is_the_last_row_of_the_square(raw, text):
+    import numpy as np
+
+    from svcsim.suggest.copying import copy_candidates_for
+
+    sets = [np.array(sorted(s), dtype=np.int64) for s in raw]
+    t = np.array(sorted(text), dtype=np.int64)
+    assert np.array_equal(copy_candidates_for(t, sets), _sparse_candidates([*sets, t])[-1, :-1])
+
+
+def test_large_inputs_go_sparse_with_the_same_answer(monkeypatch):
+    import numpy as np
+
+    from svcsim.suggest import copying
+
+    sets = [shingles(t) for t in TEXTS]
+    monkeypatch.setattr(copying, "DENSE_GATE_CELLS", 0)
+    assert np.array_equal(copy_candidates(sets), _sparse_candidates(sets))
