@@ -73,8 +73,7 @@ def nearest_counterparts(entries: Sequence[Entry], x: np.ndarray, n_neighbors: i
     # the (agency, year) pairs carrying each distinct text
     rows_of = np.argsort(node_of, kind="stable")
     starts = np.searchsorted(node_of[rows_of], np.arange(m + 1))
-    carriers = [np.unique(np.stack([agency[rows_of[starts[v]:starts[v + 1]]],
-                                    year[rows_of[starts[v]:starts[v + 1]]]], axis=1), axis=0) for v in range(m)]
+    carriers = _carriers(node_of, agency, year, m)
 
     max_cos = np.full(n, np.nan)
     max_lex = np.full(n, np.nan)
@@ -101,6 +100,18 @@ def nearest_counterparts(entries: Sequence[Entry], x: np.ndarray, n_neighbors: i
                 max_lex[r] = float(lx.min())
                 exact[r] = False
     return Counterparts(max_cos=max_cos, max_lex=max_lex, exact=exact, own_agency=own)
+
+
+def _carriers(node_of: np.ndarray, agency: np.ndarray, year: np.ndarray, m: int) -> list[np.ndarray]:
+    """Per distinct row: its distinct (agency, year) pairs, sorted (``np.unique(..., axis=0)`` of each
+    node's rows, from one sort instead of 5·10⁴ calls)."""
+    by = np.lexsort((year, agency, node_of))
+    nd, ag, yr = node_of[by], agency[by], year[by]
+    fresh = np.ones(by.size, dtype=bool)
+    fresh[1:] = (nd[1:] != nd[:-1]) | (ag[1:] != ag[:-1]) | (yr[1:] != yr[:-1])
+    pairs = np.stack([ag[fresh], yr[fresh]], axis=1)
+    bounds = np.searchsorted(nd[fresh], np.arange(m + 1)).tolist()
+    return [pairs[bounds[v]:bounds[v + 1]] for v in range(m)]
 
 
 def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

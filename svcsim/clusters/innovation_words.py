@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,31 +101,38 @@ class _Parsed:
     marks: int                        # named things: Latin words, numbers with units, 「names」
 
 
-def _parse(text: str, spans: list[tuple[int, int]]) -> _Parsed:
+@lru_cache(maxsize=1 << 17)  # a corpus' vocabulary is decided once, not once per occurrence
+def _content(w: str) -> bool:
+    """A word that may be new: two or more characters, not a number, a stop word or a practice verb
+    (the verb is the action, its object is what may be new)."""
     from svcsim.text.segment import is_stopword
 
+    return (len(w) >= 2 and any(ch.isalnum() for ch in w) and not w.isdigit() and not is_stopword(w)
+            and w not in _verb_set())
+
+
+@lru_cache(maxsize=1)
+def _verb_set() -> frozenset[str]:
+    return frozenset(_verbs())
+
+
+def _parse(text: str, spans: list[tuple[int, int]]) -> _Parsed:
     cited_spans = [m.span() for m in _REGULATION.finditer(text)]
     list_spans = [m.span() for m in _ENUMERATION.finditer(text)]
-    # clause index per character: a new-practice verb and its object share a clause
-    clause_at, c = [], 0
-    for ch in text:
-        clause_at.append(c)
-        if ch in _CLAUSE_END:
-            c += 1
+    # clause index of a position: the clause ends before it (a new-practice verb and its object share a clause)
+    ends = [i for i, ch in enumerate(text) if ch in _CLAUSE_END]
     verb_of: dict[int, str] = {}
     for m in _verb_pattern().finditer(text):
-        verb_of.setdefault(clause_at[m.start()], m.group(0))  # the first verb of each clause
+        verb_of.setdefault(bisect_left(ends, m.start()), m.group(0))  # the first verb of each clause
     toks = [(text[a:b], a, b) for a, b in spans]
-    verbs = set(_verbs())  # the verb is the action, its object is what may be new
-    keep = [len(w) >= 2 and any(ch.isalnum() for ch in w) and not w.isdigit()
-            and not is_stopword(w) and w not in verbs for w, _, _ in toks]
+    keep = [_content(w) for w, _, _ in toks]
     words, cited, clause, listed, head = [], [], [], [], []
     for i, ((word, start, end), ok) in enumerate(zip(toks, keep)):
         if not ok:
             continue
         words.append(word)
         cited.append(any(a <= start < b for a, b in cited_spans))
-        clause.append(clause_at[start])
+        clause.append(bisect_left(ends, start))
         listed.append(next((k for k, (a, b) in enumerate(list_spans) if a <= start < b), -1))
         nxt = i + 1 < len(toks) and keep[i + 1] and toks[i + 1][1] == end
         head.append(toks[i + 1][0] if nxt else "")
@@ -136,6 +144,22 @@ def _parse(text: str, spans: list[tuple[int, int]]) -> _Parsed:
 def _is_routine(w: str, routine: set[str]) -> bool:
     """A routine word, or one character added to one (雙語化 on 雙語, 指示牌 on 指示)."""
     return w in routine or (len(w) >= 3 and (w[1:] in routine or w[:-1] in routine))
+
+
+def _text_signals(p: _Parsed, routine_vocab: set[str], first_year: dict[str, dict[str, float]], n_agencies: int,
+                  idf_once: float) -> tuple[list[bool], float, tuple[str, ...], float]:
+    """(routine flag per word, routine share, routine words, specificity) of one text."""
+    # routine: a word many agencies use, a variant of one, a modifier of one (書報|閱覽區), or an
+    # item of a list that holds one (a facility list is routine whatever rare nouns it names)
+    common = [_is_routine(w, routine_vocab) or (h != "" and _is_routine(h, routine_vocab)) for w, h in zip(p.words, p.head)]
+    routine_lists = {k for k, c in zip(p.listed, common) if c and k >= 0}
+    common = [c or k in routine_lists for c, k in zip(common, p.listed)]
+    distinct = dict(zip(p.words, common))
+    routine = sum(distinct.values()) / len(distinct) if distinct else 1.0
+    routine_words = tuple(sorted((w for w in distinct if w in routine_vocab), key=lambda w: (-len(first_year[w]), w))[:3])
+    rare = sorted((math.log((1 + n_agencies) / (1 + len(first_year[w]))) for w in distinct), reverse=True)[:3]
+    rarity = min(sum(rare + [0.0] * (3 - len(rare))) / 3 / idf_once, 1.0) if idf_once > 0 else 0.0
+    return common, routine, routine_words, 0.5 * rarity + 0.5 * min(p.marks / 3, 1.0)
 
 
 def word_signals(entries: Sequence[Entry], *, topic_min_points: int = 3, routine_min_agencies: int = 3,
@@ -173,14 +197,14 @@ def word_signals(entries: Sequence[Entry], *, topic_min_points: int = 3, routine
     new_practice = np.zeros(len(entries))
     routine = np.zeros(len(entries))
     spec = np.zeros(len(entries))
+    by_text: dict[str, tuple] = {}  # what depends on the text alone: half the points repeat a text
     for i, e in enumerate(entries):
         p = parsed[e.text]
         y = float(e.year) if e.year is not None else -math.inf
-        # routine: a word many agencies use, a variant of one, a modifier of one (書報|閱覽區), or an
-        # item of a list that holds one (a facility list is routine whatever rare nouns it names)
-        common = [_is_routine(w, routine_vocab) or (h != "" and _is_routine(h, routine_vocab)) for w, h in zip(p.words, p.head)]
-        routine_lists = {k for k, c in zip(p.listed, common) if c and k >= 0}
-        common = [c or k in routine_lists for c, k in zip(common, p.listed)]
+        known = by_text.get(e.text)
+        if known is None:
+            known = by_text[e.text] = _text_signals(p, routine_vocab, first_year, n_agencies, idf_once)
+        common, routine[i], words_routine, spec[i] = known
         fresh, fresh_clause = [], []
         for w, cited, k, c in zip(p.words, p.cited, p.clause, common):
             if c or cited or w in fresh or plan_points[(e.file, e.plan_id, w)] >= topic_min_points:
@@ -196,12 +220,6 @@ def word_signals(entries: Sequence[Entry], *, topic_min_points: int = 3, routine
             practice.append((p.verb_of[k0], *[w for w, k in in_verb if k == k0][:3]))
         else:
             practice.append(())
-        distinct = dict(zip(p.words, common))
-        routine[i] = sum(distinct.values()) / len(distinct) if distinct else 1.0
-        routine_words.append(tuple(sorted((w for w in distinct if w in routine_vocab),
-                                          key=lambda w: (-len(first_year[w]), w))[:3]))
-        rare = sorted((math.log((1 + n_agencies) / (1 + len(first_year[w]))) for w in distinct), reverse=True)[:3]
-        rarity = min(sum(rare + [0.0] * (3 - len(rare))) / 3 / idf_once, 1.0) if idf_once > 0 else 0.0
-        spec[i] = 0.5 * rarity + 0.5 * min(p.marks / 3, 1.0)
+        routine_words.append(words_routine)
     return WordSignals(new_words=tuple(new_words), new_practice=new_practice, practice=tuple(practice),
                        routine=routine, routine_words=tuple(routine_words), specificity=spec)
