@@ -123,7 +123,7 @@ def is_edited_copy(a: str, b: str, *, max_gap: int, short_min: float, long_min: 
 
 
 def synonym_copies(keys: list[str], vectors, t, *, exclude, k: int, exact_below: int | None,
-                   random_state: int):
+                   random_state: int, only=None):
     """Unit pairs ``u < v`` of ``keys`` that are near copies only through the two routes above.
 
     Args:
@@ -132,6 +132,8 @@ def synonym_copies(keys: list[str], vectors, t, *, exclude, k: int, exact_below:
         t: the :class:`~svcsim.dupes.classify.Thresholds`.
         exclude: ``(u, v)`` arrays of pairs already found verbatim.
         k, exact_below, random_state: the semantic neighbour search of route 2.
+        only: a boolean mask over ``keys``: route 1 reports only the pairs with a text in it (see
+            :func:`~svcsim.dupes.tiling.near_copy_pairs`); route 2 is unaffected.
 
     Returns:
         ``(u, v, cover)`` int64 arrays: the pairs and the characters of the shorter text they cover.
@@ -145,7 +147,8 @@ def synonym_copies(keys: list[str], vectors, t, *, exclude, k: int, exact_below:
     known = np.minimum(exclude[0], exclude[1]).astype(np.int64) * n + np.maximum(exclude[0], exclude[1])
     canon = [canonical_key(key) for key in keys]
     # route 1: the exact near-copy join on the rewritten texts, minus the pairs found verbatim
-    cu, cv, cov, _ = near_copy_pairs(canon, k=t.min_run, short_min=t.near_copy_short, long_min=t.near_copy_long)
+    cu, cv, cov, _ = near_copy_pairs(canon, k=t.min_run, short_min=t.near_copy_short, long_min=t.near_copy_long,
+                                     only=only)
     lo, hi = np.minimum(cu, cv).astype(np.int64), np.maximum(cu, cv).astype(np.int64)
     new = ~np.isin(lo * n + hi, known)
     lo, hi, cov = lo[new], hi[new], cov[new].astype(np.int64)

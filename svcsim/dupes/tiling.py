@@ -92,9 +92,14 @@ def near_copy_pairs(
     short_min: float = 0.7,
     long_min: float = 0.35,
     threads: int | None = None,
+    only: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Every pair of ``keys`` whose greedy tiling covers ≥ ``short_min`` of the shorter and
     ≥ ``long_min`` of the longer text: an exact all-pairs join, no ``max_df`` or top-k cut-off.
+
+    With ``only`` (a boolean mask over ``keys``), just the pairs with at least one text in it —
+    exactly those pairs of the whole join, with the same coverage — for the cost of the texts in
+    ``only`` (how a stored scan takes in a new plan, :mod:`svcsim.analysis.delta`).
 
     How it stays fast on a million texts: a pair that meets the bars shares runs covering at least
     ``long_min`` of each text, hence at least ``ceil(long_min · len / k)`` window positions and (minus
@@ -158,15 +163,27 @@ def near_copy_pairs(
     join = _tiling_jit._near_copy_join
     if threads is None:
         threads = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
-    todo = np.arange(n, dtype=np.int64)
-    parts = [todo[t::threads] for t in range(threads)]  # interleaved: equal shares of long and short docs
+    # each pair is found from its later text r, among the texts s < r in the postings of r's prefix
+    if only is None:
+        jobs = [(np.arange(n, dtype=np.int64), post_ptr, post_doc)]
+    else:
+        mask = np.asarray(only, dtype=bool)
+        sel = mask[p_doc]  # pairs (s in only, r not), s < r: the others probe only the postings of `only`
+        by_tok_o = np.lexsort((p_doc[sel], p_tok[sel]))
+        jobs = [(np.flatnonzero(mask).astype(np.int64), post_ptr, post_doc),
+                (np.flatnonzero(~mask).astype(np.int64),
+                 np.r_[0, np.cumsum(np.bincount(p_tok[sel], minlength=n_tok))].astype(np.int64),
+                 p_doc[sel][by_tok_o].astype(np.int64))]
+    # interleaved parts: equal shares of long and short docs
+    parts = [(todo[t::threads], pp, pd) for todo, pp, pd in jobs for t in range(threads)]
 
-    def run(part: np.ndarray):
+    def run(job):
+        part, pp, pd = job
         return join(cid, starts, len(uniq), int(k), float(short_min), float(long_min),
-                    pref_ptr, pref_tok, post_ptr, post_doc, part, tok_at, n_tok, dup, suffix, pend)
+                    pref_ptr, pref_tok, pp, pd, part, tok_at, n_tok, dup, suffix, pend)
 
     if threads == 1:
-        results = [run(parts[0])]
+        results = [run(job) for job in parts]
     else:
         with ThreadPoolExecutor(max_workers=threads) as pool:  # the kernel releases the GIL
             results = list(pool.map(run, parts))

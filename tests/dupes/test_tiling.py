@@ -79,6 +79,31 @@ def test_join_equals_brute_force_on_random_texts(keys):
     assert _pairs(keys) == _brute_near_copies(keys)
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(TEXT, min_size=2, max_size=14), st.data())
+def test_join_with_only_gives_exactly_the_pairs_touching_those_texts(keys, data):
+    only = np.array(data.draw(st.lists(st.booleans(), min_size=len(keys), max_size=len(keys))), dtype=bool)
+    truth = _brute_near_copies(keys)
+    want = {p: c for p, c in truth.items() if only[p[0]] or only[p[1]]}
+    assert _pairs(keys, only=only) == want
+    assert _pairs(keys, only=only, threads=1) == want
+
+
+def test_join_with_only_on_a_generated_corpus():
+    from svcsim.model import entries_from_plans
+    from svcsim.synth import generate_points_corpus
+    from svcsim.text.normalize import normalize_for_match
+
+    es = entries_from_plans(generate_points_corpus(600, seed=4).plans)
+    keys = sorted({normalize_for_match(e.text).text for e in es if e.kind == "point"})
+    only = np.zeros(len(keys), dtype=bool)
+    only[::17] = True  # texts spread over the sorted order: pairs found from either side
+    full = _pairs(keys)
+    want = {p: c for p, c in full.items() if only[p[0]] or only[p[1]]}
+    assert len(want) > 20
+    assert _pairs(keys, only=only) == want
+
+
 def test_dense_reuse_has_no_cap():
     # 700 fills of one frame: every pair is a near copy (the old candidate caps kept 50 per text)
     keys = [f"本機關辦理第{i:03d}號便民服務措施並定期檢討改善" for i in range(700)]
