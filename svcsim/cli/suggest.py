@@ -20,7 +20,7 @@ from svcsim.i18n import t, year
 
 
 def _suggester(corpus, model: str | None):
-    from svcsim.errors import IndexMismatchError
+    from svcsim.errors import IndexMismatchError, StoreError
     from svcsim.suggest import Suggester
 
     encoder = load_encoder(model)
@@ -30,7 +30,10 @@ def _suggester(corpus, model: str | None):
         except IndexMismatchError:  # none yet, or behind the corpus: bring it up to date first
             suggester = Suggester.build(corpus, encoder, show_progress=progress_enabled())
     # the suggestion tables, when this process had to compute them: the next one reads them
-    suggester.index.keep(corpus)
+    try:
+        suggester.index.keep(corpus)
+    except StoreError as exc:  # this answer does not need them: say so, and answer
+        say(t("cli.suggest.not_kept", error=exc), err=True)
     return suggester
 
 

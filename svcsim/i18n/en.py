@@ -445,4 +445,6 @@ MESSAGES: dict[str, str] = {
     "innovation.reason.partial": "partly similar to other agencies' measures",
     "innovation.reason.sep": ", ",
     # --- keys added by the stored-analysis work (keep this marker; add below it) ---
+    # --- keys added by the suggest-tables work, issue #14 (keep this marker; add below it) ---
+    "cli.suggest.not_kept": "svcsim: the suggestion tables could not be kept in the corpus ({error}); this answer is unaffected, but the next suggest will spend seconds computing them again",
 }

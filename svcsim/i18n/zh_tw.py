@@ -448,4 +448,6 @@ MESSAGES: dict[str, str] = {
     "innovation.reason.partial": "與他機關措施部分相似",
     "innovation.reason.sep": "、",
     # --- keys added by the stored-analysis work (keep this marker; add below it) ---
+    # --- keys added by the suggest-tables work, issue #14 (keep this marker; add below it) ---
+    "cli.suggest.not_kept": "svcsim：建議用的表格未能存入語料庫（{error}）；本次結果不受影響，但下次 suggest 會再花數秒重新計算",
 }

@@ -157,6 +157,9 @@ class SuggestIndex:
 
         Returns whether they were written: not when they were read (already kept), the index was
         not loaded from ``corpus``, or the corpus is read-only, inside a snapshot or locked by a writer.
+
+        Raises:
+            StoreError: SQLite refused the write (a full disk, a damaged file); the index stays usable.
         """
         if self._keep is None:
             return False

@@ -80,15 +80,23 @@ def write_parts(corpus, name: str, key: str, parts: dict[str, bytes], manifest: 
 
     Returns ``False`` without writing when the corpus is read-only, inside
     :meth:`~svcsim.store.Corpus.snapshot`, or another process holds the write lock past SQLite's
-    busy timeout: keeping the tables only saves the next process time, so it never fails a command.
+    busy timeout (an ingest: the next process keeps them).
+
+    Raises:
+        StoreError: SQLite refused the write otherwise (a full disk, a damaged file); nothing of it
+            is left behind.
     """
+    from svcsim.store.connect import explain
+
     conn = corpus._conn  # noqa: SLF001 - the tables live in the corpus' own database
     if corpus.readonly or conn.in_transaction:
         return False
     try:
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:  # locked by a writer (an ingest): the next process keeps them
-        return False
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            return False
+        raise explain(corpus.path, exc) from exc
     try:
         for stmt in _TABLES.split(";"):
             conn.execute(stmt)
@@ -100,11 +108,22 @@ def write_parts(corpus, name: str, key: str, parts: dict[str, bytes], manifest: 
         conn.executemany("INSERT INTO suggest_parts(name, part, data) VALUES (?, ?, ?)",
                          [(name, p, sqlite3.Binary(d)) for p, d in parts.items()])
         conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise explain(corpus.path, exc) from exc
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     return True
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite rolls back by itself on some errors (a full disk): ROLLBACK would then fail and hide them
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def stored_names(conn: sqlite3.Connection) -> Sequence[str]:

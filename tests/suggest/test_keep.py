@@ -163,3 +163,30 @@ def test_cli_keeps_the_tables_and_answers_the_same_from_them(tmp_path):
     second = runner.invoke(cli, args, catch_exceptions=False)
     assert first.exit_code == second.exit_code == 0
     assert first.stdout == second.stdout and first.stdout.strip()
+
+
+def test_a_full_disk_is_a_store_error_and_leaves_no_half_tables(corpus):
+    from svcsim.errors import StoreError
+
+    index = SuggestIndex.load(corpus, HashEncoder())
+    pages = corpus._conn.execute("PRAGMA page_count").fetchone()[0]
+    corpus._conn.execute(f"PRAGMA max_page_count = {pages + 2}")   # the tables need more than 2 pages
+    with pytest.raises(StoreError, match="full"):
+        index.keep(corpus)
+    corpus._conn.execute("PRAGMA max_page_count = 1073741823")
+    assert keep.stored_names(corpus._conn) == []
+    assert index.keep(corpus) is True                   # still usable, and keeps once there is room
+
+
+def test_cli_answers_and_says_so_when_the_tables_cannot_be_kept(tmp_path, monkeypatch):
+    from svcsim.errors import StoreError
+
+    def refuse(*a, **k):
+        raise StoreError("corpus.db: SQLite error: database or disk is full; free some space")
+    monkeypatch.setattr(keep, "write_parts", refuse)
+    db = tmp_path / "corpus.db"
+    build_corpus(db, HashEncoder()).close()
+    r = CliRunner(env={"SVCSIM_LANG": "en"}).invoke(
+        cli, ["suggest", SPECIFIC["乙處"], "--db", str(db), "--model", "hash", "--json"], catch_exceptions=False)
+    assert r.exit_code == 0
+    assert r.stdout.strip() and "could not be kept" in r.stderr and "disk is full" in r.stderr
