@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 
 FORMAT = 1
+LOCK_WAIT_MS = 2000
+"""How long keeping the tables waits for another process's write lock before leaving it to the next process."""
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS suggest_tables (name TEXT PRIMARY KEY, key TEXT NOT NULL,
@@ -79,8 +81,8 @@ def write_parts(corpus, name: str, key: str, parts: dict[str, bytes], manifest: 
     """Replace what is stored under ``name`` with ``parts``, in one transaction.
 
     Returns ``False`` without writing when the corpus is read-only, inside
-    :meth:`~svcsim.store.Corpus.snapshot`, or another process holds the write lock past SQLite's
-    busy timeout (an ingest: the next process keeps them).
+    :meth:`~svcsim.store.Corpus.snapshot`, or another process holds the write lock for more than
+    :data:`LOCK_WAIT_MS` (an ingest: the next process keeps them).
 
     Raises:
         StoreError: SQLite refused the write otherwise (a full disk, a damaged file); nothing of it
@@ -91,12 +93,18 @@ def write_parts(corpus, name: str, key: str, parts: dict[str, bytes], manifest: 
     conn = corpus._conn  # noqa: SLF001 - the tables live in the corpus' own database
     if corpus.readonly or conn.in_transaction:
         return False
+    # A writer's transactions (one plan, one chunk of vectors) are short; waiting SQLite's full busy
+    # timeout (30 s) would hold up the answer this process is about to give, for a mere speed-up.
+    waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
             return False
         raise explain(corpus.path, exc) from exc
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
     try:
         for stmt in _TABLES.split(";"):
             conn.execute(stmt)

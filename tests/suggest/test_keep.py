@@ -190,3 +190,21 @@ def test_cli_answers_and_says_so_when_the_tables_cannot_be_kept(tmp_path, monkey
         cli, ["suggest", SPECIFIC["乙處"], "--db", str(db), "--model", "hash", "--json"], catch_exceptions=False)
     assert r.exit_code == 0
     assert r.stdout.strip() and "could not be kept" in r.stderr and "disk is full" in r.stderr
+
+
+def test_a_corpus_locked_by_a_writer_is_left_alone_quickly(corpus, monkeypatch):
+    import time
+
+    monkeypatch.setattr(keep, "LOCK_WAIT_MS", 100)
+    index = SuggestIndex.load(corpus, HashEncoder())
+    writer = sqlite3.connect(corpus.path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")                   # an ingest mid-plan
+    try:
+        t = time.perf_counter()
+        assert index.keep(corpus) is False
+        assert time.perf_counter() - t < 5
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert corpus._conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000   # restored
+    assert index.keep(corpus) is True
