@@ -4,6 +4,8 @@ Usable from Python without the CLI; imports numpy only (torch and faiss load whe
 :class:`SuggestIndex` is built or loaded).
 
 * :class:`SuggestIndex` — the corpus's FAISS index and the tables a query reads (``index.py``);
+  the tables are derived once per corpus state and model and kept in the corpus database
+  (``tables.py``, ``keep.py``), so a cold process reads them instead of recomputing;
 * :class:`Ranker` — the pool, scores and order of suggestions (``ranking.py``);
 * :func:`copy_warning` — which other agency's point a draft copies (``warning.py``, over ``copying.py``);
 * :class:`Suggester` — the three together, as the CLI and the web page use them (``suggester.py``);
