@@ -14,6 +14,65 @@ import numpy as np
 from svcsim.dupes.pairset import DupePair, PairSet
 
 
+def _unit_groups(pairs: PairSet) -> np.ndarray:
+    """Each unit's copy group, or -1 when its rows sit in several."""
+    g = pairs.groups
+    unit_group = np.full(len(pairs.units), -1, dtype=np.int64)
+    for u, rs in enumerate(pairs.units):
+        if rs:
+            first = int(g.group[rs[0]])
+            if all(int(g.group[r]) == first for r in rs):
+                unit_group[u] = first
+    return unit_group
+
+
+def template_count(pairs: PairSet) -> int:
+    """How many pairs of ``pairs`` are template text (``pair.template``), counted without producing
+    any: what :func:`without_template` leaves out, known before its stream is read.
+
+    >>> import svcsim
+    >>> from svcsim.dupes import analyse
+    >>> from svcsim.model import Item, Measure, Plan, Point
+    >>> corpus = svcsim.open_corpus(":memory:")
+    >>> for i, agency in enumerate(["甲局", "乙局", "丙局"]):
+    ...     pts = (Point(1, "設置單一服務窗口，提供民眾便捷服務。"), Point(2, f"辦理第{i}種志工教育訓練課程"))
+    ...     _ = corpus.add_plan(Plan(file=f"{i}.txt", agency=agency, roc_year=113, title="計畫",
+    ...                              items=(Item("一", "便民", (Measure("(一)", "單一窗口", pts),)),)))
+    >>> pairs = analyse(svcsim.embed_corpus(corpus, "hash").of_kind("point")).pairs
+    >>> template_count(pairs), sum(p.template for p in pairs)
+    (3, 3)
+    """
+    labels = pairs._labels()
+    if "copy" not in labels and "near_copy" not in labels:
+        return 0
+    g = pairs.groups
+    template = np.asarray(g.template, dtype=bool)
+    group = np.asarray(g.group)
+
+    def tmpl(ra: int, rb: int) -> bool:
+        return group[ra] == group[rb] and bool(template[group[ra]])
+
+    unit_group = _unit_groups(pairs)
+    n = 0
+    for u, (rs, key) in enumerate(zip(pairs.units, pairs.keys)):
+        if len(rs) < 2 or not key:
+            continue
+        if labels == ("copy",) or unit_group[u] < 0:  # pair by pair: copies are the equal strict keys
+            n += sum(tmpl(rs[i], rs[j]) for i in range(len(rs)) for j in range(i + 1, len(rs))
+                     if labels != ("copy",) or pairs.strict(rs[i]) == pairs.strict(rs[j]))
+        elif template[unit_group[u]]:
+            n += len(rs) * (len(rs) - 1) // 2
+    if "near_copy" in labels and len(pairs.cross_u):
+        sizes = np.fromiter((len(rs) for rs in pairs.units), dtype=np.int64, count=len(pairs.units))
+        gu, gv = unit_group[pairs.cross_u], unit_group[pairs.cross_v]
+        whole = (gu >= 0) & (gu == gv)
+        drop = whole & template[np.maximum(gu, 0)]
+        n += int(np.dot(sizes[pairs.cross_u[drop]], sizes[pairs.cross_v[drop]]))
+        for u, v in zip(pairs.cross_u[~whole].tolist(), pairs.cross_v[~whole].tolist()):
+            n += sum(tmpl(ra, rb) for ra in pairs.units[u] for rb in pairs.units[v])
+    return n
+
+
 def without_template(pairs: PairSet) -> tuple[Iterator[DupePair], list[int]]:
     """The stream without template pairs, and a one-item list that holds, once the stream is
     exhausted, how many template pairs it left out.
@@ -25,13 +84,7 @@ def without_template(pairs: PairSet) -> tuple[Iterator[DupePair], list[int]]:
     skipped = [0]
     labels = pairs._labels()
     g = pairs.groups
-    # each unit's copy group, or -1 when its rows sit in several (then pairs are checked one by one)
-    unit_group = np.full(len(pairs.units), -1, dtype=np.int64)
-    for u, rs in enumerate(pairs.units):
-        if rs:
-            first = int(g.group[rs[0]])
-            if all(int(g.group[r]) == first for r in rs):
-                unit_group[u] = first
+    unit_group = _unit_groups(pairs)  # -1: rows in several groups, their pairs are checked one by one
     template = np.asarray(g.template, dtype=bool)
     unit_flag = np.where(unit_group >= 0, template[np.maximum(unit_group, 0)], False)  # all template
     sizes = np.fromiter((len(rs) for rs in pairs.units), dtype=np.int64, count=len(pairs.units))

@@ -156,18 +156,18 @@ def pair_rows(pairs: Sequence[DupePair]) -> str:
 def pairs_section(result: DupesResult, *, max_pairs: int = 2000) -> ReportSection:
     """Reuse pairs side by side, copied characters in ``<mark>``; template text set apart, as groups.
 
-    Pairs are read from the stream with at most ``max_pairs`` kept per table, so a template
-    sentence carried by every plan (N² pairs) costs a count, not a page of copies of itself.
+    The non-template pairs are read from the stream up to ``max_pairs``; how many there are, and
+    how many are template text, is counted without producing them (at 100k points the template
+    text alone is ~6·10⁷ pairs, which reading to count took the report minutes).
     """
-    own: list[DupePair] = []
-    n_own = n_template = 0
-    for p in result.pairs:
-        if p.template:
-            n_template += 1
-        else:
-            n_own += 1
-            if len(own) < max_pairs:
-                own.append(p)
+    from itertools import islice
+
+    from svcsim.dupes.listing import template_count, without_template
+
+    stream, _ = without_template(result.pairs)
+    own: list[DupePair] = list(islice(stream, max_pairs))
+    n_template = template_count(result.pairs)
+    n_own = len(result.pairs) - n_template
     head = ("<table class='pairs'><thead><tr>" + "".join(
         f"<th>{esc(t('report.col.' + c))}</th>" for c in ("class", "earlier", "later")) + "</tr></thead><tbody>")
     body = [f"<p>{t('report.pairs.intro')}</p>", f"<h3 id='reuse'>{esc(t('report.pairs.reuse', n=n_own))}</h3>"]

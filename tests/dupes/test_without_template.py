@@ -9,7 +9,7 @@ import pytest
 
 import svcsim
 from svcsim.dupes import analyse
-from svcsim.dupes.listing import without_template
+from svcsim.dupes.listing import template_count, without_template
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"
 
@@ -29,4 +29,5 @@ def test_same_pairs_and_count_as_filtering_the_stream(embedded, min_label):
     kept = [p.to_dict() for p in stream]
     assert kept == [p.to_dict() for p in everything if not p.template]
     assert skipped == [sum(p.template for p in everything)]
+    assert template_count(pairs) == skipped[0]  # the same count, known before the stream is read
     assert skipped[0] > 0, "the examples share the city's template text"

@@ -130,3 +130,19 @@ def test_report_file_is_readable_by_others(tmp_path):
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_pairs_table_counts_without_producing_template_pairs(result, monkeypatch):
+    # at 100k points template text is ~6·10⁷ pairs: reading them only to count them took minutes
+    from svcsim.dupes.pairset import PairSet
+    from svcsim.report.sections import pairs_section
+
+    everything = list(result.pairs)
+    n_template = sum(p.template for p in everything)
+    assert n_template > 0 and len(everything) - n_template > 1
+    made = []
+    real = PairSet._pair
+    monkeypatch.setattr(PairSet, "_pair", lambda self, *a, **k: made.append(1) or real(self, *a, **k))
+    html = pairs_section(result, max_pairs=1).html
+    assert len(made) < n_template  # template pairs were counted, not produced
+    assert str(len(everything) - n_template) in html and str(n_template) in html
