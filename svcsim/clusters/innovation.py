@@ -228,7 +228,7 @@ def score_innovation(
         b = counts[e.id]
         k = carried.get(e.id, 0)
         boiler = 1.0 if b.template else 1.0 - 0.5 ** k
-        s = float(np.clip(score[j] * (1.0 - 0.5 * boiler), 0.0, 1.0))
+        s = min(max(float(score[j]) * (1.0 - 0.5 * boiler), 0.0), 1.0)  # np.clip per point cost ~1 s at 100k
         out.append(InnovationScore(
             entry=e, score=s, novelty=float(p_nov[j]), beyond_template=float(p_tmpl[j]),
             new_practice=float(p_new[j]), routine=float(words.routine[j]), specificity=float(words.specificity[j]),
