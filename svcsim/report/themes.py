@@ -71,14 +71,20 @@ def _map_html(result: ClusteringResult, random_state: int, to_uri) -> str:
 
 
 def _table_html(result: ClusteringResult, limit: int) -> str:
+    # members grouped in one pass: ClusteringResult.members scans every point per cluster, which at
+    # 100k points and thousands of clusters is 10⁸ steps for a table of `limit` rows
+    by_label: dict[int, list] = {}
+    for e, c in zip(result.entries, result.labels):
+        by_label.setdefault(c, []).append(e)
     rows = []
-    for obj in result.to_dicts():
-        if obj["id"] == -1 or len(rows) >= limit:
-            continue
+    for cl in result.clusters[:limit]:
+        members = by_label.get(cl.id, [])
+        agencies = sorted({e.agency for e in members})
+        years = sorted({e.year for e in members if e.year is not None})
         rows.append(
-            f"<tr><td>{obj['id']}</td><td>{esc('、'.join(obj['keywords']))}</td><td class='n'>{obj['size']}</td>"
-            f"<td>{esc('、'.join(obj['agencies']))}</td><td>{esc('、'.join(year(y) for y in obj['years']))}</td>"
-            f"<td>{esc(obj['representative'])}</td></tr>")
+            f"<tr><td>{cl.id}</td><td>{esc('、'.join(cl.keywords))}</td><td class='n'>{cl.size}</td>"
+            f"<td>{esc('、'.join(agencies))}</td><td>{esc('、'.join(year(y) for y in years))}</td>"
+            f"<td>{esc(cl.representative)}</td></tr>")
     if not rows:
         return f"<p>{esc(t('report.themes.none'))}</p>"
     return ("<table class='data'>" + _head("id", "keywords", "size", "agencies", "years", "representative")
