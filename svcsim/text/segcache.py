@@ -35,6 +35,8 @@ Spans = list[tuple[int, int]]
 """Token offsets into a text, in order: ``text[start:end]`` is the token (whitespace left out)."""
 
 _FORMAT = "svcsim-segment-spans/1"
+LOCK_WAIT_MS = 2000
+"""How long storing offsets waits for another process' write lock before leaving it to the next analysis."""
 _TABLE = ("CREATE TABLE IF NOT EXISTS segment_spans (segmenter TEXT NOT NULL, text_hash BLOB NOT NULL, "
           "spans BLOB NOT NULL, PRIMARY KEY (segmenter, text_hash)) WITHOUT ROWID")
 
@@ -95,6 +97,12 @@ class SpanCache:
     Attributes:
         n_segmented: texts segmented by this cache so far (misses of memory and table).
         n_read: texts whose offsets were read from the table.
+        n_not_kept: segmented texts left unstored because another process held the write lock for
+            more than :data:`LOCK_WAIT_MS` (an ingest: the next analysis stores them).
+
+    Raises:
+        StoreError: from :meth:`spans`, when SQLite refuses to store the offsets for another reason
+            (a full disk, a damaged file); nothing of the write is left behind.
     """
 
     def __init__(self, conn: sqlite3.Connection | None = None, *, writable: bool = True,
@@ -104,6 +112,7 @@ class SpanCache:
         self.fingerprint = fingerprint
         self.n_segmented = 0
         self.n_read = 0
+        self.n_not_kept = 0
         self._memo: dict[str, Spans] = {}
         self._table_read = conn is None
 
@@ -142,7 +151,19 @@ class SpanCache:
 
     def _write(self, new: dict[str, Spans]) -> None:
         conn, key = self.conn, self._key()
-        conn.execute("BEGIN IMMEDIATE")
+        # a writer's transactions (one plan, one chunk of vectors) are short; waiting SQLite's whole
+        # busy timeout would hold up the answer for a mere speed-up: the next analysis keeps them
+        waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                self.n_not_kept += len(new)
+                return
+            raise _explain(conn, exc) from exc
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
         try:
             conn.execute(_TABLE)
             # offsets of another segmenter are never read again: drop them rather than let them pile up
@@ -150,7 +171,19 @@ class SpanCache:
             conn.executemany("INSERT OR REPLACE INTO segment_spans(segmenter, text_hash, spans) VALUES (?, ?, ?)",
                              [(key, _text_hash(t), sqlite3.Binary(_encode(s))) for t, s in new.items()])
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+                conn.execute("ROLLBACK")
+            raise _explain(conn, exc) from exc
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def _explain(conn: sqlite3.Connection, exc: sqlite3.Error) -> Exception:
+    """The store's one-line error naming the database file, what SQLite said and what to do."""
+    from svcsim.store.connect import explain
+
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return explain(Path(row[2]) if row and row[2] else Path(":memory:"), exc)

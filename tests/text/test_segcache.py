@@ -97,3 +97,38 @@ def test_a_database_without_the_table_is_read_as_empty(tmp_path):
     c = SpanCache(_db(tmp_path))
     assert c.spans(["設置單一窗口"])["設置單一窗口"] == token_spans("設置單一窗口")
     assert c.n_segmented == 1
+
+
+def test_a_database_locked_by_a_writer_is_left_alone_quickly(tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setattr(segcache, "LOCK_WAIT_MS", 100)
+    conn = _db(tmp_path)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    writer = _db(tmp_path)
+    writer.execute("BEGIN IMMEDIATE")  # an ingest mid-plan
+    try:
+        c = SpanCache(conn)
+        t = time.perf_counter()
+        out = c.spans(TEXTS)
+        assert time.perf_counter() - t < 5
+        assert out[TEXTS[0]] == token_spans(TEXTS[0]) and c.n_not_kept == len(set(TEXTS))
+    finally:
+        writer.execute("ROLLBACK")
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000  # restored
+    later = SpanCache(conn)
+    later.spans(TEXTS)
+    assert later.n_segmented == len(set(TEXTS)) and later.n_not_kept == 0  # kept this time
+    reader = SpanCache(_db(tmp_path))
+    reader.spans(TEXTS)
+    assert reader.n_segmented == 0 and reader.n_read == len(set(TEXTS))
+
+
+def test_a_refused_write_is_a_store_error_naming_the_file(tmp_path):
+    from svcsim.errors import StoreError
+
+    conn = _db(tmp_path)
+    conn.execute("CREATE TABLE segment_spans (x)")  # a damaged table of that name
+    with pytest.raises(StoreError, match="c.db"):
+        SpanCache(conn).spans(TEXTS)
+    assert not conn.in_transaction
