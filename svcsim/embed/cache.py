@@ -155,12 +155,17 @@ def embed_corpus(corpus, encoder, kind: EntryKind | None = None, *, show_progres
         cached = corpus.vectors_by_text_id(encoder.fingerprint, uniq.tolist())
     raw = [cached.get(int(t)) for t in uniq.tolist()]
     ok = np.fromiter((v is not None and len(v) == 4 * dim for v in raw), dtype=bool, count=len(raw))
-    mat = np.zeros((len(uniq), dim), dtype=np.float32)
-    if ok.any():
-        mat[ok] = np.frombuffer(b"".join(v for v, good in zip(raw, ok.tolist()) if good),
-                                dtype=np.float32).reshape(-1, dim)
-        ok &= np.isfinite(mat).all(axis=1)  # a damaged cache row (NaN) is embedded again below
+    if ok.all() and len(raw):  # the usual case: one buffer, no copy before the normalisation
+        mat = np.frombuffer(b"".join(raw), dtype=np.float32).reshape(-1, dim)
+    else:
+        mat = np.zeros((len(uniq), dim), dtype=np.float32)
+        if ok.any():
+            mat[ok] = np.frombuffer(b"".join(v for v, good in zip(raw, ok.tolist()) if good),
+                                    dtype=np.float32).reshape(-1, dim)
+    del raw, cached
+    ok &= np.isfinite(mat).all(axis=1)  # a damaged cache row (NaN) is embedded again below
     if not ok.all():
+        mat = np.array(mat)  # writable
         todo = corpus.text_rows(uniq[~ok].tolist())
         vecs, _ = vectors_for_texts(corpus, encoder, [(key, text) for _, key, text in todo],
                                     show_progress=show_progress)
