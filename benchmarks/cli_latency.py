@@ -14,7 +14,8 @@ Baselines: ``python -c pass``, ``python -c "import torch"``, and the old behavio
 that touched the model — loading it through sentence-transformers (``load_encoder(lazy=False)``),
 which each of them did before (7–10 s, 1.45 GB in the issue).
 
-Targets (issue #14): `svcsim index` with nothing new ≤ 1 s, cold `svcsim suggest` ≤ 3 s.
+Targets (issue #14): `svcsim index` with nothing new ≤ 1 s, cold `svcsim suggest` ≤ 3 s, `svcsim dupes
+--json | head` ≤ 2 s once the analysis is stored (the warm-up run stores it).
 Other engineers share this 2-core machine: the load average is printed with the table, and wall
 times above the CPU times mean the process waited for a core.
 
@@ -40,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.scale_env import ROOT, append_results  # noqa: E402
 
 QUERY = "設置單一服務窗口，提供民眾便捷的申辦服務"
-TARGETS = {"index (nothing new)": 1.0, "suggest (cold)": 3.0}
+TARGETS = {"index (nothing new)": 1.0, "suggest (cold)": 3.0,
+           "dupes --json \\| head (cold)": 2.0}  # once the analysis is stored: the warm-up run stores it
 
 
 def _run_once(cmd: list[str], env: dict, shell: bool = False) -> tuple[float, float, float, int]:
