@@ -61,10 +61,17 @@ def template_count(pairs: PairSet) -> int:
     for u, (rs, key) in enumerate(zip(pairs.units, pairs.keys)):
         if len(rs) < 2 or not key:
             continue
-        if labels == ("copy",) or unit_group[u] < 0:  # pair by pair: copies are the equal strict keys
+        if unit_group[u] < 0:  # rows in several groups: pair by pair (copies are the equal strict keys)
             n += sum(tmpl(rs[i], rs[j]) for i in range(len(rs)) for j in range(i + 1, len(rs))
                      if labels != ("copy",) or pairs.strict(rs[i]) == pairs.strict(rs[j]))
-        elif template[unit_group[u]]:
+        elif not template[unit_group[u]]:
+            continue
+        elif labels == ("copy",):  # only the copies: pairs of rows with equal strict keys
+            counts: dict[str, int] = {}
+            for sk in map(pairs.strict, rs):
+                counts[sk] = counts.get(sk, 0) + 1
+            n += sum(m * (m - 1) // 2 for m in counts.values())
+        else:
             n += len(rs) * (len(rs) - 1) // 2
     if "near_copy" in labels and len(pairs.cross_u):
         sizes = np.fromiter((len(rs) for rs in pairs.units), dtype=np.int64, count=len(pairs.units))
