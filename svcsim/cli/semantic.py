@@ -14,7 +14,8 @@ from svcsim.cli.common import db_option, echo_json, json_option, load_encoder, m
 @model_option
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch (after changing model, or on a mismatch error).")
 def index_cmd(db: str | None, model: str | None, rebuild: bool) -> None:
-    """Embed every point and measure title (cached) and update the FAISS index beside the corpus."""
+    """Embed every point and measure title (cached), update the FAISS index beside the corpus and prepare
+    the drafting suggestions' tables."""
     from svcsim.embed.cache import EmbeddingInterrupted
     from svcsim.i18n import t
     from svcsim.index.corpus_index import update_index

