@@ -105,7 +105,7 @@ MESSAGES: dict[str, str] = {
     "cli.ingest.rejected": "svcsim: rejected {path}: {reason}",
     "cli.ingest.created": "svcsim: created corpus {path}",
     "cli.ingest.no_kind": "none",
-    "cli.ingest.summary": "plans: {plans_added} added, {plans_replaced} replaced, {plans_unchanged} unchanged (by format: {by_kind}); points: {points_added} added, {points_replaced} replaced, {points_unchanged} skipped; files rejected: {rejected}, not read: {not_read}  ({path})",
+    "cli.ingest.summary": "plans: {plans_added} added, {plans_replaced} replaced, {plans_unchanged} unchanged (by format: {by_kind}); points: {points_added} added, {points_replaced} replaced, {points_unchanged} skipped; files rejected: {rejected}, not read: {not_read}; corpus: {path}",
     "cli.plans.row": "{id}  {agency}  {year}  {points} points  {file}",
     "cli.plans.none": "no plans yet; add some with `svcsim ingest FILES`",
     # errors raised by the library (svcsim/errors.py from_key / key=)

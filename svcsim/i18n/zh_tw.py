@@ -108,7 +108,7 @@ MESSAGES: dict[str, str] = {
     "cli.ingest.rejected": "svcsim：已拒收 {path}：{reason}",
     "cli.ingest.created": "svcsim：已建立語料庫 {path}",
     "cli.ingest.no_kind": "無",
-    "cli.ingest.summary": "計畫：新增 {plans_added} 份、取代 {plans_replaced} 份、未變更 {plans_unchanged} 份（依格式：{by_kind}）；執行重點：新增 {points_added} 點、取代 {points_replaced} 點、略過 {points_unchanged} 點；拒收檔案 {rejected} 個、未讀取檔案 {not_read} 個（{path}）",
+    "cli.ingest.summary": "計畫：新增 {plans_added} 份、取代 {plans_replaced} 份、未變更 {plans_unchanged} 份（依格式：{by_kind}）；執行重點：新增 {points_added} 點、取代 {points_replaced} 點、略過 {points_unchanged} 點；拒收檔案 {rejected} 個、未讀取檔案 {not_read} 個；語料庫：{path}",
     "cli.plans.row": "{id}  {agency}  {year}  {points} 點  {file}",
     "cli.plans.none": "語料庫中尚無計畫；請以 `svcsim ingest 檔案` 加入",
     # errors raised by the library (svcsim/errors.py from_key / key=)

@@ -44,6 +44,8 @@ def test_ingest_reports_and_is_idempotent(runner, plans_dir, tmp_path):
     r = runner.invoke(cli, ["ingest", str(plans_dir), "--db", str(db)])
     assert r.exit_code == 0, r.output
     assert "created corpus" in r.output and "2 added" in r.output and "files rejected: 0" in r.output
+    # the corpus path is named as the corpus, not as if it were the file that was not read
+    assert f"not read: 0; corpus: {db}" in r.output
     again = runner.invoke(cli, ["ingest", str(plans_dir), "--db", str(db)])
     assert "2 unchanged" in again.output and "0 added" in again.output
     listing = runner.invoke(cli, ["plans", "--db", str(db), "--json"])
