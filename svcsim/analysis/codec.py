@@ -7,32 +7,13 @@ stored value reads back bit-identical.
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
 
+from svcsim.store.arrays import from_npy, npy  # the one array codec, shared with svcsim.suggest
 
-def npy(a: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(a), allow_pickle=False)
-    return buf.getvalue()
-
-
-def from_npy(data: bytes) -> np.ndarray:
-    """The array ``npy`` wrote, as a read-only view of ``data`` (no copy: a stored 100k-point scan
-    is ~100 MB of arrays, read by every command that lists pairs)."""
-    from numpy.lib import format as npy_format
-
-    buf = io.BytesIO(data)
-    version = npy_format.read_magic(buf)
-    read_header = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
-    shape, fortran, dtype = read_header(buf)
-    if dtype.hasobject:
-        raise ValueError("stored array holds Python objects; refusing to unpickle")
-    count = int(np.prod(shape, dtype=np.int64))
-    a = np.frombuffer(data, dtype=dtype, count=count, offset=buf.tell())
-    return a.reshape(shape, order="F" if fortran else "C")
+__all__ = ["from_npy", "from_js", "from_texts", "js", "npy", "ragged", "texts", "unragged"]
 
 
 def js(obj: object) -> bytes:

@@ -12,7 +12,6 @@ The row-aligned vectors are a part too: the embedding cache holds one blob per t
 
 from __future__ import annotations
 
-import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from svcsim.model import Entry
+from svcsim.store.arrays import from_npy, npy
 from svcsim.suggest.measures import MeasureCatalogue, MeasureInfo, MeasureSlot
 from svcsim.suggest.results import MeasureRef
 
@@ -122,7 +122,7 @@ class SuggestTables:
             "browse_rows.npy": _concat([r for r, _ in self.slot_browse]),
             "browse_rel.npy": _concat([c for _, c in self.slot_browse], np.float32),
         }
-        out = {name: _npy(a) for name, a in parts.items()}
+        out = {name: npy(a) for name, a in parts.items()}
         for name, value in (("match_keys", list(self.match_keys)), ("agencies", list(self.agencies)),
                             ("measures", measures), ("slots", slots), ("slot_of_code", codes),
                             ("baseline", cat.baseline)):
@@ -137,7 +137,7 @@ class SuggestTables:
             KeyError, ValueError: a part is missing or not what :meth:`to_parts` writes (the caller
                 recomputes the tables).
         """
-        a = {name[:-4]: _array(data) for name, data in parts.items() if name.endswith(".npy")}
+        a = {name[:-4]: from_npy(data) for name, data in parts.items() if name.endswith(".npy")}
         j = {name[:-5]: json.loads(data) for name, data in parts.items()
              if name.endswith(".json") and name != "measures.json"}  # the measures are decoded when first read
         measures = _StoredMeasures(parts["measures.json"], a["measure_points"], a["measure_offsets"])
@@ -231,20 +231,3 @@ def _offsets(lengths: list[int]) -> np.ndarray:
 
 def _concat(arrays: list[np.ndarray], dtype=np.int64) -> np.ndarray:
     return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
-
-
-def _npy(a: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(a), allow_pickle=False)
-    return buf.getvalue()
-
-
-def _array(data: bytes) -> np.ndarray:
-    """A read-only array over ``data`` (``np.save`` bytes), without copying the payload."""
-    f = io.BytesIO(data)
-    version = np.lib.format.read_magic(f)
-    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-    shape, fortran, dtype = read(f)
-    if fortran or dtype.hasobject:
-        raise ValueError(f"unexpected stored array (dtype {dtype}, fortran order {fortran})")
-    return np.frombuffer(data, dtype=dtype, count=int(np.prod(shape)), offset=f.tell()).reshape(shape)
