@@ -75,6 +75,12 @@ def test_innovations_json_is_score_innovation(both):
     _, py_db, _ = both
     got = _cli("innovations", "--db", str(py_db), "--model", "hash", "--json", "--top", "15")
     with svcsim.open_corpus(py_db, readonly=True) as corpus:
-        points = svcsim.embed_corpus(corpus, "hash", "point")
-    want = svcsim.clusters.score_innovation(points).to_dicts()[:15]
-    assert got == json.loads(json.dumps(want, ensure_ascii=False))
+        embedded = svcsim.embed_corpus(corpus, "hash")
+    points, titles = embedded.of_kind("point"), embedded.of_kind("measure_title")
+    # the CLI (like the report and the web page) measures each point against the measure titles
+    want = svcsim.clusters.score_innovation(points, titles=titles).to_dicts()
+    assert got == json.loads(json.dumps(want[:15], ensure_ascii=False))
+    assert {d["beyond_template"] for d in got} != {0.5}
+    # the same scores whichever way the titles reach it
+    dupes = svcsim.dupes.analyse(embedded, min_label="near_copy")
+    assert svcsim.clusters.score_innovation(points, dupes=dupes).to_dicts() == want

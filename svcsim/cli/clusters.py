@@ -9,16 +9,17 @@ from svcsim.i18n import t, year
 
 
 def _stored(db: str | None, model: str | None, use):
-    """``use(analysis)`` on the points' stored analysis (near copies and closer, as the web page's):
-    read from the corpus database when current, else computed and kept."""
+    """``use(analysis)`` on the corpus's stored analysis (points and measure titles, near copies and
+    closer: the one ``svcsim report``, ``dupes`` and the web page read; the titles are the template
+    innovation compares with): read from the corpus database when current, else computed and kept."""
     from svcsim.analysis import Analysis
     from svcsim.embed.cache import embed_corpus
 
     encoder = load_encoder(model)
     with open_corpus(db) as corpus:
         with corpus.snapshot():
-            points = embed_corpus(corpus, encoder, "point", show_progress=progress_enabled())
-        return use(Analysis.open(corpus, points, min_label="near_copy"))
+            embedded = embed_corpus(corpus, encoder, show_progress=progress_enabled())
+        return use(Analysis.open(corpus, embedded, min_label="near_copy"))
 
 
 @click.command("innovations")

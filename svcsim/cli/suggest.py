@@ -122,12 +122,13 @@ def serve_cmd(db: str | None, model: str | None, host: str, port: int) -> None:
     import uvicorn
 
     from svcsim.web import create_app
-    from svcsim.web.workspace import Workspace, stored_results
+    from svcsim.web.workspace import Workspace, corpus_entries, stored_results
 
     corpus = open_corpus(db)
     suggester = _suggester(corpus, model)
-    # the reviewer's pages read the analyses kept in the corpus database (computed once if absent)
-    workspace = Workspace(suggester.index.points, results=stored_results(corpus.path))
+    # the reviewer's pages read the analyses kept in the corpus database (computed once if absent),
+    # of the same entries as every command (points and measure titles): the page shows their figures
+    workspace = Workspace(corpus_entries(corpus.path, suggester.encoder), results=stored_results(corpus.path))
     app = create_app(suggester, host=host, workspace=workspace)
     say(t("cli.serve.serving", host=host, port=port), err=True)
     try:

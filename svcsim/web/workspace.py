@@ -40,37 +40,62 @@ class Results:
     clustering: Any
 
 
-def compute_results(points: EmbeddedCorpus, corpus: Any = None) -> Results:
-    """The analyses the workspace shows: read from ``corpus``'s database when given (an open
-    :class:`~svcsim.store.Corpus`; computed and stored there on first use, see
-    :class:`svcsim.analysis.Analysis`), else computed in memory. Equal either way."""
+def compute_results(embedded: EmbeddedCorpus, corpus: Any = None) -> Results:
+    """The analyses the workspace shows, of ``embedded``: the corpus's points and measure titles
+    (``svcsim.embed_corpus(corpus, encoder)``, as every command reads them, so the page shows the
+    very results ``svcsim report``, ``innovations`` and ``clusters`` show; the titles are the
+    template innovation's ``beyond_template`` compares a point with). Points alone work too, and
+    then that signal is left out.
+
+    Read from ``corpus``'s database when given (an open :class:`~svcsim.store.Corpus`; computed
+    and stored there on first use, see :class:`svcsim.analysis.Analysis`), else computed in
+    memory. Equal either way."""
     if corpus is not None:
         from svcsim.analysis import Analysis
 
-        a = Analysis.open(corpus, points, min_label="near_copy")
+        a = Analysis.open(corpus, embedded, min_label="near_copy")
         return Results(a.dupes(), a.innovation(), a.clusters())
     from svcsim.clusters import cluster_corpus
     from svcsim.clusters.innovation import score_innovation
     from svcsim.dupes import analyse
 
-    dupes = analyse(points, min_label="near_copy")
+    dupes = analyse(embedded, min_label="near_copy")
+    points = embedded if {e.kind for e in embedded.entries} <= {"point"} else embedded.of_kind("point")
     innovation = score_innovation(points, dupes=dupes)
     clustering = cluster_corpus(points, innovation=innovation, dupes=dupes)
     return Results(dupes, innovation, clustering)
+
+
+def corpus_entries(db: "str | os.PathLike[str]", encoder: Any) -> Callable[[], EmbeddedCorpus]:
+    """An ``embedded`` for :class:`Workspace`: every entry of the corpus database at ``db`` with its
+    vector (:func:`svcsim.embed_corpus`, vectors from the embedding cache), read in the thread that
+    first needs them: the entries, in the order, every command analyses, so the page and the CLI
+    read one stored analysis."""
+    def entries() -> EmbeddedCorpus:
+        from svcsim.embed.cache import embed_corpus
+        from svcsim.store import Corpus
+
+        corpus = Corpus.open(db)
+        try:
+            return embed_corpus(corpus, encoder)
+        finally:
+            corpus.close()
+
+    return entries
 
 
 def stored_results(db: "str | os.PathLike[str]") -> Callable[[EmbeddedCorpus], Results]:
     """A ``results`` for :class:`Workspace` that reads the analyses kept in the corpus database at
     ``db`` (opened in the thread that first needs them, closed after).
 
-    >>> Workspace(suggester.index.points, results=stored_results("corpus.db"))   # doctest: +SKIP
+    >>> Workspace(corpus_entries("corpus.db", encoder), results=stored_results("corpus.db"))   # doctest: +SKIP
     """
-    def results(points: EmbeddedCorpus) -> Results:
+    def results(embedded: EmbeddedCorpus) -> Results:
         from svcsim.store import Corpus
 
         corpus = Corpus.open(db)
         try:
-            return compute_results(points, corpus)
+            return compute_results(embedded, corpus)
         finally:
             corpus.close()
 
@@ -81,13 +106,14 @@ class Workspace:
     """Lazily computed, thread-safe analysis results with lookup tables by plan, point and agency.
 
     Args:
-        points: gives the corpus's points on first use (e.g. ``suggester.index.points``).
-        results: turns the points into :class:`Results` (default: :func:`compute_results`).
+        embedded: gives the corpus's entries on first use: its points and measure titles
+            (:func:`corpus_entries`), or its points alone (e.g. ``suggester.index.points``, in memory).
+        results: turns them into :class:`Results` (default: :func:`compute_results`).
     """
 
-    def __init__(self, points: Callable[[], EmbeddedCorpus],
+    def __init__(self, embedded: Callable[[], EmbeddedCorpus],
                  results: Callable[[EmbeddedCorpus], Results] = compute_results) -> None:
-        self._points = points
+        self._embedded = embedded
         self._results = results
         self._lock = threading.Lock()
         self._t: _Tables | None = None
@@ -96,7 +122,7 @@ class Workspace:
     def tables(self) -> "_Tables":
         with self._lock:
             if self._t is None:
-                self._t = _Tables(self._results(self._points()))
+                self._t = _Tables(self._results(self._embedded()))
             return self._t
 
     def plans(self) -> dict[str, Any]:

@@ -113,3 +113,25 @@ def test_reviewer_opens_a_plan_and_sees_its_copy_map_and_sources(served, library
         page.screenshot(path=str(SHOTS / "review_cli_sources.png"), full_page=True)
         browser.close()
     assert not errors
+
+
+def test_page_cli_and_report_rank_the_same_innovations(served, tmp_path):
+    """The innovation ranking is one result, whichever door a user comes through: the page's list,
+    ``svcsim innovations`` and the report's table. (The page and the CLI once scored the points
+    alone, the report scored them against the measure titles too: every score differed.)"""
+    import html
+    import json
+    import re
+
+    base, db = served
+    env = dict(os.environ, SVCSIM_DB=str(db))
+    page = json.loads(urllib.request.urlopen(base + "/api/innovations", timeout=120).read())["innovations"][:10]
+    cli = [json.loads(line) for line in _svcsim("innovations", "--json", "--top", "10", env=env).stdout.splitlines()]
+    assert [(d["id"], d["score"]) for d in page] == [(d["id"], d["score"]) for d in cli] and len(cli) == 10
+    assert any(d["beyond_template"] != 0.5 for d in cli), "the measure titles were not compared"
+    _svcsim("report", "--out", str(tmp_path / "r.html"), env=env)
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    section = text[text.index("<section id='innovations'>"):]
+    scores = [float(s) for s in re.findall(r"<td class='n'>\d+</td><td class='n'>([0-9.]+)</td>", section)[:10]]
+    assert len(scores) == 10 and all(abs(a - d["score"]) < 0.0011 for a, d in zip(scores, cli))
+    assert all(html.escape(d["text"], quote=True) in section or d["text"] in section for d in cli)
