@@ -131,11 +131,20 @@ class Analysis:
 
     @property
     def _neighbours(self):
-        """One exact neighbour search of the distinct points, shared by innovation and clustering."""
+        """One neighbour search of the distinct points, shared by innovation and clustering, and
+        updated from the lists the stored innovation keeps when they were found by the same code
+        and model (:mod:`svcsim.clusters.knn`): a refresh searches only what a new plan changed."""
         if "neighbours" not in self._memo:
+            from svcsim.analysis import tables
             from svcsim.clusters.knn import NeighbourMemo
 
-            self._memo["neighbours"] = NeighbourMemo()
+            prior = None
+            row = self._row(self.name("innovation"))
+            # vectors without a model fingerprint are identified by nothing but themselves: no reuse
+            if row and self.embedded.fingerprint and json.loads(row[1]).get("basis") == self._basis():
+                nb = "SELECT part, data FROM analysis_arrays WHERE name = ? AND substr(part, 1, 3) = 'nb_'"
+                prior = tables.neighbour_lists_from(dict(self._conn.execute(nb, (self.name("innovation"),))))
+            self._memo["neighbours"] = NeighbourMemo(prior)
         return self._memo["neighbours"]
 
     def name(self, result: str, **settings: Any) -> str:
@@ -220,11 +229,12 @@ class Analysis:
         name, key = self.name("innovation"), self.key("innovation")
         if self.stored_key(name) == key:
             with tables.bulk():
-                result = tables.innovation_from(self._parts(name), self.points)
+                result = tables.innovation_from(self._parts(name, neighbours=False), self.points)
         else:
+            memo = self._neighbours
             result = score_innovation(self.points, dupes=self.dupes(), random_state=self.scan.random_state,
-                                      segments=self.segments, neighbours=self._neighbours)
-            self._write(name, key, tables.innovation_parts(result))
+                                      segments=self.segments, neighbours=memo)
+            self._write(name, key, {**tables.innovation_parts(result), **tables.neighbour_parts(memo.lists)})
         self._memo["innovation"] = result
         return result
 
@@ -265,6 +275,15 @@ class Analysis:
         if clusters:
             self.clusters()
         return self.scan_update
+
+    @property
+    def neighbour_update(self) -> dict[str, int]:
+        """How this analysis got its neighbour lists of the distinct points (innovation and the
+        clusterer share them): full searches, updates of the kept lists, and rows those searched again."""
+        memo = self._memo.get("neighbours")
+        if memo is None:
+            return {}
+        return {"searched": memo.n_searched, "updated": memo.n_updated, "rows_searched": memo.rows_searched}
 
     @property
     def scan_update(self) -> dict[str, str]:

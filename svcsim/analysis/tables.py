@@ -148,6 +148,26 @@ def innovation_from(parts: dict[str, bytes], points: "EmbeddedCorpus") -> "Innov
     return InnovationResult(points, scores)
 
 
+# -- kept neighbour lists ------------------------------------------------------------------------
+def neighbour_parts(lists) -> dict[str, bytes]:
+    """The innovation search's lists (:class:`~svcsim.clusters.knn.NeighbourLists`), kept beside its
+    scores so the next refresh updates them (parts named ``nb_*``: a plain load skips them)."""
+    if lists is None or not lists.keys or lists.lex is None or lists.lex.shape != lists.nbrs.shape:
+        return {}
+    return {**codec.texts("nb_keys", list(lists.keys)), "nb_sims.npy": codec.npy(lists.sims),
+            "nb_rows.npy": codec.npy(lists.nbrs), "nb_lex.npy": codec.npy(lists.lex)}
+
+
+def neighbour_lists_from(parts: dict[str, bytes]):
+    """The kept lists of :func:`neighbour_parts`, or ``None`` when the parts hold none."""
+    from svcsim.clusters.knn import NeighbourLists
+
+    if "nb_rows.npy" not in parts:
+        return None
+    return NeighbourLists(tuple(codec.from_texts(parts, "nb_keys")), codec.from_npy(parts["nb_sims.npy"]),
+                          codec.from_npy(parts["nb_rows.npy"]), codec.from_npy(parts["nb_lex.npy"]))
+
+
 # -- clustering ---------------------------------------------------------------------------------
 def clustering_parts(r: "ClusteringResult", points: "EmbeddedCorpus") -> dict[str, bytes]:
     rows = _rows(points)

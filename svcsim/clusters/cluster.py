@@ -137,7 +137,10 @@ class PointClusterer:
             # moves ~7 % of rows by an ulp): the same rows the innovation score searches, so a
             # shared NeighbourMemo searches once
             given = np.asarray(vectors, dtype=np.float32)[order][first]
-            raw = self._agglomerative_graph(u, node_of, given)
+            # the first key of each distinct row names it, so lists kept from an earlier corpus
+            # (the stored analysis) are updated instead of searched again
+            row_keys = None if keys is None else [keys[i] for i in order[first].tolist()]
+            raw = self._agglomerative_graph(u, node_of, given, row_keys)
         else:
             raw = self._cluster_sorted(xs)
         labels_sorted = canonical_labels(raw, self.min_cluster_size)
@@ -221,14 +224,16 @@ class PointClusterer:
         k = min(self.n_components, x.shape[1], x.shape[0])
         return PCA(n_components=k, svd_solver="randomized", random_state=self.random_state).fit_transform(x).astype(np.float32)
 
-    def _agglomerative_graph(self, u: np.ndarray, node_of: np.ndarray, given: np.ndarray) -> np.ndarray:
+    def _agglomerative_graph(self, u: np.ndarray, node_of: np.ndarray, given: np.ndarray,
+                             row_keys: list[str] | None = None) -> np.ndarray:
         """Scalable average linkage on the distinct rows ``u`` (row i is ``u[node_of[i]]``).
 
         Each distinct row is a node weighted by its copies; nodes are split into the connected
         components of the kNN graph with edges within the threshold (two groups whose average
         distance is within it have a pair within it), each component is clustered exactly, and a
         component above ``max_exact`` nodes is partitioned (see :mod:`svcsim.clusters.linkage`).
-        ``given`` are the same rows as passed to :meth:`fit` (not renormalised): the neighbour search's input.
+        ``given`` are the same rows as passed to :meth:`fit` (not renormalised): the neighbour search's
+        input; ``row_keys`` their keys (see :class:`~svcsim.clusters.knn.NeighbourMemo`).
         """
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
@@ -240,7 +245,7 @@ class PointClusterer:
         sums = u.astype(np.float64) * counts[:, None]
         group = np.arange(m, dtype=np.int64)  # node -> smallest node of its group
         if m >= 2:
-            nbr, dist = self._knn(u, given)
+            nbr, dist = self._knn(u, given, row_keys)
             rows = np.repeat(np.arange(m), nbr.shape[1])
             cols, d = nbr.reshape(-1), dist.reshape(-1)
             keep = (cols >= 0) & (d < self.threshold_) & (rows != cols)
@@ -259,7 +264,8 @@ class PointClusterer:
                 group[members] = members[local]
         return group[node_of]
 
-    def _knn(self, u: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _knn(self, u: np.ndarray, given: np.ndarray, row_keys: list[str] | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
         """``n_neighbors`` + 1 nearest distinct rows per row and their cosine distances.
 
         Exact inner-product search in full dimension up to :data:`_EXACT_KNN_MAX` distinct rows:
@@ -275,7 +281,8 @@ class PointClusterer:
         k = min(self.n_neighbors + 1, m)
         project = m > _EXACT_KNN_MAX and u.shape[1] > self.n_components
         if not project:
-            sims, nbr = (self.neighbours or NeighbourMemo()).search(np.ascontiguousarray(given), k)
+            memo = self.neighbours if self.neighbours is not None else NeighbourMemo()
+            sims, nbr = memo.search(np.ascontiguousarray(given), k, row_keys)
             dist = 1.0 - sims
             dist[nbr < 0] = np.inf
             return nbr, dist

@@ -16,11 +16,11 @@ the template's own words: a point that restates its title adds nothing the templ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from svcsim.clusters.knn import NeighbourMemo
+from svcsim.clusters.knn import NeighbourMemo, pair_sims
 from svcsim.model import Entry
 
 __all__ = ["Counterparts", "nearest_counterparts", "title_cosines", "title_key"]
@@ -58,60 +58,104 @@ def nearest_counterparts(entries: Sequence[Entry], x: np.ndarray, n_neighbors: i
                          neighbours: NeighbourMemo | None = None) -> Counterparts:
     """The closest counterpart of every row of ``x`` (unit rows aligned with ``entries``).
 
-    Rows are searched in the order given; callers pass a canonical order so ties resolve the same
-    way for any input order. ``neighbours`` shares the search with the clusterer's kNN graph.
+    Rows are searched in the order given; callers pass a canonical order (sorted by text) so ties
+    resolve the same way for any input order. ``neighbours`` shares the search with the clusterer's
+    kNN graph and, holding lists kept from an earlier corpus, updates them instead of searching.
     """
     n = x.shape[0]
     agency, year = _codes(entries)
     first, node_of = _distinct_rows(x)
-    u = np.ascontiguousarray(x[first])
+    u = np.ascontiguousarray(x[first], dtype=np.float32)
     m = u.shape[0]
     k = min(m, n_neighbors + 1)
-    sims, nbrs = (neighbours or NeighbourMemo()).search(u, k)
-    self_sim = np.einsum("ij,ij->i", u, u)
-    lex = _bigram_cosines([entries[i].text for i in first], nbrs)
-    # the (agency, year) pairs carrying each distinct text
-    rows_of = np.argsort(node_of, kind="stable")
-    starts = np.searchsorted(node_of[rows_of], np.arange(m + 1))
-    carriers = _carriers(node_of, agency, year, m)
+    keys = [entries[i].text for i in first.tolist()]
+    memo = neighbours if neighbours is not None else NeighbourMemo()
+    sims, nbrs = memo.search(u, k, keys)
+    lex = _kept_lex(memo, keys, nbrs)
+    v = np.arange(m)
+    self_sim = pair_sims(u.astype(np.float64), v, v)
+    # candidates per distinct row, best first: the text's own other carriers (at its
+    # self-similarity), then its neighbours other than itself
+    cand = np.concatenate([v[:, None], np.where(nbrs == v[:, None], -1, nbrs)], axis=1)
+    csim = np.concatenate([self_sim[:, None], sims], axis=1)
+    clex = np.concatenate([np.ones((m, 1)), lex], axis=1)
+    n_ag, ag_min, yr_min = _carrier_summary(node_of, agency, year, m)
 
     max_cos = np.full(n, np.nan)
     max_lex = np.full(n, np.nan)
     exact = np.ones(n, dtype=bool)
     own = np.zeros(n, dtype=bool)
-    for v in range(m):
-        ok = (nbrs[v] >= 0) & (nbrs[v] != v)
-        nb, sm, lx = nbrs[v][ok], sims[v][ok], lex[v][ok]
-        # candidates best first: the text's own other carriers (at its self-similarity), then neighbours
-        cand = np.concatenate([carriers[v]] + [carriers[w] for w in nb])
-        sizes = [len(carriers[v])] + [len(carriers[w]) for w in nb]
-        cand_sim = np.repeat(np.concatenate([[self_sim[v]], sm]).astype(np.float64), sizes)
-        cand_lex = np.repeat(np.concatenate([[1.0], lx]), sizes)
-        for r in rows_of[starts[v]:starts[v + 1]]:
-            # another agency, or the same agency in a known earlier year
-            is_cp = (cand[:, 0] != agency[r]) | ((cand[:, 1] < year[r]) & (year[r] != _UNKNOWN_YEAR))
-            if is_cp.any():
-                j = int(np.argmax(np.where(is_cp, cand_sim, -np.inf)))
-                max_cos[r] = float(cand_sim[j])
-                max_lex[r] = float(cand_lex[is_cp].max())
-                own[r] = bool(cand[j, 0] == agency[r])
-            elif k < m and sm.size:  # none among the neighbours searched: the closest is at most this close
-                max_cos[r] = float(sm.min())
-                max_lex[r] = float(lx.min())
-                exact[r] = False
+    for a in range(0, n, _ROWS):
+        r = np.arange(a, min(a + _ROWS, n))
+        c = cand[node_of[r]]
+        w = np.maximum(c, 0)
+        ag, yr = agency[r][:, None], year[r][:, None]
+        earlier = (ag_min[w] == ag) & (yr_min[w] < yr) & (yr != _UNKNOWN_YEAR)
+        # a counterpart: a carrier of another agency, or of the same agency in a known earlier year
+        is_cp = (c >= 0) & ((n_ag[w] >= 2) | (ag_min[w] != ag) | earlier)
+        vals = np.where(is_cp, csim[node_of[r]], -np.inf)
+        j = np.argmax(vals, axis=1)  # the first of equals, as the carriers were listed
+        has = is_cp.any(axis=1)
+        hit = r[has]
+        max_cos[hit] = vals[has, j[has]]
+        max_lex[hit] = np.where(is_cp, clex[node_of[r]], -np.inf)[has].max(axis=1)
+        # the first counterpart carrier of the chosen text, in (agency, year) order, is the row's own
+        # agency only when no smaller agency carries it and the agency carried it earlier
+        own[hit] = earlier[has, j[has]]
+        if k < m:  # none among the neighbours searched: the closest is at most this close
+            nb_ok = c[:, 1:] >= 0
+            miss = ~has & nb_ok.any(axis=1)
+            rows_miss = r[miss]
+            max_cos[rows_miss] = np.where(nb_ok, csim[node_of[r], 1:], np.inf)[miss].min(axis=1)
+            max_lex[rows_miss] = np.where(nb_ok, clex[node_of[r], 1:], np.inf)[miss].min(axis=1)
+            exact[rows_miss] = False
     return Counterparts(max_cos=max_cos, max_lex=max_lex, exact=exact, own_agency=own)
 
 
-def _carriers(node_of: np.ndarray, agency: np.ndarray, year: np.ndarray, m: int) -> list[np.ndarray]:
-    """Per distinct row: its distinct (agency, year) pairs, sorted (``np.unique(..., axis=0)`` of each
-    node's rows, from one sort instead of 5·10⁴ calls)."""
+_ROWS = 16384  # rows whose candidate tables are built at once (rows × 52 booleans and floats)
+
+
+def _carrier_summary(node_of: np.ndarray, agency: np.ndarray, year: np.ndarray, m: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct row: how many agencies carry it, the smallest agency code, and the earliest
+    year that agency carries it in: all a counterpart test needs of the (agency, year) carriers."""
     by = np.lexsort((year, agency, node_of))
     nd, ag, yr = node_of[by], agency[by], year[by]
-    fresh = np.ones(by.size, dtype=bool)
-    fresh[1:] = (nd[1:] != nd[:-1]) | (ag[1:] != ag[:-1]) | (yr[1:] != yr[:-1])
-    pairs = np.stack([ag[fresh], yr[fresh]], axis=1)
-    bounds = np.searchsorted(nd[fresh], np.arange(m + 1)).tolist()
-    return [pairs[bounds[v]:bounds[v + 1]] for v in range(m)]
+    head = np.ones(by.size, dtype=bool)
+    head[1:] = nd[1:] != nd[:-1]
+    ag_min = np.zeros(m, dtype=np.int64)
+    yr_min = np.full(m, _UNKNOWN_YEAR, dtype=np.int64)
+    ag_min[nd[head]] = ag[head]
+    yr_min[nd[head]] = yr[head]
+    fresh = head.copy()
+    fresh[1:] |= ag[1:] != ag[:-1]
+    n_ag = np.bincount(nd[fresh], minlength=m)
+    return n_ag, ag_min, yr_min
+
+
+def _kept_lex(memo: NeighbourMemo, keys: list[str], nbrs: np.ndarray) -> np.ndarray:
+    """The bigram cosines of each row to its neighbours: copied from the memo's lists when they
+    hold them (the same search), or from its prior lists for rows whose list did not change;
+    computed for the rest. Left in ``memo.lists`` for the stored analysis to keep."""
+    lists = memo.lists
+    if lists is not None and lists.lex is not None and lists.lex.shape == nbrs.shape:
+        return lists.lex
+    texts = keys
+    lex = np.zeros(nbrs.shape)
+    todo = np.ones(len(keys), dtype=bool)
+    prior = memo.prior
+    if memo.changed is not None and prior is not None and prior.lex is not None and prior.lex.shape[1] == nbrs.shape[1]:
+        at = {t: i for i, t in enumerate(prior.keys)}
+        was = np.fromiter((at.get(t, -1) for t in keys), dtype=np.int64, count=len(keys))
+        reuse = ~memo.changed[:len(keys)] & (was >= 0)
+        lex[reuse] = prior.lex[was[reuse]]
+        todo = ~reuse
+    rows = np.flatnonzero(todo)
+    if rows.size:
+        lex[rows] = _bigram_cosines(texts, nbrs, rows)
+    if lists is not None and lists.nbrs.shape == nbrs.shape:
+        memo.lists = replace(lists, lex=lex)
+    return lex
 
 
 def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -126,29 +170,34 @@ def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, node_of
 
 
-def _bigram_cosines(texts: list[str], nbrs: np.ndarray) -> np.ndarray:
-    """Character-bigram cosine between text ``v`` and each of its neighbours ``nbrs[v]`` (−1 = none)."""
+def _bigram_cosines(texts: list[str], nbrs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Character-bigram cosine between text ``v`` and each of its neighbours ``nbrs[v]`` (−1 = none),
+    for the rows ``rows``; only those rows' texts and their neighbours' are read."""
     from scipy.sparse import csr_matrix
 
     from svcsim.text import match_key
 
+    need = np.unique(np.concatenate([rows, np.maximum(nbrs[rows].ravel(), 0)]))
+    local = np.zeros(len(texts), dtype=np.int64)
+    local[need] = np.arange(need.size)
     vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for r, t in enumerate(texts):
-        k = match_key(t)
-        for a in range(len(k) - 1):
-            rows.append(r)
-            cols.append(vocab.setdefault(k[a:a + 2], len(vocab)))
-    m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), max(len(vocab), 1)))
-    m.sum_duplicates()
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    ri, ci = [], []
+    for i, t in enumerate(need.tolist()):
+        key = match_key(texts[t])
+        for a in range(len(key) - 1):
+            ri.append(i)
+            ci.append(vocab.setdefault(key[a:a + 2], len(vocab)))
+    mat = csr_matrix((np.ones(len(ri)), (ri, ci)), shape=(need.size, max(len(vocab), 1)))
+    mat.sum_duplicates()
+    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    out = np.zeros(nbrs.shape)
+    out = np.zeros((rows.size, nbrs.shape[1]))
     k = nbrs.shape[1]
-    for a in range(0, len(texts), 2048):  # bounded blocks of (row, neighbour) pairs
-        left = np.repeat(np.arange(a, min(a + 2048, len(texts))), k)
-        right = np.maximum(nbrs[a:a + 2048].ravel(), 0)
-        dots = np.asarray(m[left].multiply(m[right]).sum(axis=1)).ravel()
+    for a in range(0, rows.size, 2048):  # bounded blocks of (row, neighbour) pairs
+        blk = rows[a:a + 2048]
+        left = np.repeat(local[blk], k)
+        right = local[np.maximum(nbrs[blk].ravel(), 0)]
+        dots = np.asarray(mat[left].multiply(mat[right]).sum(axis=1)).ravel()
         out[a:a + 2048] = (dots / norms[left] / norms[right]).reshape(-1, k)
     return out
 

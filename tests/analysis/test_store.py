@@ -119,6 +119,7 @@ def test_refresh_after_add_replace_remove_equals_a_full_analysis(tmp_path, enc, 
 
     assert Analysis.open(corpus, embedded(), min_label=min_label).refresh() == {"all": "computed"}
     import svcsim.analysis.delta as delta
+    import svcsim.clusters.knn as knn
 
     changes = [lambda: corpus.add_plan(plans[-1]),
                lambda: corpus.add_plan(_edited(plans[5], plans[7])),
@@ -128,6 +129,8 @@ def test_refresh_after_add_replace_remove_equals_a_full_analysis(tmp_path, enc, 
         emb = embedded()
         with monkeypatch.context() as m:
             m.setattr(delta, "full_scan", lambda *a, **k: pytest.fail("rescanned the whole corpus"))
+            # the innovation's neighbour lists are kept and updated, never searched in full again
+            m.setattr(knn, "exact_knn", lambda *a, **k: pytest.fail("searched every neighbour list again"))
             a = Analysis.open(corpus, emb, min_label=min_label)
             how = a.refresh()
         assert all(v.split(";")[0] == "delta" for v in how.values()) and how, how

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from svcsim.clusters import innovation_words as iw
-from svcsim.clusters.innovation_neighbours import _carriers
+from svcsim.clusters import innovation_neighbours as inb
+from svcsim.clusters.knn import NeighbourMemo, pair_sims
+from svcsim.model import Entry
 from svcsim.text.segment import token_spans
 
 
@@ -15,18 +17,61 @@ def _home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SVCSIM_HOME", str(tmp_path_factory.getbasetemp() / "home"))
 
 
-def test_carriers_from_one_sort_equal_unique_per_vector():
-    rng = np.random.default_rng(0)
-    n, m = 2000, 300
-    node_of = rng.integers(0, m, n)
-    node_of[:m] = np.arange(m)  # every vector carried at least once
-    agency = rng.integers(0, 9, n)
-    year = rng.choice([2023, 2024, 2025, 10**6], n)
-    got = _carriers(node_of, agency, year, m)
-    for v in range(m):
-        rows = np.flatnonzero(node_of == v)
-        want = np.unique(np.stack([agency[rows], year[rows]], axis=1), axis=0)
-        assert got[v].dtype == want.dtype and np.array_equal(got[v], want)
+def _counterparts_loop(entries, x, n_neighbors):
+    """The per-row loop nearest_counterparts ran before it was vectorised (carriers per distinct
+    vector from np.unique), on the same neighbour lists."""
+    agency, year = inb._codes(entries)
+    first, node_of = inb._distinct_rows(x)
+    u = np.ascontiguousarray(x[first])
+    m = u.shape[0]
+    k = min(m, n_neighbors + 1)
+    memo = NeighbourMemo()
+    sims, nbrs = memo.search(u, k, [entries[i].text for i in first])
+    self_sim = pair_sims(u.astype(np.float64), np.arange(m), np.arange(m))
+    lex = inb._bigram_cosines([entries[i].text for i in first], nbrs, np.arange(m))
+    carriers = [np.unique(np.stack([agency[node_of == v], year[node_of == v]], axis=1), axis=0) for v in range(m)]
+    n = x.shape[0]
+    max_cos, max_lex = np.full(n, np.nan), np.full(n, np.nan)
+    exact, own = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    for r in range(n):
+        v = node_of[r]
+        ok = (nbrs[v] >= 0) & (nbrs[v] != v)
+        nb, sm, lx = nbrs[v][ok], sims[v][ok], lex[v][ok]
+        cand = np.concatenate([carriers[v]] + [carriers[w] for w in nb])
+        sizes = [len(carriers[v])] + [len(carriers[w]) for w in nb]
+        cand_sim = np.repeat(np.concatenate([[self_sim[v]], sm]), sizes)
+        cand_lex = np.repeat(np.concatenate([[1.0], lx]), sizes)
+        is_cp = (cand[:, 0] != agency[r]) | ((cand[:, 1] < year[r]) & (year[r] != inb._UNKNOWN_YEAR))
+        if is_cp.any():
+            j = int(np.argmax(np.where(is_cp, cand_sim, -np.inf)))
+            max_cos[r], max_lex[r] = cand_sim[j], cand_lex[is_cp].max()
+            own[r] = cand[j, 0] == agency[r]
+        elif k < m and sm.size:
+            max_cos[r], max_lex[r], exact[r] = sm.min(), lx.min(), False
+    return max_cos, max_lex, exact, own
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_vectorised_counterparts_equal_the_per_row_loop(seed):
+    rng = np.random.default_rng(seed)
+    n_texts, n = 120, 500
+    base = rng.standard_normal((n_texts, 8)).astype(np.float32)
+    base[60:70] = base[50]  # texts sharing one vector
+    base[:30] = base[0] + 0.01 * base[:30]  # a tight group only one agency-year carries: no counterpart near
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    texts = [f"第{t}項：辦理{'甲乙丙丁'[t % 4]}服務{t}" for t in range(n_texts)]
+    pick = rng.integers(0, n_texts, n)
+    entries = [Entry(id=i, kind="point", agency="S" if t < 30 else f"A{rng.integers(0, 4)}", file="f.txt",
+                     item="一", measure="(一)", n=i, text=texts[t],
+                     year=2024 if t < 30 else None if rng.random() < 0.1 else int(rng.integers(2022, 2026)))
+               for i, t in enumerate(pick.tolist())]
+    order = sorted(range(n), key=lambda i: (entries[i].text, entries[i].id))
+    es, x = [entries[i] for i in order], base[pick][order]
+    got = inb.nearest_counterparts(es, x, 10)
+    want = _counterparts_loop(es, x, 10)
+    for g, w in zip((got.max_cos, got.max_lex, got.exact, got.own_agency), want):
+        assert np.array_equal(g, w, equal_nan=True)
+    assert (~got.exact).any() and got.own_agency.any()  # both fallbacks are exercised
 
 
 def _clause_at(text: str) -> list[int]:  # the per-character loop the parser used before
