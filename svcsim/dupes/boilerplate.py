@@ -123,21 +123,33 @@ class BoilerplateCount:
 
 def boilerplate_counts(entries: Sequence[Entry], groups: CopyGroups) -> list[BoilerplateCount]:
     """One :class:`BoilerplateCount` per entry, in entry order."""
-    # Per group once, not per member: a template sentence can be carried by thousands of entries.
-    agencies: dict[int, set[str]] = {}
-    plans: dict[int, set[tuple]] = {}
-    size: dict[int, int] = {}
-    for row, e in enumerate(entries):
-        g = int(groups.group[row])
-        agencies.setdefault(g, set()).add(e.agency)
-        plans.setdefault(g, set()).add((e.file, e.plan_id))
-        size[g] = size.get(g, 0) + 1
-    out = []
-    for row, e in enumerate(entries):
-        g = int(groups.group[row])
-        out.append(BoilerplateCount(entry=e, n_agencies=len(agencies[g]) - 1, n_plans=len(plans[g]) - 1,
-                                    template=bool(groups.template[g]) and size[g] > 1))
-    return out
+    n = len(entries)
+    if not n:
+        return []
+    g = np.asarray(groups.group, dtype=np.int64)
+    n_groups = int(g.max()) + 1
+    # per group once, as integer codes: a template sentence can be carried by thousands of entries
+    size = np.bincount(g, minlength=n_groups)
+    n_agencies = _distinct_per_group(g, _codes([e.agency for e in entries]), n_groups)[g] - 1
+    n_plans = _distinct_per_group(g, _codes([(e.file, e.plan_id) for e in entries]), n_groups)[g] - 1
+    template = (np.asarray(groups.template, dtype=bool) & (size > 1))[g]
+    return [BoilerplateCount(entry=e, n_agencies=a, n_plans=p, template=t)
+            for e, a, p, t in zip(entries, n_agencies.tolist(), n_plans.tolist(), template.tolist())]
+
+
+def _codes(values: Sequence) -> np.ndarray:
+    """An int64 code per value (equal values, equal codes; in first-seen order)."""
+    seen: dict = {}
+    return np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
+
+
+def _distinct_per_group(group: np.ndarray, code: np.ndarray, n_groups: int) -> np.ndarray:
+    """How many distinct ``code`` values each group holds (at least ``n_groups`` groups)."""
+    if not len(code):
+        return np.zeros(n_groups, dtype=np.int64)
+    m = int(code.max()) + 1
+    pairs = np.unique(group * m + code)
+    return np.bincount(pairs // m, minlength=n_groups)
 
 
 @dataclass(frozen=True)
@@ -170,19 +182,30 @@ def plan_order(e: Entry) -> tuple:
 
 def reuse_clusters(entries: Sequence[Entry], vectors: np.ndarray, groups: CopyGroups) -> list[ReuseCluster]:
     """Copy groups spanning ≥ 2 plans, with their likely source and canonical text."""
+    n = len(entries)
+    if not n:
+        return []
+    g = np.asarray(groups.group, dtype=np.int64)
+    n_groups = int(g.max()) + 1
+    multi = _distinct_per_group(g, _codes([(e.file, e.plan_id) for e in entries]), n_groups)
+    # each group's rows in plan order (year, unknown last; file; id): one sort of every row
+    chrono = np.empty(n, dtype=np.int64)
+    chrono[sorted(range(n), key=lambda r: plan_order(entries[r]))] = np.arange(n)
+    by = np.lexsort((chrono, g))
+    bounds = np.flatnonzero(np.r_[True, g[by][1:] != g[by][:-1], True])
     found = []
-    for g, rows in groups.members().items():
-        plans = {(entries[r].file, entries[r].plan_id) for r in rows}
-        if len(plans) < 2:
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        gid = int(g[by[a]])
+        if multi[gid] < 2:
             continue
-        rows = sorted(rows, key=lambda r: plan_order(entries[r]))
+        rows = by[a:b].tolist()
         v = vectors[rows].astype(np.float64)
         # Row sums of v @ v.T without the n × n matrix (a template group can hold 10⁴ entries);
         # rounded so float noise between identical texts cannot pick a later one.
         score = np.round(v @ v.sum(axis=0) / len(rows), 6)
         medoid = rows[int(np.argmax(score))]  # argmax takes the first on ties: deterministic
-        found.append((rows, medoid, len(plans), bool(groups.template[g])))
-    found.sort(key=lambda f: (-len(f[0]), plan_order(entries[f[0][0]])))
+        found.append((rows, medoid, int(multi[gid]), bool(groups.template[gid])))
+    found.sort(key=lambda f: (-len(f[0]), int(chrono[f[0][0]])))
     return [
         ReuseCluster(
             id=i,

@@ -1,0 +1,103 @@
+"""The per-group tables of :mod:`svcsim.dupes.boilerplate` (template flags, boilerplate counts, reuse
+clusters) are computed with integer codes per group; here they are checked against the plain
+per-member loops they replaced, on random corpora with every rule in play."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from svcsim.dupes.boilerplate import (BoilerplateCount, CopyGroups, TemplateRule, boilerplate_counts, copy_groups,
+                                      plan_order, reuse_clusters)
+from svcsim.model import Entry
+
+
+def _loop_template(entries, group, rule):
+    n_agencies = len({e.agency for e in entries})
+    need = max(rule.min_agencies, math.ceil(rule.min_share * n_agencies))
+    template = np.zeros(int(group.max()) + 1, dtype=bool)
+    by_group: dict[int, list[int]] = {}
+    for row, g in enumerate(group.tolist()):
+        by_group.setdefault(g, []).append(row)
+    for g, rows in by_group.items():
+        if len(rows) < 2:
+            continue
+        members = [entries[r] for r in rows]
+        agencies = {e.agency for e in members}
+        if any(e.item in rule.opening_items for e in members):
+            template[g] = True
+        elif len(agencies) >= need:
+            template[g] = True
+        elif len(agencies) >= 2 and all(e.kind == "measure_title" for e in members):
+            slots: dict[tuple[str, str], set[str]] = {}
+            for e in members:
+                if e.measure:
+                    slots.setdefault((e.item, e.measure), set()).add(e.agency)
+            template[g] = any(len(a) >= 2 for a in slots.values())
+    return template
+
+
+def _loop_counts(entries, groups):
+    agencies, plans, size = {}, {}, {}
+    for row, e in enumerate(entries):
+        g = int(groups.group[row])
+        agencies.setdefault(g, set()).add(e.agency)
+        plans.setdefault(g, set()).add((e.file, e.plan_id))
+        size[g] = size.get(g, 0) + 1
+    return [BoilerplateCount(entry=e, n_agencies=len(agencies[int(groups.group[r])]) - 1,
+                             n_plans=len(plans[int(groups.group[r])]) - 1,
+                             template=bool(groups.template[int(groups.group[r])]) and size[int(groups.group[r])] > 1)
+            for r, e in enumerate(entries)]
+
+
+def _loop_clusters(entries, vectors, groups):
+    found = []
+    for g, rows in groups.members().items():
+        plans = {(entries[r].file, entries[r].plan_id) for r in rows}
+        if len(plans) < 2:
+            continue
+        rows = sorted(rows, key=lambda r: plan_order(entries[r]))
+        v = vectors[rows].astype(np.float64)
+        score = np.round(v @ v.sum(axis=0) / len(rows), 6)
+        found.append((rows, rows[int(np.argmax(score))], len(plans), bool(groups.template[g])))
+    found.sort(key=lambda f: (-len(f[0]), plan_order(entries[f[0][0]])))
+    return [(tuple(entries[r] for r in rows), entries[m], n, t) for rows, m, n, t in found]
+
+
+def _corpus(seed: int, n: int):
+    rng = random.Random(seed)
+    agencies = [f"局{i}" for i in range(rng.randint(1, 7))]
+    plans = [(a, y, f"{a}_{y}.txt", i) for i, (a, y) in enumerate((a, y) for a in agencies for y in (None, 2023, 2024))]
+    entries = []
+    for i in range(n):
+        a, y, f, pid = rng.choice(plans)
+        kind = rng.choice(["point", "measure_title"] if seed % 2 else ["measure_title"])
+        entries.append(Entry(id=rng.randrange(10**6) * 1000 + i, kind=kind, agency=a, year=y, file=f,
+                             item=rng.choice(["0", "一", "二"]), measure=rng.choice(["", "(一)", "(二)"]),
+                             n=1 if kind == "point" else None, text=f"t{i}", plan_id=pid))
+    edges = [(rng.randrange(n), rng.randrange(n)) for _ in range(rng.randint(0, 2 * n))]
+    vectors = np.asarray([[rng.choice([0.0, 0.5, 1.0]) for _ in range(4)] for _ in range(n)], dtype=np.float32)
+    return entries, edges, vectors
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_group_tables_equal_the_member_loops(seed):
+    entries, edges, vectors = _corpus(seed, 1 + seed % 40)
+    # every rule decides some groups: opening rows, agency counts, titles held in one slot
+    rule = TemplateRule(min_agencies=(2, 4, 9)[seed % 3], min_share=(0.2, 0.5, 0.9)[seed % 3],
+                        opening_items=("0",) if seed % 5 else ("none",))
+    groups = copy_groups(entries, edges, rule)
+    assert groups.template.tolist() == _loop_template(entries, groups.group, rule).tolist()
+    assert boilerplate_counts(entries, groups) == _loop_counts(entries, groups)
+    got = [(c.members, c.canonical, c.n_plans, c.template) for c in reuse_clusters(entries, vectors, groups)]
+    assert got == _loop_clusters(entries, vectors, groups)
+    assert [c.source for c in reuse_clusters(entries, vectors, groups)] == [m[0] for m, *_ in got]
+
+
+def test_empty_corpus():
+    groups = CopyGroups(group=np.zeros(0, np.int64), template=np.zeros(0, bool))
+    assert copy_groups([], []).template.tolist() == []
+    assert boilerplate_counts([], groups) == [] and reuse_clusters([], np.zeros((0, 4)), groups) == []
