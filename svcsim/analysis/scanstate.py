@@ -89,7 +89,7 @@ class ScanState:
         wflat, woff = codec.ragged([[v for s in spans for v in s] for *_, spans in w])
         out = {
             "ids.npy": self.ids, "units_flat.npy": flat, "units_off.npy": off, "unit_of.npy": self.unit_of,
-            "cross_u.npy": self.cross[0], "cross_v.npy": self.cross[1], "cross_lexical.npy": self.cross[2],
+            "cross_u.npy": self.cross[0], "cross_v.npy": self.cross[1], **_lexical_part(self.cross[2]),
             "synonym.npy": self.synonym, "group.npy": self.group, "template.npy": self.template,
             "hidden.npy": self.hidden, "crc.npy": self.crc, "rep_hash.npy": self.rep_hash,
             "weak_a.npy": np.array([x[0] for x in w], np.int64), "weak_b.npy": np.array([x[1] for x in w], np.int64),
@@ -123,6 +123,26 @@ class ScanState:
                     nbs[kind] = Neighbours(codec.from_texts(parts, f"nb_{kind}_keys"), codec.from_npy(parts[name]),
                                            codec.from_npy(parts[f"nb_{kind}_sims.npy"]))
         return cls(a["ids.npy"], codec.from_texts(parts, "keys"), codec.unragged(a["units_flat.npy"], a["units_off.npy"]),
-                   a["unit_of.npy"], (a["cross_u.npy"], a["cross_v.npy"], a["cross_lexical.npy"]), a["synonym.npy"],
+                   a["unit_of.npy"], (a["cross_u.npy"], a["cross_v.npy"], _lexical_of(a)), a["synonym.npy"],
                    weak, a["group.npy"], a["template.npy"], a["hidden.npy"], a["crc.npy"],
                    [tuple(k) for k in codec.from_js(parts["kinds.json"])], a["rep_hash.npy"], nbs)
+
+
+# Every copy pair's lexical coverage is rounded to 4 decimals (np.round(x, 4) is rint(x · 10⁴) / 10⁴), so
+# it is kept as that integer: 2 bytes a pair instead of 8 (5·10⁶ pairs at 100k points: 10 MB, not 40,
+# written on every refresh and read by every command), decoded to the very same float64 values.
+_E4 = 10_000.0
+
+
+def _lexical_part(lexical: np.ndarray) -> dict[str, np.ndarray]:
+    lexical = np.asarray(lexical, dtype=np.float64)
+    if len(lexical) and (lexical.min() < 0 or lexical.max() > 6.5):
+        return {"cross_lexical.npy": lexical}
+    e4 = np.rint(lexical * _E4).astype(np.uint16)
+    if not np.array_equal(e4 / _E4, lexical):  # not all 4-decimal values: keep them as they are
+        return {"cross_lexical.npy": lexical}
+    return {"cross_lexical_e4.npy": e4}
+
+
+def _lexical_of(a: dict[str, np.ndarray]) -> np.ndarray:
+    return a["cross_lexical_e4.npy"] / _E4 if "cross_lexical_e4.npy" in a else a["cross_lexical.npy"]

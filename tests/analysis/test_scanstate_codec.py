@@ -1,0 +1,26 @@
+"""The stored scan keeps every copy pair's lexical coverage as its 4-decimal integer (2 bytes, not 8)
+and reads back the very same float64 values; anything else is kept as float64."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from svcsim.analysis.scanstate import _lexical_of, _lexical_part
+
+
+def test_four_decimal_coverages_round_trip_bit_for_bit():
+    rng = np.random.default_rng(0)
+    covered, shorter = rng.integers(0, 300, 200_000), rng.integers(1, 300, 200_000)
+    lexical = np.round(np.minimum(covered / shorter, 1.0), 4)  # as the scan rounds them
+    part = _lexical_part(lexical)
+    assert list(part) == ["cross_lexical_e4.npy"] and part["cross_lexical_e4.npy"].dtype == np.uint16
+    back = _lexical_of(part)
+    assert back.dtype == np.float64 and back.tobytes() == lexical.tobytes()
+
+
+def test_other_values_are_kept_as_they_are():
+    for odd in (np.array([0.5, 0.123456]), np.array([0.5, -0.25]), np.array([7.0])):
+        part = _lexical_part(odd)
+        assert list(part) == ["cross_lexical.npy"] and _lexical_of(part).tobytes() == odd.tobytes()
+    empty = _lexical_part(np.zeros(0))
+    assert len(_lexical_of(empty)) == 0
