@@ -238,7 +238,7 @@ def finish_scan(entries: list[Entry], x: np.ndarray, units: Units, blocks: list[
     cv = np.concatenate([p[1] for p in parts]).astype(np.int32) if parts else np.zeros(0, np.int32)
     cl = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.float64)
     del parts
-    order = np.lexsort((cv, cu, -cl))
+    order = _pair_order(cu, cv, cl)
     cross = (cu[order], cv[order], cl[order])
     keys, uu, unit_of = units.keys, units.units, units.unit_of
     first = np.fromiter((rs[0] for rs in uu), dtype=np.int64, count=len(uu))
@@ -256,3 +256,18 @@ def finish_scan(entries: list[Entry], x: np.ndarray, units: Units, blocks: list[
                     synonym_blocks=synonym_blocks)
     found.__dict__["_synonym_mask"] = np.concatenate(is_syn)[order] if is_syn else np.zeros(0, bool)
     return found
+
+
+def _pair_order(cu: np.ndarray, cv: np.ndarray, cl: np.ndarray) -> np.ndarray:
+    """``np.lexsort((cv, cu, -cl))``: best coverage first, then by unit ids. The coverages are
+    4-decimal values, so the three keys pack into one int64 and one stable argsort replaces the
+    three passes of lexsort (5·10⁶ pairs at 100k points: ~1 s instead of ~2.7)."""
+    if not len(cu):
+        return np.zeros(0, dtype=np.int64)
+    e4 = np.rint(cl * 10_000.0)
+    bits = max(int(max(cu.max(), cv.max())).bit_length(), 1)
+    if (cu.min() < 0 or cv.min() < 0 or e4.min() < 0 or e4.max() > 16_383 or 14 + 2 * bits > 62
+            or not np.array_equal(e4 / 10_000.0, cl)):
+        return np.lexsort((cv, cu, -cl))
+    key = ((16_383 - e4.astype(np.int64)) << (2 * bits)) | (cu.astype(np.int64) << bits) | cv.astype(np.int64)
+    return np.argsort(key, kind="stable")

@@ -101,3 +101,16 @@ def test_empty_corpus():
     groups = CopyGroups(group=np.zeros(0, np.int64), template=np.zeros(0, bool))
     assert copy_groups([], []).template.tolist() == []
     assert boilerplate_counts([], groups) == [] and reuse_clusters([], np.zeros((0, 4)), groups) == []
+
+
+def test_pair_order_is_the_lexsort():
+    from svcsim.dupes.scan import _pair_order
+
+    rng = np.random.default_rng(1)
+    for n, hi in [(0, 5), (1, 5), (50, 3), (5000, 40), (20000, 70000)]:
+        cu = rng.integers(0, hi, n).astype(np.int32)
+        cv = (cu + rng.integers(1, 5, n)).astype(np.int32)
+        cl = np.round(rng.integers(0, 11, n) / 10 * rng.random(n), 4)  # many ties
+        assert _pair_order(cu, cv, cl).tolist() == np.lexsort((cv, cu, -cl)).tolist()
+        odd = cl + 1e-7  # not 4-decimal values: the lexsort itself
+        assert _pair_order(cu, cv, odd).tolist() == np.lexsort((cv, cu, -odd)).tolist()
