@@ -130,6 +130,7 @@ def serve_cmd(db: str | None, model: str | None, host: str, port: int) -> None:
     # of the same entries as every command (points and measure titles): the page shows their figures
     workspace = Workspace(corpus_entries(corpus.path, suggester.encoder), results=stored_results(corpus.path))
     app = create_app(suggester, host=host, workspace=workspace)
+    workspace.warm()  # the reviewer's pages are ready by the time someone opens them
     say(t("cli.serve.serving", host=host, port=port), err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -118,6 +118,19 @@ class Workspace:
         self._lock = threading.Lock()
         self._t: _Tables | None = None
 
+    def warm(self) -> threading.Thread:
+        """Read (or compute) the results in a background thread now, so the reviewer's first page
+        does not wait for them; an error is not lost: the first request raises it again."""
+        def run() -> None:
+            try:
+                _ = self.tables
+            except Exception:  # noqa: BLE001 - the request that needs the tables reports it
+                pass
+
+        thread = threading.Thread(target=run, name="svcsim-workspace", daemon=True)
+        thread.start()
+        return thread
+
     @property
     def tables(self) -> "_Tables":
         with self._lock:

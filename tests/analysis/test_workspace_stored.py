@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import svcsim
 from svcsim.embed import load_encoder
 from svcsim.web.workspace import MAX_SOURCES, Workspace, compute_results, stored_results
@@ -70,3 +72,28 @@ def test_themes_equal_the_clustering_dicts(tmp_path):
         assert w.themes()["themes"] == [{k: v for k, v in d.items() if k != "members"} for d in full]
         assert [w.theme(d["id"]) for d in full] == full
         assert any(d["id"] == -1 for d in full) or any(m.get("was_outlier") for d in full for m in d["members"])
+
+
+def test_warm_reads_the_results_before_the_first_request(tmp_path):
+    corpus = svcsim.open_corpus(tmp_path / "c.db")
+    svcsim.ingest_paths(corpus, [str(f) for f in sorted(EXAMPLES.glob("*.txt"))])
+    embedded = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    corpus.close()
+    calls = []
+
+    def results(e):
+        calls.append(len(e))
+        return compute_results(e)
+
+    w = Workspace(lambda: embedded, results=results)
+    w.warm().join(timeout=600)
+    assert calls == [len(embedded)] and w._t is not None
+    assert w.plans()["plans"] and calls == [len(embedded)]  # the request read what was warmed
+
+    def failing(_):
+        raise RuntimeError("分析失敗")
+
+    broken = Workspace(lambda: embedded, results=failing)
+    broken.warm().join(timeout=60)  # the error is kept for the request, which raises it
+    with pytest.raises(RuntimeError, match="分析失敗"):
+        broken.plans()
