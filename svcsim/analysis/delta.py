@@ -215,10 +215,8 @@ def _contained_new(kind_keys: list[str], lengths: np.ndarray, added: np.ndarray,
     inside = (local[nu] >= 0) & (local[nv] >= 0)
     cu, cv, ccov, _ = contained_pairs([kind_keys[i] for i in sub.tolist()], run=t.contained_run,
                                       share=t.contained_share, floor=t.contained_min, min_run=t.min_run,
-                                      exclude=(local[nu[inside]], local[nv[inside]]))
+                                      exclude=(local[nu[inside]], local[nv[inside]]), only=added[sub])
     cu, cv = sub[cu.astype(np.int64)], sub[cv.astype(np.int64)]
-    mine = added[cu] | added[cv]
-    cu, cv, ccov = cu[mine], cv[mine], ccov[mine]
     return cu, cv, np.round(ccov / np.minimum(lengths[cu], lengths[cv]), 4)
 
 

@@ -46,6 +46,7 @@ def contained_pairs(
     floor: int = 12,
     min_run: int = 4,
     exclude: tuple[np.ndarray, np.ndarray] | None = None,
+    only: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of ``keys`` whose longest common run reaches the need of the shorter text.
 
@@ -54,6 +55,8 @@ def contained_pairs(
         run, share, floor: the need is ``max(floor, min(run, ceil(share × shorter length)))``.
         min_run: the tiler's shortest run, for the coverage returned.
         exclude: pairs ``(u, v)`` not to report (the near copies, found by the other join).
+        only: a boolean mask over ``keys``: just the pairs with at least one text in it (the same
+            pairs and values the whole join gives them; the others are not verified at all).
 
     Returns:
         ``(u, v, covered, longest)``: pairs ``u < v`` (int32, sorted), the characters the greedy
@@ -128,6 +131,10 @@ def contained_pairs(
         return empty, empty, np.zeros(0, np.int64), np.zeros(0, np.int64)
     u = np.concatenate(found_u).astype(np.int64)
     v = np.concatenate(found_v).astype(np.int64)
+    if only is not None:
+        mine = np.asarray(only, dtype=bool)
+        keep = mine[u] | mine[v]
+        u, v = u[keep], v[keep]
     if not len(u):
         return empty, empty, np.zeros(0, np.int64), np.zeros(0, np.int64)
     covered, longest = jit._cover_longest(codes, starts, u, v, int(min_run))

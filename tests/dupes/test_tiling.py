@@ -123,3 +123,22 @@ def test_pair_counts_are_arithmetic_and_match_the_stream():
     assert counts["copy"] > 0 and counts["near_copy"] > 0
     assert {lab: r.pairs.count(lab) for lab in counts} == counts
     assert len(r.pairs) == sum(counts.values())
+
+
+def test_contained_join_with_only_gives_exactly_the_pairs_touching_those_texts():
+    from svcsim.dupes.contained import contained_pairs
+    from svcsim.model import entries_from_plans
+    from svcsim.synth import generate_points_corpus
+    from svcsim.text.normalize import normalize_for_match
+
+    es = entries_from_plans(generate_points_corpus(600, seed=5).plans)
+    keys = sorted({normalize_for_match(e.text).text for e in es if e.kind == "point"})
+    keys += [keys[i] + "並持續滾動檢討辦理情形" + keys[i + 1] for i in range(0, 60, 3)]  # copies buried in longer text
+    keys = sorted(set(keys))
+    full = contained_pairs(keys, floor=6, run=12)
+    for only in (np.arange(len(keys)) % 7 == 0, np.zeros(len(keys), bool), np.ones(len(keys), bool)):
+        mine = only[full[0]] | only[full[1]]
+        want = [a[mine].tolist() for a in full]
+        got = contained_pairs(keys, floor=6, run=12, only=only)
+        assert [a.tolist() for a in got] == want
+    assert len(full[0]) > 20
