@@ -337,7 +337,18 @@ def _route2(nb: Neighbours | None, kind_keys, rep, lengths, added, changed, scan
         rows = np.array(sorted(redo), dtype=np.int64)
         s = xs[rows] @ xs.T
         s[np.arange(len(rows)), rows] = -np.inf
-        top = np.argsort(-s, axis=1, kind="stable")[:, :kk]
+        top = _top_k(s, kk)
         idx[rows] = top
         out[rows] = np.take_along_axis(s, top, axis=1)
     return (ru, rv, rl), Neighbours([kind_keys[i] for i in short.tolist()], idx.astype(np.int32), out)
+
+
+def _top_k(s: np.ndarray, k: int) -> np.ndarray:
+    """``np.argsort(-s, axis=1, kind="stable")[:, :k]`` without sorting whole rows: each row's values
+    at or above its k-th largest (ties included), in (value descending, column) order."""
+    kth = -np.partition(-s, k - 1, axis=1)[:, k - 1]
+    top = np.empty((len(s), k), dtype=np.int64)
+    for i, (row, bar) in enumerate(zip(s, kth.tolist())):
+        cand = np.flatnonzero(row >= bar)
+        top[i] = cand[np.argsort(-row[cand], kind="stable")[:k]]
+    return top

@@ -1,5 +1,6 @@
-"""The stored scan keeps every copy pair's lexical coverage as its 4-decimal integer (2 bytes, not 8)
-and reads back the very same float64 values; anything else is kept as float64."""
+"""Parts of the stored scan and its update: every copy pair's lexical coverage kept as its 4-decimal
+integer (2 bytes, not 8) reads back as the very same float64 values (anything else is kept as
+float64); the synonym neighbour lists' top k equal a full stable sort."""
 
 from __future__ import annotations
 
@@ -24,3 +25,13 @@ def test_other_values_are_kept_as_they_are():
         assert list(part) == ["cross_lexical.npy"] and _lexical_of(part).tobytes() == odd.tobytes()
     empty = _lexical_part(np.zeros(0))
     assert len(_lexical_of(empty)) == 0
+
+
+def test_top_k_is_the_stable_argsort():
+    from svcsim.analysis.delta import _top_k
+
+    rng = np.random.default_rng(3)
+    for rows, cols, k in [(1, 5, 1), (7, 40, 5), (30, 300, 30), (5, 12, 11)]:
+        s = np.round(rng.random((rows, cols)), 1).astype(np.float32)  # many ties
+        s[0, 0] = -np.inf
+        assert _top_k(s, k).tolist() == np.argsort(-s, axis=1, kind="stable")[:, :k].tolist()
