@@ -128,18 +128,24 @@ def build_units(entries: list[Entry], keys_of: list[str] | None = None) -> Units
     units: list[list[int]] = []
     unit_of = np.full(len(entries), -1, dtype=np.int64)
     kinds = []
+    # every row's place in plan order (year, file, id), sorted once: a unit's rows are in that order
+    chrono = np.empty(len(entries), dtype=np.int64)
+    chrono[sorted(range(len(entries)), key=lambda r: plan_order(entries[r]))] = np.arange(len(entries))
     for kind in ("point", "measure_title"):
-        by_key: dict[str, list[int]] = {}
-        for r, e in enumerate(entries):
-            if e.kind == kind:
-                by_key.setdefault(match_key(e.text) if keys_of is None else keys_of[r], []).append(r)
-        kind_keys = sorted(by_key)
+        rows = [r for r, e in enumerate(entries) if e.kind == kind]
+        row_keys = [match_key(entries[r].text) if keys_of is None else keys_of[r] for r in rows]
+        kind_keys = sorted(set(row_keys))
         base = len(units)
-        for key in kind_keys:
-            rs = sorted(by_key[key], key=lambda r: plan_order(entries[r]))
-            unit_of[rs] = len(units)
-            units.append(rs)
-            keys.append(key)
+        if rows:
+            pos = {key: i for i, key in enumerate(kind_keys)}
+            unit = np.fromiter((pos[key] for key in row_keys), dtype=np.int64, count=len(rows))
+            rows_a = np.asarray(rows, dtype=np.int64)
+            by = np.lexsort((chrono[rows_a], unit))
+            ordered = rows_a[by]
+            unit_of[ordered] = base + unit[by]
+            cuts = np.flatnonzero(np.diff(unit[by])) + 1
+            units.extend(part.tolist() for part in np.split(ordered, cuts))
+            keys.extend(kind_keys)
         kinds.append((kind, base, kind_keys))
     return Units(keys, units, unit_of, kinds)
 

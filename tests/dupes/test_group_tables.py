@@ -114,3 +114,41 @@ def test_pair_order_is_the_lexsort():
         assert _pair_order(cu, cv, cl).tolist() == np.lexsort((cv, cu, -cl)).tolist()
         odd = cl + 1e-7  # not 4-decimal values: the lexsort itself
         assert _pair_order(cu, cv, odd).tolist() == np.lexsort((cv, cu, -odd)).tolist()
+
+
+def _loop_units(entries, keys_of=None):
+    from svcsim.text.normalize import match_key
+
+    keys, units, kinds = [], [], []
+    unit_of = np.full(len(entries), -1, dtype=np.int64)
+    for kind in ("point", "measure_title"):
+        by_key: dict[str, list[int]] = {}
+        for r, e in enumerate(entries):
+            if e.kind == kind:
+                by_key.setdefault(match_key(e.text) if keys_of is None else keys_of[r], []).append(r)
+        kind_keys = sorted(by_key)
+        base = len(units)
+        for key in kind_keys:
+            rs = sorted(by_key[key], key=lambda r: plan_order(entries[r]))
+            unit_of[rs] = len(units)
+            units.append(rs)
+            keys.append(key)
+        kinds.append((kind, base, kind_keys))
+    return keys, units, unit_of.tolist(), kinds
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_units_equal_the_per_key_loop(seed):
+    import dataclasses
+
+    from svcsim.dupes.scan import build_units
+
+    entries, _, _ = _corpus(seed, seed * 3)
+    rng = random.Random(seed)
+    entries = [dataclasses.replace(e, text=rng.choice(["設置 單一窗口。", "設置單一窗口", "志工訓練", "x"]))
+               for e in entries]
+    got = build_units(entries)
+    assert (got.keys, got.units, got.unit_of.tolist(), got.kinds) == _loop_units(entries)
+    keys_of = [f"k{rng.randrange(4)}" for _ in entries]
+    got = build_units(entries, keys_of)
+    assert (got.keys, got.units, got.unit_of.tolist(), got.kinds) == _loop_units(entries, keys_of)
