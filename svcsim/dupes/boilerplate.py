@@ -69,17 +69,17 @@ def copy_groups(entries: Sequence[Entry], edges: Sequence[tuple[int, int]] | np.
     ``edges`` may be a list of row pairs or an ``(m, 2)`` int array (a million-point corpus has
     ~10⁸ of them). Component ids follow the smallest row of each component, so they are stable.
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    from svcsim.dupes._groups_jit import _smallest_roots
 
     n = len(entries)
     e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
-    graph = coo_matrix((np.ones(len(e), dtype=np.int8), (e[:, 0], e[:, 1])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False) if n else (0, np.zeros(0, np.int64))
-    smallest = np.full(int(labels.max()) + 1 if n else 0, n, dtype=np.int64)
-    np.minimum.at(smallest, labels, np.arange(n, dtype=np.int64))
-    _, group = np.unique(smallest[labels], return_inverse=True)
-    group = group.astype(np.int64)
+    if len(e) and (e.min() < 0 or e.max() >= n):
+        raise IndexError(f"copy_groups: an edge names row {int(e.max()) if e.max() >= n else int(e.min())}, "
+                         f"there are {n} rows")
+    # union-find (~0.04 s for 5·10⁶ edges where building a sparse graph took ~0.4 s)
+    roots = _smallest_roots(n, np.ascontiguousarray(e[:, 0]), np.ascontiguousarray(e[:, 1]))
+    _, group = np.unique(roots, return_inverse=True)
+    group = group.reshape(-1).astype(np.int64)
     n_agencies = len({e.agency for e in entries})
     need = max(rule.min_agencies, math.ceil(rule.min_share * n_agencies))
     template = np.zeros(int(group.max()) + 1 if n else 0, dtype=bool)

@@ -152,3 +152,23 @@ def test_units_equal_the_per_key_loop(seed):
     keys_of = [f"k{rng.randrange(4)}" for _ in entries]
     got = build_units(entries, keys_of)
     assert (got.keys, got.units, got.unit_of.tolist(), got.kinds) == _loop_units(entries, keys_of)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_copy_groups_are_the_connected_components(seed):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    m = int(rng.integers(0, 3 * n))
+    edges = rng.integers(0, n, (m, 2))
+    entries, _, _ = _corpus(seed, n)
+    got = copy_groups(entries, edges).group
+    _, labels = connected_components(coo_matrix((np.ones(m), (edges[:, 0], edges[:, 1])), shape=(n, n)),
+                                     directed=False)
+    smallest = np.full(labels.max() + 1, n)
+    np.minimum.at(smallest, labels, np.arange(n))
+    assert got.tolist() == np.unique(smallest[labels], return_inverse=True)[1].reshape(-1).tolist()
+    with pytest.raises(IndexError, match="there are"):
+        copy_groups(entries, [(0, n)])
