@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     (emb2, web2, cli2, how), t_add = timed("add + embed + refresh both variants", add_and_refresh)
     print("  " + ", ".join(f"{k} {v:.2f} s ({cpu[k]:.2f} CPU-s)" for k, v in steps.items()))
     print(f"  how the scan was brought up to date: {how}")
-    print(f"  how the neighbour lists were brought up to date: {web2.neighbour_update}")
+    print(f"  what innovation reused of the kept lists and parses: {web2.innovation_update}")
     pts2 = emb2.of_kind("point")
     re_d, t_re2 = timed("recompute on the new corpus: analyse(points)", lambda: analyse(pts2, min_label="near_copy"))
     re_i, t_re2i = timed("recompute on the new corpus: score_innovation", lambda: score_innovation(pts2, dupes=re_d))

@@ -129,23 +129,42 @@ class Analysis:
             self._memo["segments"] = SpanCache(self._conn, writable=not self.corpus.readonly)
         return self._memo["segments"]
 
+    def _kept(self) -> dict[str, bytes]:
+        """What the stored innovation keeps for the next refresh (neighbour lists ``nb_*``, parsed
+        texts ``kept_*``) when it was computed by the same code and model; else nothing."""
+        if "kept" not in self._memo:
+            name = self.name("innovation")
+            row = self._row(name)
+            kept: dict[str, bytes] = {}
+            # vectors without a model fingerprint are identified by nothing but themselves: no reuse
+            if row and self.embedded.fingerprint and json.loads(row[1]).get("basis") == self._basis():
+                sql = ("SELECT part, data FROM analysis_arrays WHERE name = ? "
+                       "AND (substr(part, 1, 3) = 'nb_' OR substr(part, 1, 5) = 'kept_')")
+                kept = dict(self._conn.execute(sql, (name,)))
+            self._memo["kept"] = kept
+        return self._memo["kept"]
+
     @property
     def _neighbours(self):
         """One neighbour search of the distinct points, shared by innovation and clustering, and
-        updated from the lists the stored innovation keeps when they were found by the same code
-        and model (:mod:`svcsim.clusters.knn`): a refresh searches only what a new plan changed."""
+        updated from the lists the stored innovation keeps (:mod:`svcsim.clusters.knn`): a refresh
+        searches only what a new plan changed."""
         if "neighbours" not in self._memo:
             from svcsim.analysis import tables
             from svcsim.clusters.knn import NeighbourMemo
 
-            prior = None
-            row = self._row(self.name("innovation"))
-            # vectors without a model fingerprint are identified by nothing but themselves: no reuse
-            if row and self.embedded.fingerprint and json.loads(row[1]).get("basis") == self._basis():
-                nb = "SELECT part, data FROM analysis_arrays WHERE name = ? AND substr(part, 1, 3) = 'nb_'"
-                prior = tables.neighbour_lists_from(dict(self._conn.execute(nb, (self.name("innovation"),))))
-            self._memo["neighbours"] = NeighbourMemo(prior)
+            self._memo["neighbours"] = NeighbourMemo(tables.neighbour_lists_from(self._kept()))
         return self._memo["neighbours"]
+
+    @property
+    def _parses(self):
+        """The innovation's parsed texts, starting from those the stored innovation keeps."""
+        if "parses" not in self._memo:
+            from svcsim.analysis import tables
+            from svcsim.clusters.innovation_parse import ParseMemo
+
+            self._memo["parses"] = ParseMemo(tables.parsed_from(self._kept()))
+        return self._memo["parses"]
 
     def name(self, result: str, **settings: Any) -> str:
         """The stored name of ``result`` for this entry selection, ``min_label`` and ``settings``
@@ -231,10 +250,11 @@ class Analysis:
             with tables.bulk():
                 result = tables.innovation_from(self._parts(name, neighbours=False), self.points)
         else:
-            memo = self._neighbours
+            memo, parses = self._neighbours, self._parses
             result = score_innovation(self.points, dupes=self.dupes(), random_state=self.scan.random_state,
-                                      segments=self.segments, neighbours=memo)
-            self._write(name, key, {**tables.innovation_parts(result), **tables.neighbour_parts(memo.lists)})
+                                      segments=self.segments, neighbours=memo, parses=parses)
+            self._write(name, key, {**tables.innovation_parts(result), **tables.neighbour_parts(memo.lists),
+                                    **tables.parse_parts(parses.parsed)})
         self._memo["innovation"] = result
         return result
 
@@ -277,13 +297,18 @@ class Analysis:
         return self.scan_update
 
     @property
-    def neighbour_update(self) -> dict[str, int]:
-        """How this analysis got its neighbour lists of the distinct points (innovation and the
-        clusterer share them): full searches, updates of the kept lists, and rows those searched again."""
+    def innovation_update(self) -> dict[str, int]:
+        """How this analysis reused what the stored innovation keeps: full neighbour searches,
+        updates of the kept lists and the rows they searched again (the clusterer shares the lists),
+        and texts parsed (not taken from the kept ones). ``{}`` when nothing was computed."""
+        out = {}
         memo = self._memo.get("neighbours")
-        if memo is None:
-            return {}
-        return {"searched": memo.n_searched, "updated": memo.n_updated, "rows_searched": memo.rows_searched}
+        if memo is not None:
+            out.update(lists_searched=memo.n_searched, lists_updated=memo.n_updated, rows_searched=memo.rows_searched)
+        parses = self._memo.get("parses")
+        if parses is not None:
+            out["texts_parsed"] = parses.n_parsed
+        return out
 
     @property
     def scan_update(self) -> dict[str, str]:
@@ -293,8 +318,8 @@ class Analysis:
 
     # -- storage ----------------------------------------------------------------------------------
     def _parts(self, name: str, *, neighbours: bool = True) -> dict[str, bytes]:
-        sql = "SELECT part, data FROM analysis_arrays WHERE name = ?" + (
-            "" if neighbours else " AND substr(part, 1, 3) != 'nb_'")  # the lists only an update reads
+        sql = "SELECT part, data FROM analysis_arrays WHERE name = ?" + (  # what only an update reads
+            "" if neighbours else " AND substr(part, 1, 3) != 'nb_' AND substr(part, 1, 5) != 'kept_'")
         return dict(self._conn.execute(sql, (name,)))
 
     def _write(self, name: str, key: str, parts: dict[str, bytes], **extra: Any) -> None:

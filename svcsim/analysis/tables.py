@@ -168,6 +168,36 @@ def neighbour_lists_from(parts: dict[str, bytes]):
                           codec.from_npy(parts["nb_rows.npy"]), codec.from_npy(parts["nb_lex.npy"]))
 
 
+def parse_parts(parsed) -> dict[str, bytes]:
+    """The innovation's parsed texts (:class:`~svcsim.clusters.innovation_parse.ParsedTexts`), kept
+    so the next refresh parses only new texts (parts named ``kept_*``: a plain load skips them)."""
+    if parsed is None:
+        return {}
+    return {**codec.texts("kept_keys", list(parsed.keys)), **codec.texts("kept_words", list(parsed.words)),
+            **codec.texts("kept_verbs", list(parsed.verbs)), "kept_off.npy": codec.npy(parsed.off),
+            "kept_cited.npy": codec.npy(parsed.cited), "kept_joined.npy": codec.npy(parsed.joined),
+            "kept_clause.npy": codec.npy(parsed.clause.astype(np.int32)),
+            "kept_listed.npy": codec.npy(parsed.listed.astype(np.int32)),
+            "kept_verb_off.npy": codec.npy(parsed.verb_off), "kept_verb_clause.npy": codec.npy(parsed.verb_clause),
+            "kept_marks.npy": codec.npy(parsed.marks), "kept_segmenter.json": codec.js(parsed.segmenter)}
+
+
+def parsed_from(parts: dict[str, bytes]):
+    """The parsed texts of :func:`parse_parts`, or ``None`` when the parts hold none."""
+    from svcsim.clusters.innovation_parse import ParsedTexts
+
+    if "kept_off.npy" not in parts:
+        return None
+    a = {k: codec.from_npy(v) for k, v in parts.items() if k.startswith("kept_") and k.endswith(".npy")}
+    return ParsedTexts(
+        keys=tuple(codec.from_texts(parts, "kept_keys")), off=a["kept_off.npy"],
+        words=tuple(codec.from_texts(parts, "kept_words")), cited=a["kept_cited.npy"],
+        clause=a["kept_clause.npy"].astype(np.int64), listed=a["kept_listed.npy"].astype(np.int64),
+        joined=a["kept_joined.npy"], verb_off=a["kept_verb_off.npy"], verb_clause=a["kept_verb_clause.npy"],
+        verbs=tuple(codec.from_texts(parts, "kept_verbs")), marks=a["kept_marks.npy"],
+        segmenter=codec.from_js(parts["kept_segmenter.json"]))
+
+
 # -- clustering ---------------------------------------------------------------------------------
 def clustering_parts(r: "ClusteringResult", points: "EmbeddedCorpus") -> dict[str, bytes]:
     rows = _rows(points)

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from svcsim.dupes import DupesResult
+    from svcsim.clusters.innovation_parse import ParseMemo
     from svcsim.clusters.knn import NeighbourMemo
     from svcsim.text.segcache import SpanCache
 
@@ -159,6 +160,7 @@ def score_innovation(
     random_state: int = 0,
     segments: "SpanCache | None" = None,
     neighbours: "NeighbourMemo | None" = None,
+    parses: "ParseMemo | None" = None,
 ) -> InnovationResult:
     """Score every entry for innovation (the definition and formula are in the module docstring).
 
@@ -177,7 +179,10 @@ def score_innovation(
         segments: where token offsets are kept (:class:`~svcsim.text.segcache.SpanCache`, e.g. in
             the corpus database, as the stored analysis does); by default segmented here.
         neighbours: a :class:`~svcsim.clusters.knn.NeighbourMemo` to share the neighbour search
-            with :func:`~svcsim.clusters.cluster_corpus` of the same points.
+            with :func:`~svcsim.clusters.cluster_corpus` of the same points, and to update lists
+            kept from an earlier corpus instead of searching again.
+        parses: a :class:`~svcsim.clusters.innovation_parse.ParseMemo` holding texts parsed by an
+            earlier analysis (only the others are parsed); it holds this call's afterwards.
 
     Returns:
         An :class:`InnovationResult`: one score per entry, best first (ties: text, then entry id),
@@ -210,7 +215,7 @@ def score_innovation(
 
     near = nearest_counterparts(es, xs, n_neighbors, neighbours)
     tcos = title_cosines(es, xs, title_vecs)
-    words = word_signals(es, segments=segments)
+    words = word_signals(es, segments=segments, parses=parses)
     p_nov = (_percentile(-near.max_cos) + _percentile(-near.max_lex)) / 2
     p_tmpl = _percentile(-tcos)
     if np.isnan(tcos).mean() > 0.5:  # titles mostly unknown: leave the signal out rather than guess

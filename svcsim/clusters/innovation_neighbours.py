@@ -73,7 +73,7 @@ def nearest_counterparts(entries: Sequence[Entry], x: np.ndarray, n_neighbors: i
     sims, nbrs = memo.search(u, k, keys)
     lex = _kept_lex(memo, keys, nbrs)
     v = np.arange(m)
-    self_sim = pair_sims(u.astype(np.float64), v, v)
+    self_sim = pair_sims(u, v, v)
     # candidates per distinct row, best first: the text's own other carriers (at its
     # self-similarity), then its neighbours other than itself
     cand = np.concatenate([v[:, None], np.where(nbrs == v[:, None], -1, nbrs)], axis=1)

@@ -48,8 +48,8 @@ _MARGIN = 8       # candidates beyond k that faiss proposes; the completeness ch
 _WIDE = 256       # rows compared with every row per BLAS call when the candidates were not enough
 
 
-def pair_sims(u64: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Inner products (float64) of rows ``a[i]`` and ``b[i]`` of ``u64`` (float64 copies of float32 rows).
+def pair_sims(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Inner products (float64) of rows ``a[i]`` and ``b[i]`` of ``u`` (float32 rows, or their float64 copies).
 
     The products of two float32 values are exact in float64, and each pair's sum is numpy's
     pairwise summation of one contiguous row of ``dim`` values: the same bits in any batch, order,
@@ -59,14 +59,15 @@ def pair_sims(u64: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     b = np.asarray(b, dtype=np.int64)
     out = np.empty(a.shape[0], dtype=np.float64)
     for s in range(0, a.shape[0], _PAIRS):
-        out[s:s + _PAIRS] = (u64[a[s:s + _PAIRS]] * u64[b[s:s + _PAIRS]]).sum(axis=1)
+        left = u[a[s:s + _PAIRS]].astype(np.float64, copy=False)
+        out[s:s + _PAIRS] = (left * u[b[s:s + _PAIRS]]).sum(axis=1)
     return out
 
 
 def _slack(u: np.ndarray) -> np.ndarray:
     """Per row, a bound on |float32 inner product − exact| against any row: γ_dim · ‖x‖ · max ‖y‖
     with γ_dim = dim · 2⁻²⁴ (any summation order, FMA or not), doubled for safety."""
-    norms = np.sqrt(np.einsum("ij,ij->i", u.astype(np.float64), u.astype(np.float64)))
+    norms = np.sqrt(np.einsum("ij,ij->i", u, u, dtype=np.float64))
     top = float(norms.max()) if norms.size else 0.0
     return (u.shape[1] + 2) * 2.0 ** -23 * norms * top + 1e-12
 
@@ -79,7 +80,7 @@ def _best(sims: np.ndarray, nbrs: np.ndarray, k: int) -> tuple[np.ndarray, np.nd
     return np.take_along_axis(s, order, axis=1), np.take_along_axis(nbrs, order, axis=1)
 
 
-def _search_rows(u: np.ndarray, u64: np.ndarray, rows: np.ndarray, k: int, index) -> tuple[np.ndarray, np.ndarray]:
+def _search_rows(u: np.ndarray, rows: np.ndarray, k: int, index) -> tuple[np.ndarray, np.ndarray]:
     """The exact lists of ``rows`` among all rows of ``u`` (``index``: a faiss IndexFlatIP of ``u``)."""
     m = u.shape[0]
     wide = min(m, k + _MARGIN)
@@ -89,7 +90,7 @@ def _search_rows(u: np.ndarray, u64: np.ndarray, rows: np.ndarray, k: int, index
         c32[a:a + _CHUNK], cand[a:a + _CHUNK] = index.search(u[rows[a:a + _CHUNK]], wide)
     ok = cand >= 0
     s64 = np.full(cand.shape, -np.inf)
-    s64[ok] = pair_sims(u64, np.broadcast_to(rows[:, None], cand.shape)[ok], cand[ok])
+    s64[ok] = pair_sims(u, np.broadcast_to(rows[:, None], cand.shape)[ok], cand[ok])
     sims, nbrs = _best(s64, cand, k)
     if wide < m:
         slack = _slack(u)
@@ -97,11 +98,11 @@ def _search_rows(u: np.ndarray, u64: np.ndarray, rows: np.ndarray, k: int, index
         # one is below the k-th unless the last candidate is within the rounding bound of it
         short = np.flatnonzero(~(c32[:, -1].astype(np.float64) + slack[rows] < sims[:, k - 1]))
         if short.size:
-            sims[short], nbrs[short] = _widen(u, u64, rows[short], sims[short], nbrs[short], k, slack)
+            sims[short], nbrs[short] = _widen(u, rows[short], sims[short], nbrs[short], k, slack)
     return sims, nbrs
 
 
-def _widen(u: np.ndarray, u64: np.ndarray, rows: np.ndarray, sims: np.ndarray, nbrs: np.ndarray, k: int,
+def _widen(u: np.ndarray, rows: np.ndarray, sims: np.ndarray, nbrs: np.ndarray, k: int,
            slack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Complete lists by comparing ``rows`` with every row: whatever can still reach the k-th
     similarity (float32 within the rounding bound) is rescored and merged."""
@@ -113,7 +114,7 @@ def _widen(u: np.ndarray, u64: np.ndarray, rows: np.ndarray, sims: np.ndarray, n
             reach = np.flatnonzero(block[i].astype(np.float64) >= out_s[j, k - 1] - 2 * slack[r])
             extra = np.setdiff1d(reach, out_n[j])
             if extra.size:
-                s = np.concatenate([out_s[j], pair_sims(u64, np.full(extra.size, r), extra)])
+                s = np.concatenate([out_s[j], pair_sims(u, np.full(extra.size, r), extra)])
                 n = np.concatenate([out_n[j], extra])
                 out_s[j], out_n[j] = (x[0] for x in _best(s[None], n[None], k))
     return out_s, out_n
@@ -137,7 +138,7 @@ def exact_knn(u: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     rows = np.arange(u.shape[0], dtype=np.int64)
     if not rows.size:
         return np.empty((0, k)), np.empty((0, k), dtype=np.int64)
-    return _search_rows(u, u.astype(np.float64), rows, k, _index(u))
+    return _search_rows(u, rows, k, _index(u))
 
 
 def update_knn(u: np.ndarray, old_sims: np.ndarray, old_nbrs: np.ndarray, kept: np.ndarray
@@ -156,7 +157,6 @@ def update_knn(u: np.ndarray, old_sims: np.ndarray, old_nbrs: np.ndarray, kept: 
     """
     u = np.ascontiguousarray(u, dtype=np.float32)
     k = old_nbrs.shape[1]
-    u64 = u.astype(np.float64)
     sims, nbrs = old_sims.copy(), old_nbrs.copy()
     redo = ~kept | (old_nbrs < 0).any(axis=1)
     fresh = np.flatnonzero(~kept)
@@ -166,13 +166,13 @@ def update_knn(u: np.ndarray, old_sims: np.ndarray, old_nbrs: np.ndarray, kept: 
         stay = np.flatnonzero(~redo)
         pairs_r, pairs_n = [], []
         for a in range(0, fresh.size, _WIDE):
-            block = (u[fresh[a:a + _WIDE]] @ u[stay].T).astype(np.float64)  # (new, stay)
+            block = (u[fresh[a:a + _WIDE]] @ u.T)[:, stay].astype(np.float64)  # (new, stay)
             hit_n, hit_s = np.nonzero(block >= sims[stay, k - 1][None, :] - 2 * slack[stay][None, :])
             pairs_r.append(stay[hit_s])
             pairs_n.append(fresh[a:a + _WIDE][hit_n])
         pr, pn = np.concatenate(pairs_r), np.concatenate(pairs_n)
         if pr.size:
-            ps = pair_sims(u64, pr, pn)
+            ps = pair_sims(u, pr, pn)
             order = np.argsort(pr, kind="stable")
             pr, pn, ps = pr[order], pn[order], ps[order]
             touched, starts = np.unique(pr, return_index=True)
@@ -186,7 +186,7 @@ def update_knn(u: np.ndarray, old_sims: np.ndarray, old_nbrs: np.ndarray, kept: 
                     changed[r] = True
     rows = np.flatnonzero(redo)
     if rows.size:
-        sims[rows], nbrs[rows] = _search_rows(u, u64, rows, k, _index(u))
+        sims[rows], nbrs[rows] = _search_rows(u, rows, k, _index(u))
     return sims, nbrs, changed
 
 

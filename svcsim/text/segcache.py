@@ -36,6 +36,7 @@ Spans = list[tuple[int, int]]
 
 _FORMAT = "svcsim-segment-spans/1"
 LOCK_WAIT_MS = 2000
+_LOOKUP_MAX = 500  # texts looked up by hash; more are read with the whole table
 """How long storing offsets waits for another process' write lock before leaving it to the next analysis."""
 _TABLE = ("CREATE TABLE IF NOT EXISTS segment_spans (segmenter TEXT NOT NULL, text_hash BLOB NOT NULL, "
           "spans BLOB NOT NULL, PRIMARY KEY (segmenter, text_hash)) WITHOUT ROWID")
@@ -114,7 +115,7 @@ class SpanCache:
         self.n_read = 0
         self.n_not_kept = 0
         self._memo: dict[str, Spans] = {}
-        self._table_read = conn is None
+        self._rows: dict[bytes, bytes] | None = {} if conn is None else None  # the table's blobs, once read
 
     def spans(self, texts: Iterable[str]) -> dict[str, Spans]:
         """``{text: token offsets}`` for every distinct text of ``texts``; segments only the texts
@@ -122,7 +123,7 @@ class SpanCache:
         from svcsim.text.segment import token_spans
 
         want = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        if want and not self._table_read:
+        if want and self.conn is not None:
             self._read_table(want)
             want = [t for t in want if t not in self._memo]
         new = {t: token_spans(t) for t in want}
@@ -136,15 +137,25 @@ class SpanCache:
         return self.fingerprint or segmenter_fingerprint()
 
     def _read_table(self, texts: list[str]) -> None:
-        # one pass over this segmenter's rows: the table holds this corpus' texts, ~10 MB at 100k points
-        self._table_read = True
-        try:
-            rows = dict(self.conn.execute("SELECT text_hash, spans FROM segment_spans WHERE segmenter = ?",
-                                          (self._key(),)))
-        except sqlite3.OperationalError:  # a database from before the table existed
-            return
-        for t in texts:
-            blob = rows.get(_text_hash(t))
+        # a few texts (a new plan's) are looked up by hash; many are read in one pass over this
+        # segmenter's rows (~10 MB at 100k points), kept undecoded for later calls
+        rows = self._rows
+        hashes = [_text_hash(t) for t in texts]
+        if rows is None:
+            try:
+                if len(texts) <= _LOOKUP_MAX:
+                    marks = ",".join("?" * len(hashes))
+                    rows = dict(self.conn.execute(
+                        f"SELECT text_hash, spans FROM segment_spans WHERE segmenter = ? AND text_hash IN ({marks})",
+                        (self._key(), *hashes)))
+                else:
+                    rows = self._rows = dict(self.conn.execute(
+                        "SELECT text_hash, spans FROM segment_spans WHERE segmenter = ?", (self._key(),)))
+            except sqlite3.OperationalError:  # a database from before the table existed
+                self._rows = {}
+                return
+        for t, h in zip(texts, hashes):
+            blob = rows.get(h)
             if blob is not None:
                 self._memo[t] = _decode(blob)
                 self.n_read += 1

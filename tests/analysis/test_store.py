@@ -236,5 +236,7 @@ def test_a_refresh_segments_only_the_new_plans_texts(tmp_path, enc, monkeypatch)
     a = Analysis.open(corpus, points, min_label="near_copy")  # a new process' view: only the database is shared
     a.refresh()
     assert set(seen) == new and len(seen) == len(new)
+    used = a.innovation_update  # the kept neighbour lists were updated and only new texts parsed
+    assert used["lists_searched"] == 0 and used["lists_updated"] == 1 and used["texts_parsed"] == len(new)
     assert a.innovation().to_dicts() == score_innovation(points, dupes=analyse(points, min_label="near_copy")).to_dicts()
     assert _themes(a.clusters()) == _themes(cluster_corpus(points))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from svcsim.clusters import innovation_words as iw
+from svcsim.clusters import innovation_parse as iw
 from svcsim.clusters import innovation_neighbours as inb
 from svcsim.clusters.knn import NeighbourMemo, pair_sims
 from svcsim.model import Entry
@@ -99,3 +99,27 @@ def test_parse_clauses_and_verbs_match_the_per_character_rule(text):
     for mt in iw._verb_pattern().finditer(text):
         verbs.setdefault(clause_at[mt.start()], mt.group(0))
     assert p.verb_of == verbs
+
+
+def test_vectorised_word_signals_equal_the_per_point_loop():
+    import dataclasses
+    from pathlib import Path
+
+    from svcsim.clusters.innovation_words import word_signals
+    from svcsim.ingest import parse_file
+    from svcsim.model import entries_from_plans
+    from svcsim.synth import generate_points_corpus
+
+    from word_signals_loop import word_signals_loop
+
+    examples = sorted((Path(__file__).resolve().parents[2] / "examples" / "plans").glob("*.txt"))
+    plans = [parse_file(p) for p in examples] + list(generate_points_corpus(1500, seed=4).plans)
+    es = entries_from_plans(plans, kinds=("point",))
+    rng = np.random.default_rng(0)
+    es = [dataclasses.replace(e, year=None) if rng.random() < 0.05 else e for e in es]  # some years unknown
+    got = word_signals(es)
+    want = word_signals_loop(es)
+    for name, w in zip(("new_words", "new_practice", "practice", "routine", "routine_words", "specificity"), want):
+        g = getattr(got, name)
+        assert np.array_equal(g, w) if isinstance(w, np.ndarray) else g == w, name
+    assert sum(map(bool, got.practice)) >= 5 and sum(map(bool, got.new_words)) >= 25
