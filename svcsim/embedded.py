@@ -26,7 +26,7 @@ import numpy as np
 from svcsim.errors import InputError
 from svcsim.model import Entry, EntryKind
 
-__all__ = ["EmbeddedCorpus", "unit_rows"]
+__all__ = ["EmbeddedCorpus", "distinct_rows", "unit_rows"]
 
 
 def unit_rows(vectors: object, where: str = "vectors", *, allow_1d: bool = False, finite: bool = True) -> np.ndarray:
@@ -56,6 +56,23 @@ def unit_rows(vectors: object, where: str = "vectors", *, allow_1d: bool = False
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return np.ascontiguousarray(x / norms, dtype=np.float32)
+
+
+def distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(first, inverse)`` of a matrix's rows, compared byte for byte: ``x[first]`` are the
+    distinct rows in order of first appearance, and ``x[first][inverse]`` equals ``x``.
+
+    >>> first, inverse = distinct_rows(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]))
+    >>> first.tolist(), inverse.tolist()
+    ([0, 1], [0, 1, 0])
+    """
+    buf, w = np.ascontiguousarray(x).tobytes(), x.shape[1] * x.itemsize
+    ids: dict[bytes, int] = {}
+    inverse = np.fromiter((ids.setdefault(buf[i * w : (i + 1) * w], len(ids)) for i in range(len(x))),
+                          dtype=np.int64, count=len(x))
+    first = np.full(len(ids), len(x), dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(len(x)))
+    return first, inverse
 
 
 def _check_entries(entries: object) -> tuple[Entry, ...]:
@@ -110,27 +127,64 @@ class EmbeddedCorpus:
         object.__setattr__(self, "fingerprint", fingerprint)
         return self
 
+    @classmethod
+    def _of_distinct(cls, entries: tuple[Entry, ...], distinct: np.ndarray, inverse: np.ndarray,
+                     fingerprint: str) -> "EmbeddedCorpus":
+        """A corpus whose row ``i`` is ``distinct[inverse[i]]`` (checked unit rows, one per distinct
+        text): ``vectors`` is made on first use, and subsets stay in this form, so a reader that
+        needs only some rows, or each distinct one once (the report's map), copies no 10⁵ × dim matrix."""
+        self = object.__new__(cls)
+        object.__setattr__(self, "entries", entries)
+        object.__setattr__(self, "fingerprint", fingerprint)
+        object.__setattr__(self, "_distinct", (distinct, inverse))
+        return self
+
+    def __getattr__(self, name: str):
+        if name == "vectors" and "_distinct" in self.__dict__:
+            distinct, inverse = self.__dict__["_distinct"]
+            x = distinct[inverse]
+            x.setflags(write=False)
+            object.__setattr__(self, "vectors", x)
+            return x
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def distinct_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, inverse)``: a matrix that holds every vector of the corpus (once per distinct
+        text when it was read from a corpus database, else once per distinct vector) and, per entry,
+        the row of its vector: ``rows[inverse]`` equals :attr:`vectors`."""
+        got = self.__dict__.get("_distinct")
+        if got is None:
+            first, inverse = distinct_rows(self.vectors)
+            got = (self.vectors[first], inverse)
+            object.__setattr__(self, "_distinct", got)
+        return got
+
     def __len__(self) -> int:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        dim = self.vectors.shape[1] if self.vectors.ndim == 2 else 0
+        dim = self.dim
         plans = len({(e.file, e.plan_id) for e in self.entries})
         return (f"EmbeddedCorpus({len(self)} entries from {plans} plans, dim={dim}, "
                 f"fingerprint={self.fingerprint!r})")
 
     @property
     def dim(self) -> int:
-        return int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0
+        x = self.__dict__["_distinct"][0] if "vectors" not in self.__dict__ else self.vectors
+        return int(x.shape[1]) if x.ndim == 2 else 0
 
     def subset(self, rows: Iterable[int]) -> "EmbeddedCorpus":
         """The entries at ``rows`` (in that order) with their vectors."""
         idx = np.fromiter((int(r) for r in rows), dtype=np.int64)
         if idx.size and (idx.min() < -len(self) or idx.max() >= len(self)):
             raise InputError("rows", f"row out of range for {len(self)} entries")
+        entries = tuple(self.entries[i] for i in idx.tolist())
+        if "_distinct" in self.__dict__:  # distinct rows and their indices: the subset keeps them
+            distinct, inverse = self.__dict__["_distinct"]
+            return EmbeddedCorpus._of_distinct(entries, distinct, inverse[idx], self.fingerprint)
         x = np.ascontiguousarray(self.vectors[idx])
         x.setflags(write=False)
-        return EmbeddedCorpus._trusted(tuple(self.entries[i] for i in idx.tolist()), x, self.fingerprint)
+        return EmbeddedCorpus._trusted(entries, x, self.fingerprint)
 
     def of_kind(self, kind: EntryKind) -> "EmbeddedCorpus":
         """Only the points (``"point"``) or only the measure titles (``"measure_title"``)."""

@@ -172,6 +172,7 @@ def embed_corpus(corpus, encoder, kind: EntryKind | None = None, *, show_progres
         pos = {int(t): i for i, t in enumerate(uniq.tolist())}
         for tid, key, _ in todo:
             mat[pos[tid]] = vecs[key]
-    x = unit_rows(mat)[inverse.reshape(-1)] if len(entries) else np.zeros((0, dim), dtype=np.float32)
-    x.setflags(write=False)
-    return EmbeddedCorpus._trusted(tuple(entries), x, encoder.fingerprint)
+    distinct = unit_rows(mat) if len(mat) else np.zeros((0, dim), dtype=np.float32)
+    distinct.setflags(write=False)
+    # the entries' matrix is made when first asked for: the report's map reads each distinct text once
+    return EmbeddedCorpus._of_distinct(tuple(entries), distinct, inverse.reshape(-1), encoder.fingerprint)
