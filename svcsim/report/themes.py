@@ -59,7 +59,7 @@ def _map_html(result: ClusteringResult, random_state: int, to_uri) -> str:
         path = Path(tmp) / "map.png"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            plot_map(result.corpus.vectors, list(result.labels), path, cluster_labels=result.clusters,
+            plot_map(result.corpus, list(result.labels), path, cluster_labels=result.clusters,
                      random_state=random_state, title=t("report.themes.map_title", **counts))
         png = path.read_bytes()
     note = ""

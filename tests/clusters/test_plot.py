@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 from svcsim.clusters import PointClusterer, label_clusters
@@ -82,3 +83,38 @@ def test_plot_map_leaves_the_backend_alone(tmp_path):
     )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert (tmp_path / "m.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("n, d", [(2000, 16), (12, 40)])  # many rows (sklearn: covariance solver) and few (full SVD)
+def test_pca_is_sklearns_projection_with_its_signs(n, d):
+    from sklearn.decomposition import PCA
+
+    rng = np.random.default_rng(n)
+    x = (rng.normal(size=(n, d)) * np.linspace(3, 0.5, d) + 0.3).astype(np.float32)
+    want = PCA(n_components=2, svd_solver="covariance_eigh" if n > 10 * d else "full").fit_transform(x)
+    np.testing.assert_allclose(plot_mod.pca(x, 2), want, rtol=1e-3, atol=1e-3 * np.abs(want).max())
+
+
+def test_weighted_pca_equals_repeating_the_rows():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(50, 8)).astype(np.float32)
+    w = rng.integers(1, 5, size=50)
+    np.testing.assert_allclose(plot_mod.pca(x, 2, weights=w), plot_mod.pca(np.repeat(x, w, axis=0), 2)[np.cumsum(w) - 1],
+                               atol=1e-4)
+
+
+def test_map_of_a_corpus_equals_the_map_of_its_vectors(tmp_path, monkeypatch):
+    from svcsim.embedded import EmbeddedCorpus
+    from svcsim.model import Entry
+
+    monkeypatch.setattr(plot_mod, "_installed_font_names", lambda: {"DejaVu Sans"})
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(40, 6)).astype(np.float32)[rng.integers(0, 40, size=120)]  # repeated rows
+    es = [Entry(id=i, kind="point", agency="甲", year=2024, file="a.txt", item="一", measure="(一)", n=i, text=str(i))
+          for i in range(len(x))]
+    labels = np.arange(len(x)) % 4 - 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = plot_map(x, labels, tmp_path / "a.png").read_bytes()
+        b = plot_map(EmbeddedCorpus(es, x), labels, tmp_path / "b.png").read_bytes()
+    assert a == b

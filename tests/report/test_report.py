@@ -63,6 +63,32 @@ def test_cli_writes_the_report(tmp_path, monkeypatch, report_plans):
     assert "<mark>" in page and "&lt;script&gt;" in page and "<script>" not in page
 
 
+def test_a_stored_report_loads_neither_scikit_learn_nor_numba(tmp_path, report_plans):
+    # the map's PCA is numpy's and a report's 2,000 pairs are aligned in Python: importing
+    # scikit-learn (~1 s) and loading the compiled aligner (~0.4 s) were a fifth of a 100k report
+    import os
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from svcsim.cli.main import cli
+    from svcsim.store import Corpus
+
+    db = tmp_path / "c.db"
+    with Corpus.open(db, create=True) as c:
+        for p in report_plans:
+            c.add_plan(p)
+    args = ["report", "--out", str(tmp_path / "r.html"), "--db", str(db), "--model", "hash"]
+    assert CliRunner().invoke(cli, args).exit_code == 0  # computes and keeps the analysis
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom svcsim.cli.main import cli\n"
+            f"r = CliRunner().invoke(cli, {args!r})\nassert r.exit_code == 0, r.output\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'numba'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "SVCSIM_HOME": str(tmp_path)}).stdout
+    assert out.strip() == "[]"
+
+
 @pytest.mark.slow
 def test_report_in_headless_chromium(result, tmp_path):
     chromium = shutil.which("chromium")
