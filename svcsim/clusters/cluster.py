@@ -129,18 +129,20 @@ class PointClusterer:
         first, node_of = _dedup_rows(xs)
         u = xs[first]
         scalable = self.method == "agglomerative" and n > self.max_exact
-        self.threshold_ = self._resolve_threshold(xs, u)
+        lists = None
+        if scalable and n >= 2 and u.shape[0] >= 2:
+            # the graph's neighbours are searched on the rows as given (before renormalising, which
+            # moves ~7 % of rows by an ulp): the same rows the innovation score searches, so a
+            # shared NeighbourMemo searches once; the first key of each distinct row names it, so
+            # lists kept from an earlier corpus (the stored analysis) are updated, not searched again
+            given = np.asarray(vectors, dtype=np.float32)[order][first]
+            row_keys = None if keys is None else [keys[i] for i in order[first].tolist()]
+            lists = self._knn(u, given, row_keys)
+        self.threshold_ = self._resolve_threshold(xs, u, lists)
         if n < 2:
             raw = np.full(n, -1, dtype=np.int64)
         elif scalable:
-            # the graph's neighbours are searched on the rows as given (before renormalising, which
-            # moves ~7 % of rows by an ulp): the same rows the innovation score searches, so a
-            # shared NeighbourMemo searches once
-            given = np.asarray(vectors, dtype=np.float32)[order][first]
-            # the first key of each distinct row names it, so lists kept from an earlier corpus
-            # (the stored analysis) are updated instead of searched again
-            row_keys = None if keys is None else [keys[i] for i in order[first].tolist()]
-            raw = self._agglomerative_graph(u, node_of, given, row_keys)
+            raw = self._agglomerative_graph(u, node_of, lists)
         else:
             raw = self._cluster_sorted(xs)
         labels_sorted = canonical_labels(raw, self.min_cluster_size)
@@ -182,11 +184,13 @@ class PointClusterer:
             if isinstance(v, bool) or not isinstance(v, int) or v < lo:
                 raise InputError(name, f"got {v!r}; expected an int >= {lo}")
 
-    def _resolve_threshold(self, xs: np.ndarray, u: np.ndarray) -> float:
+    def _resolve_threshold(self, xs: np.ndarray, u: np.ndarray, lists=None) -> float:
         if self.distance_threshold != "auto":
             return float(self.distance_threshold)
+        exact = lists is not None and u.shape[0] <= _EXACT_KNN_MAX  # PCA candidates are not exact lists
         return auto_threshold(xs, u, auto_scale=self.auto_scale, n_neighbors=self.n_neighbors,
-                              max_exact=self.max_exact, random_state=self.random_state)
+                              max_exact=self.max_exact, random_state=self.random_state,
+                              lists=lists if exact else None)
 
     def _cluster_sorted(self, x: np.ndarray) -> np.ndarray:
         if self.method == "hdbscan":
@@ -224,16 +228,15 @@ class PointClusterer:
         k = min(self.n_components, x.shape[1], x.shape[0])
         return PCA(n_components=k, svd_solver="randomized", random_state=self.random_state).fit_transform(x).astype(np.float32)
 
-    def _agglomerative_graph(self, u: np.ndarray, node_of: np.ndarray, given: np.ndarray,
-                             row_keys: list[str] | None = None) -> np.ndarray:
+    def _agglomerative_graph(self, u: np.ndarray, node_of: np.ndarray,
+                             lists: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
         """Scalable average linkage on the distinct rows ``u`` (row i is ``u[node_of[i]]``).
 
         Each distinct row is a node weighted by its copies; nodes are split into the connected
         components of the kNN graph with edges within the threshold (two groups whose average
         distance is within it have a pair within it), each component is clustered exactly, and a
         component above ``max_exact`` nodes is partitioned (see :mod:`svcsim.clusters.linkage`).
-        ``given`` are the same rows as passed to :meth:`fit` (not renormalised): the neighbour search's
-        input; ``row_keys`` their keys (see :class:`~svcsim.clusters.knn.NeighbourMemo`).
+        ``lists`` are the rows' neighbours and distances (:meth:`_knn`; ``None`` below two rows).
         """
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
@@ -245,7 +248,7 @@ class PointClusterer:
         sums = u.astype(np.float64) * counts[:, None]
         group = np.arange(m, dtype=np.int64)  # node -> smallest node of its group
         if m >= 2:
-            nbr, dist = self._knn(u, given, row_keys)
+            nbr, dist = lists
             rows = np.repeat(np.arange(m), nbr.shape[1])
             cols, d = nbr.reshape(-1), dist.reshape(-1)
             keep = (cols >= 0) & (d < self.threshold_) & (rows != cols)

@@ -21,7 +21,8 @@ import numpy as np
 
 
 def auto_threshold(xs: np.ndarray, u: np.ndarray, *, auto_scale: float, n_neighbors: int, max_exact: int,
-                   random_state: int, n_pairs: int = 20000) -> float:
+                   random_state: int, n_pairs: int = 20000,
+                   lists: tuple[np.ndarray, np.ndarray] | None = None) -> float:
     """The ``"auto"`` threshold: the smaller of the global and the local estimate.
 
     Global: ``auto_scale`` × the median distance between rows (sampled pairs on the canonical
@@ -30,6 +31,10 @@ def auto_threshold(xs: np.ndarray, u: np.ndarray, *, auto_scale: float, n_neighb
     100× larger is far denser, and a threshold that separated themes at 200 points joins them
     at 100k; the local term tightens with density. On the seed plans (168 points, e5) the
     local term is 0.093 > 0.082, so the global one rules, as before.
+
+    ``lists``: the exact neighbour lists of ``u``'s rows (neighbour rows, cosine distances; at
+    least ``n_neighbors`` + 1 columns, :mod:`~svcsim.clusters.knn`) when the caller has them: the
+    local term is read from them instead of comparing the sampled rows with every row.
     """
     n = xs.shape[0]
     if n < 2:
@@ -45,7 +50,8 @@ def auto_threshold(xs: np.ndarray, u: np.ndarray, *, auto_scale: float, n_neighb
     median = float(np.median(1.0 - np.einsum("ij,ij->i", xs[i], xs[j])))
     thr = auto_scale * median
     if u.shape[0] >= 2:
-        thr = min(thr, local_distance(u, n_neighbors=n_neighbors, max_exact=max_exact, random_state=random_state))
+        local = local_distance if lists is None else lambda u, **kw: local_distance_from_lists(*lists, **kw)
+        thr = min(thr, local(u, n_neighbors=n_neighbors, max_exact=max_exact, random_state=random_state))
     # identical-only corpora have median 0; keep the threshold positive so sklearn accepts it
     return float(min(max(thr, 1e-4), 2.0))
 
@@ -59,8 +65,7 @@ def local_distance(u: np.ndarray, *, n_neighbors: int, max_exact: int, random_st
     """
     m = u.shape[0]
     k = min(n_neighbors, m - 1)
-    q = np.arange(m) if m <= max_exact else np.sort(
-        np.random.default_rng(random_state).choice(m, size=max_exact, replace=False))
+    q = _sample(m, max_exact, random_state)
     kth = np.empty(q.size, dtype=np.float64)
     for a in range(0, q.size, 256):
         qa = q[a : a + 256]
@@ -68,3 +73,20 @@ def local_distance(u: np.ndarray, *, n_neighbors: int, max_exact: int, random_st
         sims[np.arange(qa.size), qa] = -np.inf
         kth[a : a + 256] = 1.0 - np.partition(sims, m - k, axis=1)[:, m - k]
     return float(np.median(kth))
+
+
+def _sample(m: int, max_exact: int, random_state: int) -> np.ndarray:
+    return np.arange(m) if m <= max_exact else np.sort(
+        np.random.default_rng(random_state).choice(m, size=max_exact, replace=False))
+
+
+def local_distance_from_lists(nbrs: np.ndarray, dist: np.ndarray, *, n_neighbors: int, max_exact: int,
+                              random_state: int) -> float:
+    """:func:`local_distance` of the same sampled rows, read from their exact neighbour lists
+    (rows ordered nearest first, with or without the row itself; distances in float64)."""
+    m = nbrs.shape[0]
+    k = min(n_neighbors, m - 1)
+    q = _sample(m, max_exact, random_state)
+    others = (nbrs[q] != q[:, None]) & (nbrs[q] >= 0)
+    col = np.argmax(np.cumsum(others, axis=1) == k, axis=1)  # the k-th row other than itself
+    return float(np.median(dist[q, col]))

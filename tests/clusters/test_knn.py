@@ -141,3 +141,14 @@ def test_prior_lists_narrower_than_k_are_not_used():
     wider = NeighbourMemo(memo.lists)
     assert np.array_equal(wider.search(u, 9, _keys(200))[1], exact_knn(u, 9)[1])
     assert wider.n_searched == 1 and wider.n_updated == 0
+
+
+@pytest.mark.parametrize("max_exact", [50, 5000])
+def test_the_auto_thresholds_local_term_read_from_the_lists_is_the_searched_one(max_exact):
+    from svcsim.clusters.threshold import local_distance, local_distance_from_lists
+
+    u = _rows(800, seed=4)
+    sims, nbrs = exact_knn(u, 31)
+    got = local_distance_from_lists(nbrs, 1.0 - sims, n_neighbors=30, max_exact=max_exact, random_state=0)
+    want = local_distance(u, n_neighbors=30, max_exact=max_exact, random_state=0)
+    assert got == pytest.approx(want, abs=1e-6)  # float64 pairs against float32 BLAS

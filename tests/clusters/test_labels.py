@@ -85,3 +85,18 @@ def test_outliers_are_not_labelled_and_misaligned_input_is_explained(fitted):
         label_clusters(entries[:-1], labels, vecs)
     with pytest.raises(InputError, match="n_keywords"):
         label_clusters(entries, labels, vecs, n_keywords=0)
+
+
+def test_label_words_equal_words_at_per_text():
+    from pathlib import Path
+
+    from svcsim.clusters.labels import _words
+    from svcsim.ingest import parse_file
+    from svcsim.model import entries_from_plans
+    from svcsim.text.segment import token_spans, words_at
+
+    plans = [parse_file(p) for p in sorted((Path(__file__).resolve().parents[2] / "examples" / "plans").glob("*.txt"))]
+    texts = {e.text for e in entries_from_plans(plans)} | {"", "　、。", "ＱＲ code 與 2024 年的「的」"}
+    for t in texts:
+        spans = token_spans(t)
+        assert _words(t, spans) == words_at(t, spans)
