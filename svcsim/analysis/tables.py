@@ -155,7 +155,7 @@ def neighbour_parts(lists) -> dict[str, bytes]:
     if lists is None or not lists.keys or lists.lex is None or lists.lex.shape != lists.nbrs.shape:
         return {}
     return {**codec.texts("nb_keys", list(lists.keys)), "nb_sims.npy": codec.npy(lists.sims),
-            "nb_rows.npy": codec.npy(lists.nbrs), "nb_lex.npy": codec.npy(lists.lex)}
+            "nb_rows.npy": codec.npy(lists.nbrs.astype(np.int32)), "nb_lex.npy": codec.npy(lists.lex)}
 
 
 def neighbour_lists_from(parts: dict[str, bytes]):
@@ -165,7 +165,7 @@ def neighbour_lists_from(parts: dict[str, bytes]):
     if "nb_rows.npy" not in parts:
         return None
     return NeighbourLists(tuple(codec.from_texts(parts, "nb_keys")), codec.from_npy(parts["nb_sims.npy"]),
-                          codec.from_npy(parts["nb_rows.npy"]), codec.from_npy(parts["nb_lex.npy"]))
+                          codec.from_npy(parts["nb_rows.npy"]).astype(np.int64), codec.from_npy(parts["nb_lex.npy"]))
 
 
 def parse_parts(parsed) -> dict[str, bytes]:

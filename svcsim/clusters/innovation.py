@@ -239,9 +239,10 @@ def score_innovation(
             new_practice=float(p_new[j]), routine=float(words.routine[j]), specificity=float(words.specificity[j]),
             boilerplate=float(boiler), max_cos=float(near.max_cos[j]), new_words=words.new_words[j],
             reasons=_reasons(b.template, k, near, j, p_nov[j], p_tmpl[j], tcos[j], words, w, msgs)))
-    # rounding before comparing: float noise from BLAS must not reorder ties between runs
-    out.sort(key=lambda s: (-round(s.score, 9), s.entry.text, s.entry.id))
-    return InnovationResult(corpus, tuple(out))
+    # rounding before comparing: float noise from BLAS must not reorder ties between runs; ties keep
+    # the (text, id) order the points are already in
+    rounded = np.array([-round(s.score, 9) for s in out])
+    return InnovationResult(corpus, tuple(out[j] for j in np.argsort(rounded, kind="stable").tolist()))
 
 
 # ---------------------------------------------------------------------------- helpers
