@@ -16,11 +16,14 @@ is ever returned.
 When only the corpus changed (plans added, replaced or removed), :mod:`svcsim.analysis.delta`
 updates the stored dupes scan: only pairs involving new texts are searched; the copy groups,
 template flags and plan measures, which depend on agency counts across the corpus, are rebuilt
-from the merged pairs. Innovation and clustering are recomputed from the updated dupes.
+from the merged pairs. Innovation and clustering are recomputed from the updated dupes, starting
+from the neighbour lists and parsed texts the stored innovation keeps (:mod:`~svcsim.analysis.kept`):
+only the new rows are searched and only new texts parsed.
 
 Modules: :mod:`~svcsim.analysis.store` (keys, read, write), :mod:`~svcsim.analysis.delta` (the
 incremental scan), :mod:`~svcsim.analysis.scanstate` and :mod:`~svcsim.analysis.tables` (results as
-arrays), :mod:`~svcsim.analysis.codec` (array and text encodings; no pickle).
+arrays), :mod:`~svcsim.analysis.kept` (what innovation keeps for the next refresh),
+:mod:`~svcsim.analysis.codec` (array and text encodings; no pickle).
 """
 
 from svcsim.analysis.store import Analysis, corpus_state

@@ -129,42 +129,16 @@ class Analysis:
             self._memo["segments"] = SpanCache(self._conn, writable=not self.corpus.readonly)
         return self._memo["segments"]
 
-    def _kept(self) -> dict[str, bytes]:
-        """What the stored innovation keeps for the next refresh (neighbour lists ``nb_*``, parsed
-        texts ``kept_*``) when it was computed by the same code and model; else nothing."""
+    def _kept(self):
+        """Neighbour lists and parsed texts for innovation and clustering, from the stored
+        innovation's when it was computed by the same code and model (:mod:`svcsim.analysis.kept`)."""
         if "kept" not in self._memo:
-            name = self.name("innovation")
-            row = self._row(name)
-            kept: dict[str, bytes] = {}
+            from svcsim.analysis.kept import KeptState
+
             # vectors without a model fingerprint are identified by nothing but themselves: no reuse
-            if row and self.embedded.fingerprint and json.loads(row[1]).get("basis") == self._basis():
-                sql = ("SELECT part, data FROM analysis_arrays WHERE name = ? "
-                       "AND (substr(part, 1, 3) = 'nb_' OR substr(part, 1, 5) = 'kept_')")
-                kept = dict(self._conn.execute(sql, (name,)))
-            self._memo["kept"] = kept
+            basis = self._basis() if self.embedded.fingerprint else None
+            self._memo["kept"] = KeptState.read(self._conn, self.name("innovation"), basis)
         return self._memo["kept"]
-
-    @property
-    def _neighbours(self):
-        """One neighbour search of the distinct points, shared by innovation and clustering, and
-        updated from the lists the stored innovation keeps (:mod:`svcsim.clusters.knn`): a refresh
-        searches only what a new plan changed."""
-        if "neighbours" not in self._memo:
-            from svcsim.analysis import tables
-            from svcsim.clusters.knn import NeighbourMemo
-
-            self._memo["neighbours"] = NeighbourMemo(tables.neighbour_lists_from(self._kept()))
-        return self._memo["neighbours"]
-
-    @property
-    def _parses(self):
-        """The innovation's parsed texts, starting from those the stored innovation keeps."""
-        if "parses" not in self._memo:
-            from svcsim.analysis import tables
-            from svcsim.clusters.innovation_parse import ParseMemo
-
-            self._memo["parses"] = ParseMemo(tables.parsed_from(self._kept()))
-        return self._memo["parses"]
 
     def name(self, result: str, **settings: Any) -> str:
         """The stored name of ``result`` for this entry selection, ``min_label`` and ``settings``
@@ -250,11 +224,10 @@ class Analysis:
             with tables.bulk():
                 result = tables.innovation_from(self._parts(name, neighbours=False), self.points)
         else:
-            memo, parses = self._neighbours, self._parses
+            kept = self._kept()
             result = score_innovation(self.points, dupes=self.dupes(), random_state=self.scan.random_state,
-                                      segments=self.segments, neighbours=memo, parses=parses)
-            self._write(name, key, {**tables.innovation_parts(result), **tables.neighbour_parts(memo.lists),
-                                    **tables.parse_parts(parses.parsed)})
+                                      segments=self.segments, neighbours=kept.neighbours, parses=kept.parses)
+            self._write(name, key, {**tables.innovation_parts(result), **kept.parts()})
         self._memo["innovation"] = result
         return result
 
@@ -281,7 +254,7 @@ class Analysis:
             result = cluster_corpus(self.points, innovation=innovation,
                                     dupes=self.dupes() if innovation is not None else None,
                                     random_state=self.scan.random_state, segments=self.segments,
-                                    neighbours=self._neighbours, **settings)
+                                    neighbours=self._kept().neighbours, **settings)
             self._write(name, key, tables.clustering_parts(result, self.points))
         self._memo[memo] = result
         return result
@@ -298,17 +271,9 @@ class Analysis:
 
     @property
     def innovation_update(self) -> dict[str, int]:
-        """How this analysis reused what the stored innovation keeps: full neighbour searches,
-        updates of the kept lists and the rows they searched again (the clusterer shares the lists),
-        and texts parsed (not taken from the kept ones). ``{}`` when nothing was computed."""
-        out = {}
-        memo = self._memo.get("neighbours")
-        if memo is not None:
-            out.update(lists_searched=memo.n_searched, lists_updated=memo.n_updated, rows_searched=memo.rows_searched)
-        parses = self._memo.get("parses")
-        if parses is not None:
-            out["texts_parsed"] = parses.n_parsed
-        return out
+        """What innovation and clustering reused of the stored state (:meth:`KeptState.used
+        <svcsim.analysis.kept.KeptState.used>`); ``{}`` when they computed nothing."""
+        return self._memo["kept"].used() if "kept" in self._memo else {}
 
     @property
     def scan_update(self) -> dict[str, str]:
