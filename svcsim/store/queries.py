@@ -54,10 +54,6 @@ def plan_json(conn: sqlite3.Connection, plan_id: int) -> str:
     return conn.execute("SELECT plan_json FROM plans WHERE id = ?", (plan_id,)).fetchone()[0]
 
 
-_ENTRY_FIELDS = ("id", "kind", "agency", "year", "file", "item", "measure", "n", "text", "plan_id", "item_title",
-                  "measure_title", "units")
-
-
 def entries(conn: sqlite3.Connection, kind: EntryKind | None, plan_ids: Sequence[int] | None) -> list[Entry]:
     """Entries in a stable order: plan, then position in the plan."""
     return entries_and_text_ids(conn, kind, plan_ids)[0]
@@ -94,14 +90,17 @@ def entries_and_text_ids(conn: sqlite3.Connection, kind: EntryKind | None,
             got = units[raw] = tuple(json.loads(raw))
         return got
 
-    new = object.__new__
+    new, set_dict = object.__new__, object.__setattr__
     out = []
     for r in rows:
         # Entry's fields set directly: the frozen dataclass' __init__ (one object.__setattr__ per
-        # field) is half the cost of reading 137k entries, and these values come from our own schema
+        # field) is half the cost of reading 137k entries, and these values come from our own schema;
+        # a dict display (in Entry's field order) is ~20 % faster than update(zip(...))
         e = new(Entry)
-        e.__dict__.update(zip(_ENTRY_FIELDS, (r[0], r[1], *info[r[2]], r[4], r[5], r[6], r[7], r[2], r[8], r[9],
-                                               units_of(r[10]))))
+        agency, year, file = info[r[2]]
+        set_dict(e, "__dict__", {"id": r[0], "kind": r[1], "agency": agency, "year": year, "file": file,
+                                 "item": r[4], "measure": r[5], "n": r[6], "text": r[7], "plan_id": r[2],
+                                 "item_title": r[8], "measure_title": r[9], "units": units_of(r[10])})
         out.append(e)
     return out, [r[11] for r in rows]
 

@@ -6,6 +6,7 @@ import pytest
 from svcsim.embed import HashEncoder
 from svcsim.embed.cache import embed_corpus
 from svcsim.errors import InputError, StoreError
+from svcsim.model import Entry
 from svcsim.store import Corpus
 from tests.helpers import make_plan
 
@@ -175,3 +176,11 @@ def test_embed_corpus_inside_a_snapshot_sees_what_it_embedded(corpus):
         second = embed_corpus(corpus, enc)  # the vectors written during the snapshot are reused
     assert n > 0 and Counting.calls == n
     assert np.array_equal(first.vectors, second.vectors)
+
+
+def test_entries_read_from_the_store_are_plain_entries(corpus):
+    # the store sets each Entry's fields directly (no __init__): they must be what __init__ makes
+    corpus.add_plan(make_plan("甲局"))
+    for e in corpus.entries():
+        built = Entry(**{f.name: getattr(e, f.name) for f in dataclasses.fields(Entry)})
+        assert e == built and list(vars(e)) == list(vars(built))
