@@ -58,8 +58,9 @@ def pca(x: np.ndarray, n_components: int = 2, *, weights: np.ndarray | None = No
 
     The axes are the top eigenvectors of the ``d × d`` covariance, each turned so that its entry of
     largest magnitude is positive (scikit-learn's ``svd_flip(u_based_decision=False)``), so the map
-    does not flip between versions. Importing scikit-learn costs the report ~1 s; this takes ~0.1 s
-    at 50k rows × 384.
+    does not flip between versions. Exact at any size, where scikit-learn's default picks an
+    approximate randomized SVD for a few hundred rows (a small corpus' map may come out mirrored
+    relative to it). Importing scikit-learn costs the report ~1 s; this takes ~0.1 s at 50k rows × 384.
 
     >>> pca(np.array([[0., 0.], [1., 2.], [2., 4.]], dtype=np.float32)).round(3).tolist()
     [[-2.236, 0.0], [0.0, 0.0], [2.236, 0.0]]
@@ -193,10 +194,10 @@ def plot_map(
                 # and thousands of clusters, a call each spent ~30 s in matplotlib's bookkeeping
                 rank = rank.reshape(-1)
                 by = np.argsort(rank, kind="stable")
-                rows = np.flatnonzero(~out_mask)[by]
-                keep = _last_of_each(np.arange(len(rows)), inverse[rows] * len(ids) + rank[by])
+                order = np.flatnonzero(~out_mask)[by]
+                keep = _last_of_each(np.arange(len(order)), inverse[order] * len(ids) + rank[by])
                 colours = np.asarray(cmap(np.arange(20)))[rank[by][keep] % 20]
-                ax.scatter(z[rows[keep], 0], z[rows[keep], 1], s=12, c=colours, linewidths=0)
+                ax.scatter(z[order[keep], 0], z[order[keep], 1], s=12, c=colours, linewidths=0)
             if cluster_labels:
                 for cl in sorted(cluster_labels, key=lambda c: (-c.size, c.id))[:n_annotate]:
                     m = lab == cl.id
