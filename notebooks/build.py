@@ -180,7 +180,9 @@ def innovation() -> list:
         new_code_cell(r'''from svcsim.report.frames import cluster_sizes_by_year, clusters_frame
 from svcsim.report.plot import plot_map
 
-dupes = svcsim.dupes.analyse(points, min_label="near_copy")        # template / copy signal
+# points and measure titles, as svcsim report / innovations and the web page analyse them:
+# the titles are the template a point is compared with (beyond_template)
+dupes = svcsim.dupes.analyse(embedded, min_label="near_copy")      # template / copy signal
 scores = svcsim.clusters.score_innovation(points, dupes=dupes)      # best first, each with its reasons
 result = svcsim.clusters.cluster_corpus(points, innovation=scores)  # threshold "auto"
 labels = np.asarray(result.labels)
