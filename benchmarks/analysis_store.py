@@ -9,15 +9,13 @@ files), vectors from the hash encoder; the database with every plan but the last
 ``--work`` as ``base-<points>-<seed>.db`` and copied for later runs. The last generated plan is held
 back and added after the first compute: "a new plan arrives".
 
-Two stored variants are timed, each against the plain library call it replaces:
-
-* the web workspace's (points, pairs down to near_copy): ``svcsim.web.workspace.compute_results``
-  in memory (``analyse`` → ``score_innovation`` → ``cluster_corpus``) against
-  ``Analysis.open(corpus, points, min_label="near_copy")``; then every ``/api`` route of the
-  workspace through FastAPI's test client (``svcsim.web.routes.add_review_routes``), cold (first
-  request, which loads the stored results) and warm, over stored and over recomputed results;
-* the CLI's ``svcsim dupes`` (points and measure titles, near_copy, its default): ``analyse``
-  against ``Analysis.open(corpus, embedded, min_label="near_copy").dupes()``.
+The stored analysis every command and the web page read (points and measure titles, pairs down to
+near_copy) is timed against the plain library calls it replaces (``analyse`` → ``score_innovation``
+→ ``cluster_corpus``): compute + store, load, the first pairs of ``svcsim dupes --json | head``, and
+every ``/api`` route of the reviewer's workspace through FastAPI's test client
+(``svcsim.web.routes.add_review_routes``) as ``svcsim serve`` builds it (the corpus' entries read in
+the request's thread, then the stored results), cold (first request) and warm, over stored and over
+recomputed results.
 
 After adding the plan, the refreshed results are compared field by field with a full recompute on
 the same corpus (the run fails if they differ): the dupes with ``analyse``, innovation and clusters
@@ -127,8 +125,6 @@ def main(argv: list[str] | None = None) -> int:
                     help="take the first compute as the recompute baseline (no separate analyse/score/cluster "
                          "before it); after the added plan the refreshed results are still compared with full "
                          "recomputes")
-    ap.add_argument("--check-cli-refresh", action="store_true",
-                    help="also compare the refreshed dupes variant with a full analyse (one more full scan)")
     args = ap.parse_args(argv)
 
     from svcsim.analysis import Analysis
@@ -162,17 +158,18 @@ def main(argv: list[str] | None = None) -> int:
     points = everything.of_kind("point")
     print(f"  entries: {len(everything):,} ({len(points):,} points)", flush=True)
 
-    # -- the workspace's variant -----------------------------------------------------------------
-    print("web workspace (points, near_copy):")
-    # compute_results(points), step by step
+    # -- the stored analysis: points and measure titles, pairs down to near_copy ----------------------
+    # what every command (dupes, report, innovations, clusters) and the web page read
+    print("the stored analysis (points + measure titles, near_copy):")
     from svcsim.clusters import cluster_corpus, score_innovation
-    from svcsim.web.workspace import Results
+    from svcsim.web.workspace import Results, corpus_entries
 
-    a = Analysis.open(corpus, points, min_label="near_copy")
+    a = Analysis.open(corpus, everything, min_label="near_copy")
     if args.separate_baseline:
-        fd, t_rd = timed("recompute: analyse(points, min_label='near_copy')", lambda: analyse(points, min_label="near_copy"))
+        fd, t_rd = timed("recompute: analyse(points + titles, min_label='near_copy')",
+                         lambda: analyse(everything, min_label="near_copy"))
         fi, t_ri = timed("recompute: score_innovation", lambda: score_innovation(points, dupes=fd))
-        fc, t_rc = timed("recompute: cluster_corpus", lambda: cluster_corpus(points, innovation=fi, dupes=fd))
+        fc, t_rc = timed("recompute: cluster_corpus", lambda: cluster_corpus(points))
         _, t_store = timed("Analysis: compute + store (dupes, innovation, clusters)", lambda: a.refresh())
     else:  # the baseline is the first compute itself (each step plus its write of ~1 s)
         fd, t_rd = timed("Analysis: compute + store dupes", a.dupes)
@@ -182,53 +179,41 @@ def main(argv: list[str] | None = None) -> int:
     fresh, t_recompute = Results(fd, fi, fc), t_rd + t_ri + t_rc
 
     def load():
-        b = Analysis.open(corpus, points, min_label="near_copy")
+        b = Analysis.open(corpus, everything, min_label="near_copy")
         return b.dupes(), b.innovation(), b.clusters()
 
     (d, i, c), t_load = timed("Analysis: load dupes + innovation + clusters", load)
     assert _dicts(d) == _dicts(fresh.dupes) and i.to_dicts() == fresh.innovation.to_dicts() \
         and c.to_dicts() == fresh.clustering.to_dicts(), "loaded results differ from the recomputed ones"
-    b = Analysis.open(corpus, points, min_label="near_copy")
+    b = Analysis.open(corpus, everything, min_label="near_copy")
     _, t_ld = timed("  of which dupes", b.dupes)
     _, t_li = timed("  of which innovation", b.innovation)
     _, t_lc = timed("  of which clusters", b.clusters)
-    row("web variant: compute + store", t_store, t_recompute, f"recompute: dupes {t_rd:.1f} / innovation {t_ri:.1f} "
-        f"/ clusters {t_rc:.1f} s")
-    row("web variant: load (dupes + innovation + clusters)", t_load, t_recompute, f"≤ {TARGET_LOAD_S:.0f} s")
+    loaded, t_dl = timed("Analysis: load dupes alone", lambda: Analysis.open(corpus, everything,
+                                                                             min_label="near_copy").dupes())
+    _, t_head = timed("  first 10 pairs as JSON (dupes --json | head)",
+                      lambda: [json.dumps(p.to_dict(), ensure_ascii=False) for p, _ in zip(loaded.pairs, range(10))])
+    row("compute + store (dupes, innovation, clusters)", t_store, t_recompute,
+        f"recompute: dupes {t_rd:.1f} / innovation {t_ri:.1f} / clusters {t_rc:.1f} s")
+    row("load (dupes + innovation + clusters)", t_load, t_recompute, f"≤ {TARGET_LOAD_S:.0f} s")
     row("  load dupes / innovation / clusters", None, None, f"{t_ld:.2f} / {t_li:.2f} / {t_lc:.2f} s")
+    row("load dupes + first 10 pairs (dupes --json \\| head)", t_dl + t_head, t_rd, f"≤ {TARGET_LOAD_S:.0f} s")
 
     by_size = sorted(range(len(d.originality)), key=lambda k: -d.originality[k].n_points)
     plan_ids = by_size[:3] + [0, len(d.originality) - 1]
     # the sources of a template point: the widest copy group, the worst case for one request
-    widest = max(d.clusters, key=lambda cl: len(cl.members))
+    widest = max((cl for cl in d.clusters if cl.members[0].kind == "point"), key=lambda cl: len(cl.members))
     member = widest.members[len(widest.members) // 2]
     pid = next(k for k, o in enumerate(d.originality) if o.file == member.file)
-    stored_routes = _routes(Workspace(lambda: points, results=stored_results(db)),
+    # as `svcsim serve` builds it: the corpus' entries read in the request's thread, then the stored results
+    stored_routes = _routes(Workspace(corpus_entries(db, encoder), results=stored_results(db)),
                             plan_ids, (pid, member.id))
     # over recomputed results: the first request costs the recompute above plus the same tables
-    recomputed_routes = _routes(Workspace(lambda: points, results=lambda p: fresh), plan_ids, (pid, member.id))
+    recomputed_routes = _routes(Workspace(lambda: everything, results=lambda e: fresh), plan_ids, (pid, member.id))
     recomputed_routes["first request (/api/plans): load + tables"] += t_recompute
     for route, dt in stored_routes.items():
         print(f"  {route:<58}{dt:>8.3f} s stored | {recomputed_routes[route]:>8.3f} s recomputed", flush=True)
         row(f"web {route}", dt, recomputed_routes[route], f"≤ {TARGET_PAGE_S:.0f} s")
-
-    # -- the CLI's dupes variant -------------------------------------------------------------------
-    print("svcsim dupes (points + titles, near_copy):")
-    if args.separate_baseline:
-        cli_fresh, t_cli_re = timed("recompute: analyse(embedded, min_label='near_copy')",
-                                    lambda: analyse(everything, min_label="near_copy"))
-        _, t_cli_store = timed("Analysis: compute + store",
-                               lambda: Analysis.open(corpus, everything, min_label="near_copy").dupes())
-    else:
-        cli_fresh, t_cli_store = timed("Analysis: compute + store",
-                                       lambda: Analysis.open(corpus, everything, min_label="near_copy").dupes())
-        t_cli_re = t_cli_store
-    cli_loaded, t_cli_load = timed("Analysis: load", lambda: Analysis.open(corpus, everything, min_label="near_copy").dupes())
-    _, t_head = timed("  first 10 pairs as JSON (dupes --json | head)",
-                      lambda: [json.dumps(p.to_dict(), ensure_ascii=False) for p, _ in zip(cli_loaded.pairs, range(10))])
-    assert _dicts(cli_loaded) == _dicts(cli_fresh), "loaded dupes differ from the recomputed ones"
-    row("dupes variant: compute + store", t_cli_store, t_cli_re)
-    row("dupes variant: load (+ first 10 pairs)", t_cli_load + t_head, t_cli_re, f"≤ {TARGET_LOAD_S:.0f} s")
 
     # -- a new plan arrives --------------------------------------------------------------------------
     print("add one plan, then refresh:")
@@ -246,40 +231,36 @@ def main(argv: list[str] | None = None) -> int:
     def add_and_refresh():
         step("add_plan", lambda: corpus.add_plan(plans[-1]))
         emb = step("embed_corpus", lambda: embed_corpus(corpus, encoder))
-        web = Analysis.open(corpus, emb.of_kind("point"), min_label="near_copy")
-        step("web dupes (scan update)", web.dupes)
-        step("web innovation (refresh)", web.innovation)
-        step("web clusters (refresh)", web.clusters)
-        cli = Analysis.open(corpus, emb, min_label="near_copy")
-        step("dupes variant (scan update)", cli.dupes)
-        return emb, web, cli, {**web.scan_update, **{f"dupes variant {k}": v for k, v in cli.scan_update.items()}}
+        new = Analysis.open(corpus, emb, min_label="near_copy")
+        step("dupes (scan update)", new.dupes)
+        step("innovation (refresh)", new.innovation)
+        step("clusters (refresh)", new.clusters)
+        return emb, new
 
-    (emb2, web2, cli2, how), t_add = timed("add + embed + refresh both variants", add_and_refresh)
+    (emb2, new), t_add = timed("add + embed + refresh", add_and_refresh)
     print("  " + ", ".join(f"{k} {v:.2f} s ({cpu[k]:.2f} CPU-s)" for k, v in steps.items()))
+    how = new.scan_update
     print(f"  how the scan was brought up to date: {how}")
-    print(f"  what innovation reused of the kept lists and parses: {web2.innovation_update}")
+    print(f"  what innovation reused of the kept lists and parses: {new.innovation_update}")
     pts2 = emb2.of_kind("point")
-    re_d, t_re2 = timed("recompute on the new corpus: analyse(points)", lambda: analyse(pts2, min_label="near_copy"))
+    re_d, t_re2 = timed("recompute on the new corpus: analyse(points + titles)",
+                        lambda: analyse(emb2, min_label="near_copy"))
     re_i, t_re2i = timed("recompute on the new corpus: score_innovation", lambda: score_innovation(pts2, dupes=re_d))
     re_c, t_re2c = timed("recompute on the new corpus: cluster_corpus", lambda: cluster_corpus(pts2))
-    same_parts = {"dupes": _dicts(web2.dupes()) == _dicts(re_d),
-                  "innovation": web2.innovation().to_dicts() == re_i.to_dicts(),
-                  "clusters": _themes(web2.clusters()) == _themes(re_c)}
+    same_parts = {"dupes": _dicts(new.dupes()) == _dicts(re_d),
+                  "innovation": new.innovation().to_dicts() == re_i.to_dicts(),
+                  "clusters": _themes(new.clusters()) == _themes(re_c)}
     print(f"  equal to the full recompute, per result: {same_parts}")
     same = all(same_parts.values())
-    if args.check_cli_refresh:
-        same = same and _dicts(cli2.dupes()) == _dicts(analyse(emb2, min_label="near_copy"))
     print(f"  refreshed results equal the full recompute: {same}")
-    row("add one plan + embed + refresh (both variants)", t_add, t_re2 + t_re2i + t_re2c,
-        f"≤ {TARGET_ADD_S:.0f} s; recompute is the web variant only")
+    row("add one plan + embed + refresh everything", t_add, t_re2 + t_re2i + t_re2c, f"≤ {TARGET_ADD_S:.0f} s")
     row("  of which add_plan + embed_corpus", steps["add_plan"] + steps["embed_corpus"], None, "")
-    row("  of which dupes scan update (web / dupes variant)", steps["web dupes (scan update)"],
-        None, f"{steps['web dupes (scan update)']:.2f} / {steps['dupes variant (scan update)']:.2f} s "
-              f"({cpu['web dupes (scan update)']:.1f} / {cpu['dupes variant (scan update)']:.1f} CPU-s)")
-    row("  of which innovation, refresh", steps["web innovation (refresh)"], t_re2i,
-        f"{cpu['web innovation (refresh)']:.1f} CPU-s; recompute: plain score_innovation, segmenting every text")
-    row("  of which clusters, refresh", steps["web clusters (refresh)"], t_re2c,
-        f"{cpu['web clusters (refresh)']:.1f} CPU-s; recompute: plain cluster_corpus, segmenting every text")
+    row("  of which dupes, scan update", steps["dupes (scan update)"], t_re2,
+        f"{cpu['dupes (scan update)']:.1f} CPU-s; recompute: analyse")
+    row("  of which innovation, refresh", steps["innovation (refresh)"], t_re2i,
+        f"{cpu['innovation (refresh)']:.1f} CPU-s; recompute: plain score_innovation, segmenting every text")
+    row("  of which clusters, refresh", steps["clusters (refresh)"], t_re2c,
+        f"{cpu['clusters (refresh)']:.1f} CPU-s; recompute: plain cluster_corpus, segmenting every text")
     row("refreshed results equal a full recompute", None, None, "yes" if same else "NO")
     corpus.close()
 
