@@ -159,6 +159,14 @@ class EmbeddedCorpus:
             object.__setattr__(self, "_distinct", got)
         return got
 
+    def rows(self) -> "np.ndarray | DistinctRows":
+        """Every entry's vector by row, ``rows()[i]`` equal to ``vectors[i]`` (ints or index arrays):
+        :attr:`vectors` itself once made, else a view over the distinct rows that makes no n × dim
+        matrix (the stored pairs' cosines of a 100k report read a few thousand rows of 137k)."""
+        if "vectors" in self.__dict__ or "_distinct" not in self.__dict__:
+            return self.vectors
+        return DistinctRows(*self.__dict__["_distinct"])
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -206,3 +214,19 @@ def require_embedded(corpus: object, where: str = "corpus") -> EmbeddedCorpus:
         raise InputError(where, f"expected an EmbeddedCorpus, got {type(corpus).__name__}; build one with "
                                 "svcsim.EmbeddedCorpus(entries, vectors) or Corpus.embedded(encoder)")
     return corpus
+
+
+class DistinctRows:
+    """Row ``i`` is ``distinct[inverse[i]]``: :attr:`EmbeddedCorpus.vectors` without the copy."""
+
+    def __init__(self, distinct: np.ndarray, inverse: np.ndarray) -> None:
+        self._distinct, self._inverse = distinct, inverse
+        self.shape = (len(inverse), *distinct.shape[1:])
+        self.dtype = distinct.dtype
+        self.ndim = distinct.ndim
+
+    def __len__(self) -> int:
+        return len(self._inverse)
+
+    def __getitem__(self, i):
+        return self._distinct[self._inverse[i]]

@@ -37,3 +37,24 @@ def test_distinct_rows_of_any_matrix_are_byte_equal_rows_in_first_seen_order():
     rows, inv = EmbeddedCorpus(es, x).distinct_rows()
     np.testing.assert_array_equal(rows[inv], EmbeddedCorpus(es, x).vectors)
     assert len(rows) == 3
+
+
+def test_rows_read_the_distinct_vectors_without_the_matrix(tmp_path):
+    import svcsim
+    from svcsim.embed import load_encoder
+    from svcsim.model import Item, Measure, Plan, Point
+
+    corpus = svcsim.open_corpus(tmp_path / "c.db")
+    for i, agency in enumerate(["甲局", "乙局"]):
+        pts = (Point(1, "設置單一服務窗口"), Point(2, f"辦理第{i}種志工訓練"), Point(3, "設置單一服務窗口"))
+        corpus.add_plan(Plan(file=f"{i}.txt", agency=agency, roc_year=113, title="計畫",
+                             items=(Item("一", "便民", (Measure("(一)", "單一窗口", pts),)),)))
+    embedded = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    rows = embedded.rows()
+    assert "vectors" not in embedded.__dict__  # nothing made yet
+    assert len(rows) == len(embedded) and rows.shape == (len(embedded), embedded.dim)
+    for i in range(len(embedded)):
+        assert rows[i].tobytes() == embedded.vectors[i].tobytes()
+    idx = np.array([0, 3, 2])
+    assert rows[idx].tobytes() == embedded.vectors[idx].tobytes()
+    assert embedded.rows() is embedded.vectors  # once made, the matrix itself

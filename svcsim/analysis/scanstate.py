@@ -78,7 +78,7 @@ class ScanState:
 
         cu, cv, _ = self.cross
         blocks = PairCodes(cu[self.synonym], cv[self.synonym])  # sorted codes, no 10⁶ tuples
-        return PairSet(list(embedded.entries), embedded.vectors, self.units, self.keys, self.unit_of, self.cross,
+        return PairSet(list(embedded.entries), embedded.rows(), self.units, self.keys, self.unit_of, self.cross,
                        self.weak, CopyGroups(self.group, self.template), scan.thresholds, self.hidden,
                        synonym_blocks=blocks)
 
