@@ -13,6 +13,8 @@ import numpy as np
 
 from svcsim.dupes.pairset import DupePair, PairSet
 
+_BLOCK = 65536  # cross pairs tested at a time
+
 
 def _unit_groups(pairs: PairSet) -> np.ndarray:
     """Each unit's copy group, or -1 when its rows sit in several (kept on ``pairs``: the report
@@ -83,13 +85,16 @@ def template_count(pairs: PairSet) -> int:
         rs = pairs.units[u]
         n += sum(tmpl(rs[i], rs[j]) for i in range(len(rs)) for j in range(i + 1, len(rs))
                  if labels != ("copy",) or pairs.strict(rs[i]) == pairs.strict(rs[j]))
-    if "near_copy" in labels and len(pairs.cross_u):
-        gu, gv = unit_group[pairs.cross_u], unit_group[pairs.cross_v]
-        whole = (gu >= 0) & (gu == gv)
-        drop = whole & template[np.maximum(gu, 0)]
-        n += int(np.dot(sizes[pairs.cross_u[drop]], sizes[pairs.cross_v[drop]]))
-        for u, v in zip(pairs.cross_u[~whole].tolist(), pairs.cross_v[~whole].tolist()):
-            n += sum(tmpl(ra, rb) for ra in pairs.units[u] for rb in pairs.units[v])
+    if "near_copy" in labels:
+        # block by block: 5·10⁶ pairs at once made ~10 temporary arrays of 40 MB (page faults, not work)
+        for s0 in range(0, len(pairs.cross_u), _BLOCK):
+            cu, cv = pairs.cross_u[s0:s0 + _BLOCK], pairs.cross_v[s0:s0 + _BLOCK]
+            gu, gv = unit_group[cu], unit_group[cv]
+            whole = (gu >= 0) & (gu == gv)
+            drop = whole & template[np.maximum(gu, 0)]
+            n += int(np.dot(sizes[cu[drop]], sizes[cv[drop]]))
+            for u, v in zip(cu[~whole].tolist(), cv[~whole].tolist()):
+                n += sum(tmpl(ra, rb) for ra in pairs.units[u] for rb in pairs.units[v])
     return n
 
 
@@ -136,7 +141,7 @@ def without_template(pairs: PairSet) -> tuple[Iterator[DupePair], list[int]]:
 
     def cross() -> Iterator[DupePair]:
         # block by block: the first lines come before the template test of 10⁷ blocks (0.3 s at 100k)
-        step = 65536
+        step = _BLOCK
         for s0 in range(0, len(pairs.cross_u), step):
             cu, cv = pairs.cross_u[s0 : s0 + step], pairs.cross_v[s0 : s0 + step]
             gu, gv = unit_group[cu], unit_group[cv]
