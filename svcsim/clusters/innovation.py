@@ -55,6 +55,8 @@ from svcsim.errors import InputError
 from svcsim.model import Entry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from svcsim.dupes import DupesResult
@@ -129,13 +131,40 @@ class InnovationResult:
     corpus: EmbeddedCorpus
     scores: tuple[InnovationScore, ...]
 
+    @classmethod
+    def _of_rows(cls, corpus: EmbeddedCorpus, n: int, row: "Callable[[int], InnovationScore]") -> "InnovationResult":
+        """A result whose ``i``-th score is ``row(i)``, made when first asked for: ``scores`` builds
+        all ``n`` then, while ``result[:20]`` (what a report shows of 10⁵ stored scores) builds 20."""
+        self = object.__new__(cls)
+        object.__setattr__(self, "corpus", corpus)
+        object.__setattr__(self, "_rows", (n, row))
+        return self
+
+    def __getattr__(self, name: str):
+        if name == "scores" and "_rows" in self.__dict__:
+            n, row = self.__dict__["_rows"]
+            scores = tuple(row(i) for i in range(n))
+            object.__setattr__(self, "scores", scores)
+            return scores
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def __len__(self) -> int:
+        if "scores" not in self.__dict__ and "_rows" in self.__dict__:
+            return self.__dict__["_rows"][0]
         return len(self.scores)
 
     def __iter__(self):
         return iter(self.scores)
 
     def __getitem__(self, i):
+        if "scores" not in self.__dict__ and "_rows" in self.__dict__:
+            n, row = self.__dict__["_rows"]
+            if isinstance(i, slice):
+                return tuple(row(j) for j in range(*i.indices(n)))
+            j = i + n if -n <= i < 0 else i
+            if not 0 <= j < n:
+                raise IndexError("innovation score index out of range")
+            return row(j)
         return self.scores[i]
 
     def to_dicts(self) -> list[dict]:

@@ -184,7 +184,7 @@ class Workspace:
 
     def innovations(self, limit: int = 100) -> dict[str, Any]:
         # the first ``limit`` of InnovationResult.to_dicts(), without building the other 10⁵
-        scores = self.tables.r.innovation.scores[:max(limit, 0)]
+        scores = self.tables.r.innovation[:max(limit, 0)]  # a stored result builds only these rows
         return {"innovations": [{"rank": r, **s.to_dict()} for r, s in enumerate(scores, start=1)]}
 
     def themes(self) -> dict[str, Any]:

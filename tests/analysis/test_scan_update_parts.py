@@ -5,6 +5,7 @@ float64); the synonym neighbour lists' top k equal a full stable sort."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from svcsim.analysis.scanstate import _lexical_of, _lexical_part
 
@@ -35,3 +36,27 @@ def test_top_k_is_the_stable_argsort():
         s = np.round(rng.random((rows, cols)), 1).astype(np.float32)  # many ties
         s[0, 0] = -np.inf
         assert _top_k(s, k).tolist() == np.argsort(-s, axis=1, kind="stable")[:, :k].tolist()
+
+
+def test_stored_innovation_rows_are_made_when_read(tmp_path):
+    """A stored innovation result builds a row when it is read: the first 20 of a report build 20,
+    and every way of reading gives the computed result's rows."""
+    from pathlib import Path
+
+    import svcsim
+    from svcsim.analysis import Analysis
+    from svcsim.embed import load_encoder
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "plans"
+    corpus = svcsim.open_corpus(tmp_path / "c.db")
+    svcsim.ingest_paths(corpus, [str(f) for f in sorted(examples.glob("*.txt"))])
+    embedded = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    computed = Analysis.open(corpus, embedded, min_label="near_copy").innovation()
+    stored = Analysis.open(corpus, embedded, min_label="near_copy").innovation()
+    assert "scores" not in stored.__dict__ and len(stored) == len(computed) > 100
+    assert stored[:20] == computed.scores[:20] and stored[-1] == computed.scores[-1] and stored[5] == computed[5]
+    assert stored[3:9:2] == computed.scores[3:9:2]
+    assert "scores" not in stored.__dict__  # reading some rows made no others
+    with pytest.raises(IndexError):
+        stored[len(computed)]
+    assert stored.to_dicts() == computed.to_dicts() and stored.scores == computed.scores
