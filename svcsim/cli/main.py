@@ -83,9 +83,12 @@ class LazyGroup(click.Group):
     context_class = LocalisedContext
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        from svcsim.i18n import set_lang
+        from svcsim.i18n import current_lang, set_lang
 
-        set_lang(None)  # each run starts from the environment; --lang (eager) then overrides it
+        # each run starts from the environment, read once (a 100k report looks up ~2·10⁴ messages);
+        # --lang (eager) then overrides it
+        set_lang(None)
+        set_lang(current_lang())
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -263,6 +266,9 @@ def _show_usage_error(exc: click.UsageError) -> None:
 
 
 def main() -> None:
+    from svcsim.cli import common
+
+    common.ENDS_AFTER_COMMAND = True
     try:
         code = cli.main(standalone_mode=False)
     except BrokenPipeError:  # raised outside a command (e.g. by --help into a closed pipe)
@@ -282,4 +288,5 @@ def main() -> None:
 
         click.echo(t("cli.aborted"), err=True)
         sys.exit(1)
+    common.freeze_for_exit()  # the process ends here: its last collection need not walk what the command read
     sys.exit(code if isinstance(code, int) else 0)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from svcsim.cli.common import db_option, load_encoder, model_option, open_corpus, progress_enabled
+from svcsim.cli.common import (db_option, freeze_for_exit, load_encoder, model_option, open_corpus,
+                               progress_enabled)
 
 
 @click.command("report")
@@ -41,12 +42,17 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
             if clusters:
                 from svcsim.report.themes import theme_sections
 
+                from svcsim.analysis.artefacts import kept_bytes
+
                 innovation = analysis.innovation()
-                extra = theme_sections(analysis.clusters(assign_outliers=True), innovation)
+                # the drawn map is kept beside the stored results: drawn again only when it would change
+                extra = theme_sections(analysis.clusters(assign_outliers=True), innovation,
+                                       keep_map=lambda key, draw: kept_bytes(analysis, "report-map", key, draw))
         n_points = len(analysis.points)  # of_kind("point") once, shared with the analyses
         subtitle = t("report.subtitle", plans=n_plans, points=n_points, titles=len(embedded) - n_points,
                      model=encoder.name)
         page = build_report(result, subtitle=subtitle, max_pairs=max_pairs, extra_sections=extra)
+        freeze_for_exit()  # before the collector is back on: what the report read is not walked again
     path = write_report(out, page)
     click.echo(t("cli.report.written", pairs=len(result.pairs), plans=len(result.originality), path=path.resolve()),
                err=True)

@@ -56,3 +56,36 @@ def test_report_scans_for_duplicates_once(tmp_path, monkeypatch):
     assert again.exit_code == 0, again.output
     assert len(calls) == 1
     assert (tmp_path / "r2.html").read_bytes() == (tmp_path / "r.html").read_bytes()
+
+
+def test_report_keeps_its_map_until_it_would_change(tmp_path, monkeypatch):
+    """The map is drawn once and kept beside the stored results; a second report reads it (the same
+    bytes), a report in another language (another title) draws its own, and a map drawn without a
+    CJK font (Chinese as boxes) is never kept."""
+    import svcsim.report.themes as themes
+
+    draws = []
+    real = themes._draw_map
+
+    def counted(*a, **kw):
+        draws.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(themes, "_draw_map", counted)
+    db = str(tmp_path / "c.db")
+    r = CliRunner()
+    assert r.invoke(cli, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
+    for name in ("a", "b"):
+        res = r.invoke(cli, ["report", "--out", str(tmp_path / f"{name}.html"), "--db", db, "--model", "hash"])
+        assert res.exit_code == 0, res.output
+    assert len(draws) == 1
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+    res = r.invoke(cli, ["--lang", "en", "report", "--out", str(tmp_path / "en.html"), "--db", db, "--model", "hash"])
+    assert res.exit_code == 0 and len(draws) == 2
+    monkeypatch.setattr(themes, "_draw_map", lambda *a, **kw: (draws.append(1), (b"\x89PNG boxes", False))[1])
+    other = str(tmp_path / "other.db")
+    assert r.invoke(cli, ["ingest", str(EXAMPLES), "--db", other]).exit_code == 0
+    for name in ("c", "d"):
+        res = r.invoke(cli, ["report", "--out", str(tmp_path / f"{name}.html"), "--db", other, "--model", "hash"])
+        assert res.exit_code == 0, res.output
+    assert len(draws) == 4  # drawn without a font: drawn again each time
