@@ -46,7 +46,8 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
 
                 innovation = analysis.innovation()
                 # the drawn map is kept beside the stored results: drawn again only when it would change
-                extra = theme_sections(analysis.clusters(assign_outliers=True), innovation,
+                # the themes every other door shows (web page, svcsim clusters): one stored clustering
+                extra = theme_sections(analysis.clusters(), innovation,
                                        keep_map=lambda key, draw: kept_bytes(analysis, "report-map", key, draw))
         n_points = len(analysis.points)  # of_kind("point") once, shared with the analyses
         subtitle = t("report.subtitle", plans=n_plans, points=n_points, titles=len(embedded) - n_points,

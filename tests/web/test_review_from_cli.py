@@ -116,9 +116,10 @@ def test_reviewer_opens_a_plan_and_sees_its_copy_map_and_sources(served, library
 
 
 def test_page_cli_and_report_rank_the_same_innovations(served, tmp_path):
-    """The innovation ranking is one result, whichever door a user comes through: the page's list,
-    ``svcsim innovations`` and the report's table. (The page and the CLI once scored the points
-    alone, the report scored them against the measure titles too: every score differed.)"""
+    """The innovation ranking and the themes are one result, whichever door a user comes through: the
+    page's lists, ``svcsim innovations`` and the report's tables. (The page and the CLI once scored
+    the points alone, the report against the measure titles too, so every score differed; and the
+    report's themes had their outliers assigned to clusters, so their sizes differed from the page's.)"""
     import html
     import json
     import re
@@ -135,3 +136,8 @@ def test_page_cli_and_report_rank_the_same_innovations(served, tmp_path):
     scores = [float(s) for s in re.findall(r"<td class='n'>\d+</td><td class='n'>([0-9.]+)</td>", section)[:10]]
     assert len(scores) == 10 and all(abs(a - d["score"]) < 0.0011 for a, d in zip(scores, cli))
     assert all(html.escape(d["text"], quote=True) in section or d["text"] in section for d in cli)
+    # and the same themes: the report's cluster table is the page's theme list (ids and sizes)
+    themes = json.loads(urllib.request.urlopen(base + "/api/themes", timeout=120).read())["themes"]
+    table = text[text.index("<section id='clusters-table'>"):text.index("<section id='innovations'>")]
+    rows = [(int(i), int(n)) for i, n in re.findall(r"<tr><td>(-?\d+)</td><td>[^<]*</td><td class='n'>(\d+)</td>", table)]
+    assert rows and rows == [(d["id"], d["size"]) for d in themes if d["id"] != -1][:len(rows)]
