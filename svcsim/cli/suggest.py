@@ -128,7 +128,8 @@ def serve_cmd(db: str | None, model: str | None, host: str, port: int) -> None:
     suggester = _suggester(corpus, model)
     # the reviewer's pages read the analyses kept in the corpus database (computed once if absent),
     # of the same entries as every command (points and measure titles): the page shows their figures
-    workspace = Workspace(corpus_entries(corpus.path, suggester.encoder), results=stored_results(corpus.path))
+    workspace = Workspace(corpus_entries(corpus.path, suggester.encoder), results=stored_results(corpus.path),
+                          freeze=True)
     app = create_app(suggester, host=host, workspace=workspace)
     workspace.warm()  # the reviewer's pages are ready by the time someone opens them
     say(t("cli.serve.serving", host=host, port=port), err=True)

@@ -97,3 +97,20 @@ def test_warm_reads_the_results_before_the_first_request(tmp_path):
     broken.warm().join(timeout=60)  # the error is kept for the request, which raises it
     with pytest.raises(RuntimeError, match="分析失敗"):
         broken.plans()
+
+
+def test_a_serving_workspace_freezes_what_it_built(tmp_path):
+    import gc
+
+    corpus = svcsim.open_corpus(tmp_path / "c.db")
+    svcsim.ingest_paths(corpus, [str(f) for f in sorted(EXAMPLES.glob("*.txt"))])
+    embedded = svcsim.embed_corpus(corpus, load_encoder("hash"))
+    corpus.close()
+    try:
+        before = gc.get_freeze_count()
+        Workspace(lambda: embedded).plans()
+        assert gc.get_freeze_count() == before  # a library default: no process-wide step
+        Workspace(lambda: embedded, freeze=True).plans()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
