@@ -15,6 +15,7 @@ import numpy as np
 
 from svcsim.dupes import PairScan
 from svcsim.errors import InputError
+from svcsim.gcpause import bulk
 
 if TYPE_CHECKING:
     from svcsim.clusters import ClusteringResult, InnovationResult
@@ -192,7 +193,7 @@ class Analysis:
 
         name, key = self.name("dupes"), self.key("dupes")
         row = self._row(name)
-        with tables.bulk():  # 10⁶ acyclic objects made or read (collector passes: ~4 s of a 100k refresh)
+        with bulk():  # 10⁶ acyclic objects made or read (collector passes: ~4 s of a 100k refresh)
             if row and row[0] == key:
                 parts = self._parts(name, neighbours=False)
                 state = ScanState.from_parts(parts, neighbours=False)
@@ -220,7 +221,7 @@ class Analysis:
         from svcsim.clusters.innovation import score_innovation
 
         name, key = self.name("innovation"), self.key("innovation")
-        with tables.bulk():  # as in dupes()
+        with bulk():  # as in dupes()
             if self.stored_key(name) == key:
                 result = tables.innovation_from(self._parts(name, neighbours=False), self.points)
             else:
@@ -247,7 +248,7 @@ class Analysis:
             return self._memo[memo]
         name, key = self.name("clusters", **settings), self.key("clusters", **settings)
         innovation = self.innovation() if innovative_only is not None else None
-        with tables.bulk():  # as in dupes()
+        with bulk():  # as in dupes()
             if self.stored_key(name) == key:
                 result = tables.clustering_from(self._parts(name), self.points, innovation)
             else:

@@ -8,8 +8,6 @@ the arrays index. Floats are stored as float64 and read back bit-identical.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,21 +21,6 @@ if TYPE_CHECKING:
     from svcsim.embedded import EmbeddedCorpus
 
 _STATUSES = ("own", "template", "copied", "reused")
-
-
-@contextlib.contextmanager
-def bulk():
-    """Pause the cyclic garbage collector while 10⁵ result rows are built, read or refreshed (restored
-    after, if it was on). The rows hold no reference cycles, but each ~700 allocations start a
-    collection, and the older generations' passes walk the whole heap of entries: without the pause
-    the collector takes most of a load's time, and ~4 s of a refresh at 100k points."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _fast(cls, names: tuple[str, ...], values) -> object:

@@ -102,7 +102,7 @@ command; False when a command is invoked in a longer-lived process (a test's ``C
 def freeze_for_exit() -> None:
     """Move every live object into the collector's permanent generation when the process ends after
     this command: what it read (~10⁶ acyclic objects at 100k points) is then never walked again —
-    not by the first collection after :func:`svcsim.analysis.tables.bulk` (whose objects all wait
+    not by the first collection after :func:`svcsim.gcpause.bulk` (whose objects all wait
     in the youngest generation), nor by the interpreter's last one at exit (~0.2 s each)."""
     if ENDS_AFTER_COMMAND:
         import gc

@@ -130,7 +130,7 @@ class LazyGroup(click.Group):
         import sqlite3
 
         from svcsim.errors import SvcsimError
-        from svcsim.i18n import t
+        from svcsim.i18n import set_lang, t
 
         try:
             return super().invoke(ctx)
@@ -149,6 +149,8 @@ class LazyGroup(click.Group):
                 raise
             last = str(exc).strip().splitlines()[-1][:200]
             _fail(t("cli.error.faiss", detail=last))
+        finally:  # the language was fixed for this run only: a process running commands in turn
+            set_lang(None)  # (a test's CliRunner) reads its environment again for the next one
 
 
 def _quiet_stdout() -> None:

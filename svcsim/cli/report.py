@@ -21,8 +21,8 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
     """Write an HTML report: plan originality, agency overlap, reused points side by side,
     innovative points and clusters of themes with a 2-D map."""
     from svcsim.analysis import Analysis
-    from svcsim.analysis.tables import bulk
     from svcsim.embed.cache import embed_corpus
+    from svcsim.gcpause import bulk
     from svcsim.i18n import t
     from svcsim.report import build_report, write_report
 

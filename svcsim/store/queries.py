@@ -14,6 +14,7 @@ from pathlib import Path
 
 from svcsim.errors import InputError
 from svcsim.i18n import t
+from svcsim.gcpause import bulk
 from svcsim.model import Entry, EntryKind
 from svcsim.store.records import PlanInfo
 
@@ -80,7 +81,11 @@ def entries_and_text_ids(conn: sqlite3.Connection, kind: EntryKind | None,
         args.extend(plan_ids)
     if cond:
         sql += " WHERE " + " AND ".join(cond)
-    rows = conn.execute(sql, args).fetchall()
+    with bulk():  # 137k rows and entries, no cycles: the collector's passes over them are pure cost
+        return _entries_of(conn.execute(sql, args).fetchall(), rank, info)
+
+
+def _entries_of(rows: list, rank: dict, info: dict) -> tuple[list[Entry], list[int]]:
     rows.sort(key=lambda r: (rank[r[2]], r[3]))
     units: dict[str, tuple[str, ...]] = {}  # a few hundred distinct unit lists: decode each once
 
