@@ -40,13 +40,12 @@ def report_cmd(out: str, db: str | None, model: str | None, min_class: str, max_
             analysis = Analysis.open(corpus, embedded, min_label=min_class)
             result = analysis.dupes()
             if clusters:
+                from svcsim.analysis.artefacts import kept_bytes
                 from svcsim.report.themes import theme_sections
 
-                from svcsim.analysis.artefacts import kept_bytes
-
                 innovation = analysis.innovation()
-                # the drawn map is kept beside the stored results: drawn again only when it would change
-                # the themes every other door shows (web page, svcsim clusters): one stored clustering
+                # the themes every other door shows (web page, svcsim clusters): one stored clustering;
+                # the drawn map is kept beside the stored results, drawn again only when it would change
                 extra = theme_sections(analysis.clusters(), innovation,
                                        keep_map=lambda key, draw: kept_bytes(analysis, "report-map", key, draw))
         n_points = len(analysis.points)  # of_kind("point") once, shared with the analyses

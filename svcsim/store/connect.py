@@ -109,6 +109,10 @@ def initialise(conn: sqlite3.Connection) -> None:
         raise
 
 
+PAGE_SIZE = 16384
+"""The page size of a new corpus database (an existing one keeps its own; ``VACUUM`` would change it)."""
+
+
 def _set_wal(conn: sqlite3.Connection) -> None:
     # Changing the journal mode needs the file to itself for a moment; the busy handler does not
     # always apply to it, so retry like a busy statement would.
@@ -149,6 +153,10 @@ def connect(path: Path, *, create: bool, readonly: bool) -> tuple[sqlite3.Connec
             conn = sqlite3.connect(str(path), timeout=TIMEOUT, isolation_level=None)
             conn.execute("PRAGMA synchronous = NORMAL")
             if kind == "empty":
+                # 16 KiB pages (before WAL, which fixes the size): the stored analyses are ~10² MB of
+                # blobs rewritten on every refresh; at the default 4 KiB SQLite spends ~0.45 s writing
+                # 80 MB of them and 0.08 s reading them back, at 16 KiB 0.27 and 0.05 s
+                conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
                 _set_wal(conn)  # first, so a creator killed mid-way leaves no hot rollback journal
                 initialise(conn)
         conn.execute("PRAGMA foreign_keys = ON")

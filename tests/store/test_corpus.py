@@ -184,3 +184,15 @@ def test_entries_read_from_the_store_are_plain_entries(corpus):
     for e in corpus.entries():
         built = Entry(**{f.name: getattr(e, f.name) for f in dataclasses.fields(Entry)})
         assert e == built and list(vars(e)) == list(vars(built))
+
+
+def test_a_new_corpus_has_16k_pages(tmp_path):
+    import sqlite3
+
+    from svcsim.store import Corpus
+    from svcsim.store.connect import PAGE_SIZE
+
+    Corpus.open(tmp_path / "c.db", create=True).close()
+    conn = sqlite3.connect(tmp_path / "c.db")
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
