@@ -73,13 +73,8 @@ def corpus_entries(db: "str | os.PathLike[str]", encoder: Any) -> Callable[[], E
     read one stored analysis."""
     def entries() -> EmbeddedCorpus:
         from svcsim.embed.cache import embed_corpus
-        from svcsim.store import Corpus
 
-        corpus = Corpus.open(db)
-        try:
-            return embed_corpus(corpus, encoder)
-        finally:
-            corpus.close()
+        return _in_corpus(db, lambda corpus: embed_corpus(corpus, encoder))
 
     return entries
 
@@ -91,15 +86,20 @@ def stored_results(db: "str | os.PathLike[str]") -> Callable[[EmbeddedCorpus], R
     >>> Workspace(corpus_entries("corpus.db", encoder), results=stored_results("corpus.db"))   # doctest: +SKIP
     """
     def results(embedded: EmbeddedCorpus) -> Results:
-        from svcsim.store import Corpus
-
-        corpus = Corpus.open(db)
-        try:
-            return compute_results(embedded, corpus)
-        finally:
-            corpus.close()
+        return _in_corpus(db, lambda corpus: compute_results(embedded, corpus))
 
     return results
+
+
+def _in_corpus(db: "str | os.PathLike[str]", use: Callable[[Any], Any]) -> Any:
+    """``use(corpus)`` on the corpus database at ``db``, opened in this thread and closed after."""
+    from svcsim.store import Corpus
+
+    corpus = Corpus.open(db)
+    try:
+        return use(corpus)
+    finally:
+        corpus.close()
 
 
 class Workspace:

@@ -1,10 +1,10 @@
-"""The per-group tables of :mod:`svcsim.dupes.boilerplate` (template flags, boilerplate counts, reuse
-clusters) are computed with integer codes per group; here they are checked against the plain
-per-member loops they replaced, on random corpora with every rule in play."""
+"""The per-group tables of :mod:`svcsim.dupes.boilerplate` (boilerplate counts, reuse clusters), the
+copy groups (union-find) and the scan's units are computed with integer codes and sorts; here they
+are checked against the plain loops they replaced (and scipy's connected components), on random
+corpora with every template rule in play."""
 
 from __future__ import annotations
 
-import math
 import random
 
 import numpy as np
@@ -13,31 +13,6 @@ import pytest
 from svcsim.dupes.boilerplate import (BoilerplateCount, CopyGroups, TemplateRule, boilerplate_counts, copy_groups,
                                       plan_order, reuse_clusters)
 from svcsim.model import Entry
-
-
-def _loop_template(entries, group, rule):
-    n_agencies = len({e.agency for e in entries})
-    need = max(rule.min_agencies, math.ceil(rule.min_share * n_agencies))
-    template = np.zeros(int(group.max()) + 1, dtype=bool)
-    by_group: dict[int, list[int]] = {}
-    for row, g in enumerate(group.tolist()):
-        by_group.setdefault(g, []).append(row)
-    for g, rows in by_group.items():
-        if len(rows) < 2:
-            continue
-        members = [entries[r] for r in rows]
-        agencies = {e.agency for e in members}
-        if any(e.item in rule.opening_items for e in members):
-            template[g] = True
-        elif len(agencies) >= need:
-            template[g] = True
-        elif len(agencies) >= 2 and all(e.kind == "measure_title" for e in members):
-            slots: dict[tuple[str, str], set[str]] = {}
-            for e in members:
-                if e.measure:
-                    slots.setdefault((e.item, e.measure), set()).add(e.agency)
-            template[g] = any(len(a) >= 2 for a in slots.values())
-    return template
 
 
 def _loop_counts(entries, groups):
@@ -90,7 +65,6 @@ def test_group_tables_equal_the_member_loops(seed):
     rule = TemplateRule(min_agencies=(2, 4, 9)[seed % 3], min_share=(0.2, 0.5, 0.9)[seed % 3],
                         opening_items=("0",) if seed % 5 else ("none",))
     groups = copy_groups(entries, edges, rule)
-    assert groups.template.tolist() == _loop_template(entries, groups.group, rule).tolist()
     assert boilerplate_counts(entries, groups) == _loop_counts(entries, groups)
     got = [(c.members, c.canonical, c.n_plans, c.template) for c in reuse_clusters(entries, vectors, groups)]
     assert got == _loop_clusters(entries, vectors, groups)
